@@ -1,0 +1,128 @@
+"""Actors as Mesa agents: states, non-state armed groups and external powers.
+
+An actor's state lives in the model's arrays at row `index`; the agent owns its strategy and
+turns it into a plan each month. Properties read the arrays for data collection.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import mesa
+import numpy as np
+
+from model.strategies import Behaviour, HomeDefence, Plan
+
+if TYPE_CHECKING:
+    from model.model import RegionalModel
+    from model.scenario import ActorSpec
+
+
+class Actor(mesa.Agent):
+    """An actor of the theatre. Subclasses fix what its kind may do."""
+
+    kind: ClassVar[str]
+    holds_ground: ClassVar[bool] = True
+    """Whether forces of this kind take and hold control (external powers do not)."""
+
+    def __init__(self, model: RegionalModel, spec: ActorSpec, index: int, strategy: list[Behaviour]) -> None:
+        super().__init__(model)
+        self.actor_id = spec.id
+        self.name = spec.name or spec.id
+        self.index = index
+        self.identity_label = spec.identity_label
+        self.strategy = strategy
+
+    @property
+    def strategy_name(self) -> str:
+        return "+".join(b.name for b in self.strategy)
+
+    def decide(self) -> None:
+        """Turn the strategy into this month's plan and hand it to the model."""
+        model = self.model
+        plan = Plan(regions=model.geo.size, actors=model.n_actors)
+        for behaviour in self.strategy:
+            behaviour.act(self, model, plan)
+        model.adopt(self.index, plan, self.home_weights())
+
+    def home_weights(self) -> np.ndarray:
+        """Where uncommitted forces go: held regions, by the home-defence rule."""
+        garrison = next((b.params.garrison for b in self.strategy if isinstance(b, HomeDefence)), 0.5)
+        return HomeDefence.weights(self.model, self.index, garrison)
+
+    # -- reporters (read the arrays) -------------------------------------------------------
+
+    @property
+    def capability(self) -> float:
+        return float(self.model.capability[self.index])
+
+    @property
+    def power_share(self) -> float:
+        return float(self.model.shares[self.index])
+
+    @property
+    def territory_km2(self) -> float:
+        return float(self.model.territory_km2[self.index])
+
+    @property
+    def territory_share(self) -> float:
+        return float(self.model.territory_km2[self.index] / self.model.geo.area_km2.sum())
+
+    @property
+    def strategic_depth(self) -> float:
+        return float(self.model.depth[self.index])
+
+    @property
+    def forward_presence(self) -> int:
+        return int(self.model.forward[self.index])
+
+    @property
+    def bloc(self) -> str:
+        return self.model.actor_ids[self.model.bloc[self.index]]
+
+    @property
+    def deployed(self) -> float:
+        return float(self.model.deployment[self.index].sum())
+
+    @property
+    def strike_power(self) -> float:
+        return float(self.model.strike[self.index].sum())
+
+    @property
+    def losses(self) -> float:
+        return float(self.model.battle.losses[self.index].sum())
+
+    @property
+    def regions_held(self) -> int:
+        return int((self.model.majority_holder == self.index).sum())
+
+
+class StateActor(Actor):
+    """A state: home regions are its sovereign territory; income from its economy and held ground."""
+
+    kind = "state"
+
+
+class NonStateActor(Actor):
+    """A non-state armed group (insurgent proto-state, militia): recruits from held population."""
+
+    kind = "non_state"
+
+
+class ExternalPower(Actor):
+    """A great power acting from outside: basing regions and strike power; holds no ground.
+
+    Its capability is what it commits to the theatre, not its global military power. Ground it
+    helps to win is credited to the partners it fights beside (combat.credit_external).
+    """
+
+    kind = "external"
+    holds_ground = False
+
+    def home_weights(self) -> np.ndarray:
+        """Uncommitted forces wait at basing regions (evenly), out of the fighting."""
+        basing = self.model.basing[self.index].astype(float)
+        return basing / basing.sum() if basing.sum() > 0 else basing
+
+
+KINDS: dict[str, type[Actor]] = {cls.kind: cls for cls in (StateActor, NonStateActor, ExternalPower)}

@@ -1,0 +1,74 @@
+"""Ties between actors, blocs, and aid between allies.
+
+Ties A (n x n, symmetric, in [0, 1]) are a commitment that grows with common purpose and decays
+without it, like commitment in Axelrod's tribute model (Axelrod 1995).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse import csgraph
+
+
+def tie_targets(wishes: np.ndarray, hostility: np.ndarray, fighting_together: np.ndarray) -> np.ndarray:
+    """The level each tie moves towards this month.
+
+    A tie is wanted when one side wishes it and the other is not hostile (one-sided offers
+    accepted by non-hostile partners), or when the two fight side by side against a common
+    enemy. Hostile pairs have target 0.
+    """
+    accepts = hostility == 0
+    offered = np.maximum(wishes * accepts.T, wishes.T * accepts)
+    target = np.maximum(offered, fighting_together)
+    np.fill_diagonal(target, 0.0)
+    return np.where(hostility > 0, 0.0, target)
+
+
+def update_ties(ties: np.ndarray, target: np.ndarray, rate: float, decay: float, hostility: np.ndarray) -> np.ndarray:
+    """Ties rise towards their target at `rate` and fall towards it at `decay` (at `rate` if hostile)."""
+    down = np.where(hostility > 0, rate, decay)
+    step = np.where(target > ties, rate, down)
+    return np.clip(ties + step * (target - ties), 0.0, 1.0)
+
+
+def fighting_together(present: np.ndarray, contested: np.ndarray, hostility: np.ndarray, strength: float) -> np.ndarray:
+    """`strength` for pairs present in a common contested region and sharing an enemy there."""
+    p = (present & contested).astype(float)
+    together = (p @ p.T) > 0
+    enemies = (hostility > 0).astype(float)
+    common_enemy = (enemies @ enemies.T) > 0
+    out = np.where(together & common_enemy & (hostility == 0), strength, 0.0)
+    np.fill_diagonal(out, 0.0)
+    return out
+
+
+def blocs(ties: np.ndarray, threshold: float, active: np.ndarray) -> np.ndarray:
+    """Bloc label per actor: connected components of ties >= threshold among active actors.
+
+    Labels are the smallest actor index in the bloc (stable across steps); inactive actors -1.
+    """
+    linked = (ties >= threshold) & active[:, None] & active[None, :]
+    _, labels = csgraph.connected_components(sparse.csr_array(linked), directed=False)
+    first = np.full(labels.max() + 1, len(labels))
+    np.minimum.at(first, labels, np.arange(len(labels)))
+    return np.where(active, first[labels], -1)
+
+
+def aid_transfers(
+    income: np.ndarray,
+    aid_share: np.ndarray,
+    ties: np.ndarray,
+    threshold: float,
+    need: np.ndarray,
+) -> np.ndarray:
+    """(n, n) capability sent from row to column this month.
+
+    Each donor gives aid_share x income, split over allies (tie >= threshold) in proportion to
+    tie x need, where need is the threat an ally faces per unit of its own capability.
+    """
+    weight = np.where(ties >= threshold, ties, 0.0) * need[None, :]
+    np.fill_diagonal(weight, 0.0)
+    total = weight.sum(axis=1, keepdims=True)
+    split = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    return (aid_share * income)[:, None] * split

@@ -1,0 +1,133 @@
+"""Attrition and the contest for control in regions where hostile forces meet (vectorised).
+
+Shapes: n actors, R regions. `control` has n + 1 rows, the last being the ungoverned share.
+Forces and losses are in capability units (1 = 1,000 fighter-equivalents) per month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Battle:
+    """Outcome of one month of fighting."""
+
+    losses: np.ndarray
+    """(n, R) capability lost by each actor in each region."""
+    dyad_losses: np.ndarray
+    """(n, n) capability lost by row actor to column actor."""
+    contested: np.ndarray
+    """(R,) regions where hostile actors met."""
+
+
+def contested_regions(hostility: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Regions where two hostile actors are both present (forces or held ground).
+
+    `present` (n, R) is boolean; a region is contested if some a and b with hostility > 0 are
+    both present in it.
+    """
+    p = present.astype(float)
+    return ((hostility > 0).astype(float) @ p * p).sum(axis=0) > 0
+
+
+def effective_force(deployment: np.ndarray, control: np.ndarray, defence: np.ndarray) -> np.ndarray:
+    """Ground force with the defender's terrain advantage: F x (1 + (delta - 1) x C).
+
+    The holder of a share C of the region fights with that share of the terrain multiplier
+    delta >= 1 (a continuous form of the defender advantage in Lanchester models).
+    """
+    return deployment * (1.0 + (defence - 1.0) * control[:-1])
+
+
+def attrition(
+    deployment: np.ndarray,
+    fire: np.ndarray,
+    hostility: np.ndarray,
+    rate: float,
+    columns: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lanchester-style losses: each actor's fire is split over its enemies by their force.
+
+    Actor b's fire in a region goes to each enemy a in proportion to H[b, a] x F[a]; the loss
+    of a is rate x the fire it receives, capped at its force there (Lanchester 1916, aimed
+    fire: losses of one side proportional to the effective force of the other). Only the
+    `columns` (contested regions) are computed. Returns (losses (n, R), dyad losses (n, n)).
+    """
+    n, regions = deployment.shape
+    losses = np.zeros((n, regions))
+    if not columns.any():
+        return losses, np.zeros((n, n))
+    f = deployment[:, columns]
+    targets = hostility @ f
+    per_target = np.divide(fire[:, columns], targets, out=np.zeros_like(f), where=targets > 0)
+    received = rate * f * (hostility.T @ per_target)
+    taken = np.minimum(received, f)
+    scale = np.divide(taken, received, out=np.ones_like(f), where=received > 0)
+    dyads = rate * hostility.T * ((f * scale) @ per_target.T)
+    losses[:, columns] = taken
+    return losses, dyads
+
+
+def credit_external(strength: np.ndarray, fights_for: np.ndarray, holds_ground: np.ndarray, allied: np.ndarray) -> np.ndarray:
+    """Move the contest strength of actors that hold no ground to the partners they fight for.
+
+    An external power's strength in a region goes to its partners there (the ally it fights
+    for, and tied actors) in proportion to their own strength; with no partner present it
+    takes no ground. `fights_for` (n,) holds an actor index or -1; `allied` (n, n) is boolean.
+    """
+    partners = allied.astype(float)
+    rows = np.flatnonzero(fights_for >= 0)
+    partners[rows, fights_for[rows]] = 1.0
+    partners[holds_ground] = 0.0
+    partners[:, ~holds_ground] = 0.0
+    own = np.where(holds_ground[:, None], strength, 0.0)
+    outside = np.where(holds_ground[:, None], 0.0, strength)
+    weight = partners @ own
+    share = np.divide(outside, weight, out=np.zeros_like(outside), where=weight > 0)
+    return own + own * (partners.T @ share)
+
+
+def contest(
+    control: np.ndarray,
+    strength: np.ndarray,
+    columns: np.ndarray,
+    decisiveness: float,
+    speed: np.ndarray,
+) -> np.ndarray:
+    """Control moves towards the Tullock contest outcome in contested regions.
+
+    p_a = x_a^m / sum_b x_b^m with x the (credited) effective force and m the decisiveness
+    (Tullock 1980; Hirshleifer 1989, ratio form of the contest success function). Each column
+    moves by speed_r x (p - C); the ungoverned share has no force, so it goes towards zero
+    where anybody fights. A region where no side has force keeps its control.
+    """
+    new = control.copy()
+    x = strength[:, columns] ** decisiveness
+    total = x.sum(axis=0)
+    fought = total > 0
+    if not fought.any():
+        return new
+    cols = np.flatnonzero(columns)[fought]
+    p = np.zeros((control.shape[0], cols.size))
+    p[:-1] = x[:, fought] / total[fought]
+    new[:, cols] += speed[cols] * (p - control[:, cols])
+    return new
+
+
+def absorb_ungoverned(control: np.ndarray, strength: np.ndarray, columns: np.ndarray, rate: float) -> np.ndarray:
+    """In uncontested regions, forces present take `rate` of the ungoverned share per month.
+
+    The share taken is split between the actors present in proportion to their strength.
+    """
+    new = control.copy()
+    total = strength.sum(axis=0)
+    cols = columns & (total > 0) & (control[-1] > 0)
+    if not cols.any():
+        return new
+    taken = rate * control[-1, cols]
+    new[:-1, cols] += taken * strength[:, cols] / total[cols]
+    new[-1, cols] -= taken
+    return new

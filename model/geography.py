@@ -1,0 +1,83 @@
+"""The region graph: areas, populations, resources, terrain, land adjacency and hop distances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from model.scenario import ScenarioSpec
+
+UNREACHABLE = 10_000
+"""Hop distance used for pairs of regions with no land path between them."""
+
+
+@dataclass(frozen=True)
+class Geography:
+    """Static attributes of the regions (arrays of length R) and their graph."""
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    area_km2: np.ndarray
+    population: np.ndarray
+    resources: np.ndarray
+    defence: np.ndarray
+    terrain: tuple[str, ...]
+    country: tuple[str, ...]
+    identity: np.ndarray
+    adjacency: sparse.csr_array
+    hops: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    @cached_property
+    def neighbourhood(self) -> sparse.csr_array:
+        """Adjacency plus the identity: a region and its land neighbours."""
+        return (self.adjacency + sparse.eye_array(self.size, format="csr")).tocsr()
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Region id -> position in the arrays."""
+        return {rid: i for i, rid in enumerate(self.ids)}
+
+    def distance_from(self, regions: np.ndarray) -> np.ndarray:
+        """Hops from the nearest of `regions` (boolean mask) to every region; UNREACHABLE if none."""
+        if not regions.any():
+            return np.full(self.size, UNREACHABLE, dtype=np.int32)
+        return self.hops[regions].min(axis=0)
+
+
+def build_geography(spec: ScenarioSpec) -> Geography:
+    """Arrays and the adjacency graph from a validated scenario."""
+    p = spec.parameters
+    ids = tuple(r.id for r in spec.region)
+    index = {rid: i for i, rid in enumerate(ids)}
+    population = np.array([r.population for r in spec.region], dtype=float)
+    resources = np.array(
+        [r.resources if r.resources is not None else p.resources_per_million * r.population / 1e6 for r in spec.region]
+    )
+    rows = [index[b.a] for b in spec.border] + [index[b.b] for b in spec.border]
+    cols = [index[b.b] for b in spec.border] + [index[b.a] for b in spec.border]
+    n = len(ids)
+    adjacency = sparse.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    adjacency.data[:] = 1.0
+    hops = csgraph.shortest_path(adjacency, method="D", unweighted=True, directed=False)
+    hops = np.where(np.isfinite(hops), hops, UNREACHABLE).astype(np.int32)
+    return Geography(
+        ids=ids,
+        names=tuple(r.name or r.id for r in spec.region),
+        area_km2=np.array([r.area_km2 for r in spec.region], dtype=float),
+        population=population,
+        resources=resources,
+        defence=np.array([p.terrain_defence[r.terrain] for r in spec.region]),
+        terrain=tuple(r.terrain for r in spec.region),
+        country=tuple(r.country for r in spec.region),
+        identity=np.array([r.identity for r in spec.region], dtype=float),
+        adjacency=adjacency,
+        hops=hops,
+    )

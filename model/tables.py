@@ -1,0 +1,116 @@
+"""The collected data of a run as tidy tables (pandas DataFrames) and a summary dictionary.
+
+Tables: model (one row per step), actors (step x actor), regions (step x region), control
+(step x region x actor, non-zero shares only), events (one row per event).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from model.calendar import add_months
+
+if TYPE_CHECKING:
+    from model.model import RegionalModel
+
+
+def model_table(model: RegionalModel) -> pd.DataFrame:
+    frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    frame.insert(0, "step", np.arange(len(frame)))
+    return frame
+
+
+def actor_table(model: RegionalModel) -> pd.DataFrame:
+    frame = model.datacollector.get_agent_vars_dataframe().reset_index()
+    step = frame["Step"].round().astype(int)
+    frame = frame.drop(columns=["Step", "AgentID"])
+    frame.insert(0, "date", [add_months(model.spec.start, s) for s in step])
+    frame.insert(0, "step", step)
+    return frame.sort_values(["step", "actor"], kind="stable").reset_index(drop=True)
+
+
+def region_table(model: RegionalModel) -> pd.DataFrame:
+    """One row per step x region: majority holder, its share, ungoverned share, forces, losses."""
+    names = (*model.actor_ids, "ungoverned")
+    rows = []
+    for step, (control, deployment, losses) in enumerate(model.history):
+        holder = np.argmax(control, axis=0)
+        rows.append(pd.DataFrame({
+            "step": step,
+            "date": add_months(model.spec.start, step),
+            "region": model.geo.ids,
+            "holder": [names[h] for h in holder],
+            "holder_share": control[holder, np.arange(control.shape[1])],
+            "ungoverned_share": control[-1],
+            "forces": deployment.sum(axis=0),
+            "losses": losses,
+        }))
+    return pd.concat(rows, ignore_index=True)
+
+
+def control_table(model: RegionalModel) -> pd.DataFrame:
+    """Long table of non-zero control shares: step, date, region, actor, share."""
+    names = np.array([*model.actor_ids, "ungoverned"])
+    frames = []
+    for step, (control, _, _) in enumerate(model.history):
+        who, where = np.nonzero(control > 0)
+        frames.append(pd.DataFrame({
+            "step": step, "date": add_months(model.spec.start, step),
+            "region": np.array(model.geo.ids)[where], "actor": names[who], "share": control[who, where],
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def event_table(model: RegionalModel) -> pd.DataFrame:
+    columns = ["step", "date", "kind", "actor", "other", "region", "value", "detail"]
+    return pd.DataFrame(model.log, columns=columns)
+
+
+def tables(model: RegionalModel) -> dict[str, pd.DataFrame]:
+    """All tables of a finished run, by file stem."""
+    return {
+        "model": model_table(model),
+        "actors": actor_table(model),
+        "regions": region_table(model),
+        "control": control_table(model),
+        "events": event_table(model),
+    }
+
+
+def summary(model: RegionalModel, actors: pd.DataFrame | None = None) -> dict:
+    """Headline numbers of a run: per actor start/end/peak values, and model-level totals."""
+    actors = actor_table(model) if actors is None else actors
+    frame = model_table(model)
+    per_actor = {}
+    for actor_id, rows in actors.groupby("actor", sort=False):
+        first, last = rows.iloc[0], rows.iloc[-1]
+        peak = rows.loc[rows["territory_km2"].idxmax()]
+        per_actor[actor_id] = {
+            "kind": first["kind"],
+            "capability_start": float(first["capability"]), "capability_end": float(last["capability"]),
+            "power_share_start": float(first["power_share"]), "power_share_end": float(last["power_share"]),
+            "territory_km2_start": float(first["territory_km2"]), "territory_km2_end": float(last["territory_km2"]),
+            "territory_km2_peak": float(peak["territory_km2"]), "territory_peak_date": str(peak["date"]),
+            "strategic_depth_start": _finite(first["strategic_depth"]), "strategic_depth_end": _finite(last["strategic_depth"]),
+            "present_at_end": bool(last["step"] == model.steps),
+            "last_date": str(last["date"]),
+        }
+    return {
+        "scenario": model.spec.name,
+        "start": model.spec.start,
+        "end": model.date,
+        "steps": int(model.steps),
+        "battle_deaths_total": float(frame["battle_deaths"].sum()),
+        "effective_poles_end": float(frame["effective_poles"].iloc[-1]),
+        "bloc_balance_end": _finite(frame["bloc_balance"].iloc[-1]),
+        "events": {k: int(v) for k, v in event_table(model)["kind"].value_counts().sort_index().items()},
+        "actors": per_actor,
+    }
+
+
+def _finite(value: float) -> float | None:
+    value = float(value)
+    return value if np.isfinite(value) else None
