@@ -175,6 +175,7 @@ class ScenarioSpec(Strict):
     start: str = "2014-01"
     steps: int = Field(36, ge=0)
     abstract: bool = Field(False, description="a stylised world: facts need no sources")
+    geometry: str | None = Field(None, description="GeoJSON of region polygons (for maps), resolved to an absolute path")
     parameters: Parameters = Field(default_factory=Parameters)
     region: list[RegionSpec] = Field(min_length=1)
     border: list[BorderSpec] = Field(default_factory=list)
@@ -228,6 +229,11 @@ def _read_merged(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
         raise ScenarioError(f"{path}: extends: cycle {cycle}")
     raw = _read_toml(path)
     _inline_region_files(path, raw)
+    if isinstance(raw.get("geometry"), str):
+        geometry = path.parent / raw["geometry"]
+        if not geometry.is_file():
+            raise ScenarioError(f"{path}: geometry: file not found: {geometry}")
+        raw["geometry"] = str(geometry.resolve())
     base_name = raw.pop("extends", None)
     if base_name is None:
         return raw
