@@ -201,9 +201,16 @@ class ScenarioSpec(Strict):
 def load(path: str | Path) -> ScenarioSpec:
     """Read, merge (`extends`), validate and cross-check a scenario file."""
     path = Path(path)
-    raw = _read_merged(path, ())
-    spec = _validate(path, raw)
-    _check_references(path, spec)
+    return parse(_read_merged(path, ()), path)
+
+
+def parse(raw: dict[str, Any], origin: str | Path = "<scenario>") -> ScenarioSpec:
+    """Validate and cross-check a scenario given as a dictionary (as read from TOML).
+
+    `origin` names the source in error messages.
+    """
+    spec = _validate(origin, raw)
+    _check_references(origin, spec)
     return spec
 
 
