@@ -446,13 +446,12 @@ def _check_actor(fail, a: ActorSpec, regions: set[str], countries: set[str], spe
 
 
 def _check_strategy(fail, label: str, strategy: list[BehaviourSpec], actors: set[str]) -> None:
-    from model.strategies import build_behaviour
+    from model.strategies import build_strategy
 
-    for i, item in enumerate(strategy):
-        try:
-            build_behaviour(item, actors)
-        except ValueError as exc:
-            fail(f"{label}[{item.behaviour}]", str(exc))
+    try:
+        build_strategy(strategy, actors)
+    except ValueError as exc:
+        fail(label, str(exc))
 
 
 def _check_control_sums(fail, spec: ScenarioSpec) -> None:

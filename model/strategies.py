@@ -121,10 +121,17 @@ def build_behaviour(spec: BehaviourSpec, actor_ids: set[str]) -> Behaviour:
 
 
 def build_strategy(specs: list[BehaviourSpec], actor_ids: set[str]) -> list[Behaviour]:
-    """A strategy (list of behaviours); `passive` may not be combined with behaviours that claim forces."""
-    strategy = [build_behaviour(s, actor_ids) for s in specs]
-    names = {b.name for b in strategy}
-    if "passive" in names and any(b.claims_forces for b in strategy):
+    """A strategy (list of behaviours); `passive` may not be combined with behaviours that claim forces.
+
+    ValueError names the failing behaviour: "forward_defence.share: ...".
+    """
+    strategy = []
+    for spec in specs:
+        try:
+            strategy.append(build_behaviour(spec, actor_ids))
+        except ValueError as exc:
+            raise ValueError(f"{spec.behaviour}: {exc}" if spec.behaviour in REGISTRY else str(exc)) from None
+    if any(b.name == "passive" for b in strategy) and any(b.claims_forces for b in strategy):
         raise ValueError("'passive' cannot be combined with behaviours that commit forces")
     return strategy
 
@@ -184,6 +191,7 @@ class HomeDefence(Behaviour):
 
     name = "home_defence"
     Params = HomeDefenceParams
+    claims_forces = False
 
     def act(self, actor: Actor, model: RegionalModel, plan: Plan) -> None:
         """Home defence claims nothing explicitly: it takes the remainder (see `home_weights`)."""
@@ -343,26 +351,33 @@ class Balancing(Behaviour):
 
 
 class BandwagonParams(AlignmentParams):
-    rapprochement: float = Field(0.1, ge=0, le=1, description="relation gained per month towards the strongest threat")
+    rapprochement: float = Field(0.1, ge=0, le=1, description="relation gained per month towards the chosen side")
+    alignment: float = Field(0.5, ge=-1, le=1, description="relation level at which rapprochement stops")
 
 
 @behaviour
 class Bandwagoning(Behaviour):
     """Side with the strongest threat: relations with it improve, ties with it and its allies.
 
-    Reason: bandwagoning with the source of danger (Walt 1987; Schweller 1994).
+    The side is chosen once, when a threat first appears, and kept: once relations improve the
+    former threat no longer threatens, but the alignment stays. Reason: bandwagoning with the
+    source of danger (Walt 1987; Schweller 1994).
     """
 
     name = "bandwagoning"
     Params = BandwagonParams
     claims_forces = False
+    side: int | None = None
 
     def act(self, actor: Actor, model: RegionalModel, plan: Plan) -> None:
         a = actor.index
-        c = strongest_threat(model, a)
-        if c is None:
+        if self.side is None:
+            self.side = strongest_threat(model, a)
+        c = self.side
+        if c is None or not model.active[c]:
             return
-        plan.relation_shift[c] = self.params.rapprochement
+        if model.relations[a, c] < self.params.alignment:
+            plan.relation_shift[c] = self.params.rapprochement
         side = allies_of(model, c)
         side[c] = True
         side[a] = False

@@ -1,0 +1,250 @@
+"""Each behaviour's signature effect, in a minimal world built for it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import RegionalModel
+from model.scenario import ScenarioError, parse
+
+
+def line_world(names: list[str], actors: list[dict], relations=(), ties=(), steps: int = 24, **params) -> dict:
+    """Regions in a line (each borders the next), 10,000 km2 and 1 million people each."""
+    return {
+        "name": "minimal",
+        "abstract": True,
+        "steps": steps,
+        "parameters": {"front_noise": 0.0, **params},
+        "region": [{"id": r, "area_km2": 10_000, "population": 1e6} for r in names],
+        "border": [{"a": a, "b": b} for a, b in zip(names, names[1:])],
+        "actor": actors,
+        "relation": [{"a": a, "b": b, "value": v} for a, b, v in relations],
+        "tie": [{"a": a, "b": b, "strength": v} for a, b, v in ties],
+    }
+
+
+def run(raw: dict, months: int, seed: int = 1) -> RegionalModel:
+    model = RegionalModel(parse(raw), rng=seed)
+    model.run_for(months)
+    return model
+
+
+def strategy(*behaviours: dict) -> list[dict]:
+    return list(behaviours)
+
+
+# ----------------------------------------------------------------- forward defence vs passive
+
+
+def _frontier(defender_strategy: list[dict]) -> dict:
+    # home - b1 - b2 - b3: the state's home is 'home'; an insurgent holds b3 and expands.
+    return line_world(
+        ["home", "b1", "b2", "b3"],
+        [
+            {"id": "state", "kind": "state", "home": ["home"], "capability": 20, "strategy": defender_strategy},
+            {"id": "rebels", "kind": "non_state", "home": ["b3"], "capability": 6, "control": {"b3": 1.0},
+             "strategy": [{"behaviour": "expansion", "ratio": 1.2, "share": 0.8}]},
+        ],
+        relations=[("state", "rebels", -1.0)],
+    )
+
+
+def _fight(defender_strategy: list[dict], months: int = 12) -> tuple[RegionalModel, np.ndarray]:
+    """Run the frontier world; return the model and the state's losses summed per region."""
+    model = RegionalModel(parse(_frontier(defender_strategy)), rng=1)
+    losses = np.zeros(model.geo.size)
+    for _ in range(months):
+        model.step()
+        losses += model.battle.losses[0]
+    return model, losses
+
+
+def test_forward_defence_meets_the_threat_beyond_the_border_and_passive_does_not():
+    forward, forward_losses = _fight(strategy({"behaviour": "forward_defence", "depth": 3, "share": 0.6}))
+    passive, passive_losses = _fight(strategy({"behaviour": "passive"}))
+    home = forward.geo.index["home"]
+    abroad = np.arange(forward.geo.size) != home
+    assert forward_losses[abroad].sum() > 0, "forward defence fights beyond the border"
+    assert forward_losses[abroad].sum() > 5 * forward_losses[home], "most of its fighting is abroad"
+    assert passive_losses[abroad].sum() == 0.0, "a passive state never fights abroad"
+    assert passive.planned[0, abroad].sum() == 0.0, "and keeps all forces home"
+    rebels = 1
+    assert forward.territory_km2[rebels] < 0.6 * passive.territory_km2[rebels]
+    b1 = passive.geo.index["b1"]
+    assert passive.control[rebels, b1] > 0.5, "unopposed, the insurgent takes the buffer next to home"
+    assert forward.control[rebels, b1] < 0.25
+
+
+# ----------------------------------------------------------------- balancing vs bandwagoning
+
+
+def _alignment(behaviour: dict) -> RegionalModel:
+    # 'giant' threatens both 'small' and 'other'; 'small' chooses a side.
+    raw = line_world(
+        ["r1", "r2", "r3"],
+        [
+            {"id": "small", "kind": "state", "home": ["r1"], "capability": 5, "strategy": [behaviour]},
+            {"id": "other", "kind": "state", "home": ["r3"], "capability": 10},
+            {"id": "giant", "kind": "state", "home": ["r2"], "capability": 50},
+        ],
+        relations=[("small", "giant", -0.3), ("other", "giant", -0.8)],
+    )
+    return run(raw, 18)
+
+
+def test_balancing_and_bandwagoning_pick_opposite_sides():
+    small, other, giant = 0, 1, 2
+    balancer = _alignment({"behaviour": "balancing"})
+    bandwagoner = _alignment({"behaviour": "bandwagoning"})
+    threshold = balancer.params.bloc_threshold
+    assert balancer.ties[small, other] >= threshold and balancer.ties[small, giant] == 0.0
+    assert bandwagoner.ties[small, giant] >= threshold and bandwagoner.ties[small, other] < threshold
+    assert bandwagoner.relations[small, giant] > 0 > balancer.relations[small, giant]
+
+
+# ----------------------------------------------------------------- air campaign
+
+
+def _air(with_strikes: bool) -> RegionalModel:
+    patron = {"id": "patron", "kind": "external", "basing": ["r1"], "capability": 10,
+              "strategy": [{"behaviour": "air_campaign", "share": 1.0 if with_strikes else 0.0,
+                            "targets": ["rebels"]}]}
+    raw = line_world(
+        ["r1", "r2", "r3"],
+        [
+            {"id": "state", "kind": "state", "home": ["r1", "r2"], "capability": 10,
+             "strategy": [{"behaviour": "forward_defence", "depth": 2, "share": 0.5}]},
+            {"id": "rebels", "kind": "non_state", "home": ["r3"], "capability": 10, "control": {"r3": 1.0}},
+            patron,
+        ],
+        relations=[("state", "rebels", -1.0), ("patron", "rebels", -1.0), ("patron", "state", 0.6)],
+        ties=[("patron", "state", 0.8)],
+    )
+    return run(raw, 12)
+
+
+def test_air_campaign_wears_a_force_down_without_taking_ground():
+    struck, spared = _air(True), _air(False)
+    rebels, patron = 1, 2
+    assert struck.capability[rebels] < 0.8 * spared.capability[rebels]
+    assert struck.strike[patron].sum() > 0
+    assert struck.control[patron].sum() == 0.0, "an air campaign never holds ground"
+
+
+# ----------------------------------------------------------------- expeditionary support
+
+
+def _capital(supported: bool) -> RegionalModel:
+    """A weak state's capital under insurgent attack; `enabled = false` removes the patron."""
+    actors = [
+        {"id": "state", "kind": "state", "home": ["capital", "march"], "capability": 4},
+        {"id": "rebels", "kind": "non_state", "home": ["desert"], "capability": 12, "control": {"desert": 1.0},
+         "strategy": [{"behaviour": "expansion", "ratio": 1.0, "share": 0.9}]},
+        {"id": "patron", "kind": "external", "basing": ["capital"], "capability": 20, "enabled": supported,
+         "strategy": [{"behaviour": "expeditionary", "ally": "state", "share": 0.9}]},
+    ]
+    raw = line_world(
+        ["capital", "march", "desert"],
+        actors,
+        relations=[("state", "rebels", -1.0), ("patron", "rebels", -1.0), ("patron", "state", 0.6)],
+        ties=[("patron", "state", 0.8)],
+        upkeep=0.0,
+    )
+    return run(raw, 24)
+
+
+def test_expeditionary_support_keeps_an_allys_capital():
+    alone, helped = _capital(False), _capital(True)
+    capital = alone.geo.index["capital"]
+    state, patron = 0, 2
+    assert alone.majority_holder[capital] != state, "without support the capital falls"
+    assert helped.majority_holder[capital] == state, "with support the ally keeps its capital"
+    assert helped.control[patron].sum() == 0.0, "ground won by the external power goes to its ally"
+
+
+# ----------------------------------------------------------------- alliance building
+
+
+def _common_enemy(builder: bool) -> RegionalModel:
+    a_strategy = [{"behaviour": "alliance_building", "threshold": 0.3, "aid_share": 0.5}] if builder else []
+    raw = line_world(
+        ["a", "c", "b"],
+        [
+            {"id": "donor", "kind": "state", "home": ["a"], "capability": 20, "strategy": a_strategy or [{"behaviour": "passive"}]},
+            {"id": "enemy", "kind": "state", "home": ["c"], "capability": 20},
+            {"id": "frontline", "kind": "state", "home": ["b"], "capability": 5},
+        ],
+        relations=[("donor", "enemy", -0.8), ("frontline", "enemy", -0.8)],
+    )
+    return run(raw, 12)
+
+
+def test_alliance_building_forms_ties_and_moves_aid_against_a_common_enemy():
+    built, none = _common_enemy(True), _common_enemy(False)
+    donor, frontline = 0, 2
+    assert built.ties[donor, frontline] >= built.params.bloc_threshold
+    assert none.ties[donor, frontline] == 0.0
+    assert built.aid[donor, frontline] > 0
+    assert built.capability[frontline] > none.capability[frontline]
+    assert built.bloc[donor] == built.bloc[frontline]
+
+
+# ----------------------------------------------------------------- expansion and home defence
+
+
+def test_expansion_takes_weakly_held_adjacent_ground():
+    raw = line_world(
+        ["base", "open1", "open2"],
+        [{"id": "rebels", "kind": "non_state", "home": ["base"], "capability": 5, "control": {"base": 1.0},
+          "strategy": [{"behaviour": "expansion"}]}],
+    )
+    model = run(raw, 12)
+    assert model.control[0, model.geo.index["open1"]] > 0.5
+    assert model.territory_km2[0] > 10_000
+
+
+def test_home_defence_puts_forces_where_the_threat_is():
+    raw = line_world(
+        ["quiet", "front", "enemy_home"],
+        [
+            {"id": "state", "kind": "state", "home": ["quiet", "front"], "capability": 10,
+             "strategy": [{"behaviour": "home_defence", "garrison": 0.2}]},
+            {"id": "enemy", "kind": "state", "home": ["enemy_home"], "capability": 10, "strategy": [{"behaviour": "passive"}]},
+        ],
+        relations=[("state", "enemy", -0.5)],
+    )
+    model = run(raw, 2)
+    quiet, front = model.geo.index["quiet"], model.geo.index["front"]
+    # 20 % garrison spread evenly (1 unit each); 80 % to 'front', the only region next to the enemy
+    assert model.deployment[0, front] == pytest.approx(10 * (0.1 + 0.8), rel=1e-6)
+    assert model.deployment[0, quiet] == pytest.approx(10 * 0.1, rel=1e-6)
+
+
+# ----------------------------------------------------------------- composition rules
+
+
+def test_passive_cannot_be_combined_with_force_commitments():
+    raw = line_world(["r1", "r2"], [{"id": "s", "kind": "state", "home": ["r1"], "capability": 1,
+                                       "strategy": [{"behaviour": "passive"}, {"behaviour": "forward_defence"}]}])
+    with pytest.raises(ScenarioError, match="passive"):
+        parse(raw)
+
+
+def test_shares_over_one_are_scaled_down():
+    raw = line_world(
+        ["home", "b1"],
+        [
+            {"id": "state", "kind": "state", "home": ["home"], "capability": 10,
+             "strategy": [{"behaviour": "forward_defence", "share": 0.8}, {"behaviour": "forward_defence", "depth": 1, "share": 0.8}]},
+            {"id": "rebels", "kind": "non_state", "home": ["b1"], "capability": 1, "control": {"b1": 1.0}},
+        ],
+        relations=[("state", "rebels", -1.0)],
+    )
+    model = RegionalModel(parse(raw), rng=1)
+    capability = model.capability[0]
+    model.step()
+    home = model.geo.index["home"]
+    # claims of 0.8 + 0.8 are scaled to 1: everything goes forward, nothing stays home
+    assert model.planned[0, home] == 0.0
+    assert model.planned[0].sum() == pytest.approx(capability)
