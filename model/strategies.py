@@ -235,7 +235,7 @@ class ForwardDefence(Behaviour):
     A share of forces goes to regions 1..depth hops beyond the border where hostile forces are
     present or adjacent, nearest first (weight exp(-(hops-1)) times the hostile force there),
     and to allied regions under attack in that range. Reason: meeting a threat before it
-    reaches home ("forward defence", "strategic depth"; Juneau 2020; Ostovar 2016).
+    reaches home ("forward defence" in "strategic depth"; Ostovar 2016 on Iran).
     """
 
     name = "forward_defence"
