@@ -7,8 +7,6 @@ without it, like commitment in Axelrod's tribute model (Axelrod 1995).
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
-from scipy.sparse import csgraph
 
 
 def tie_targets(wishes: np.ndarray, hostility: np.ndarray, fighting_together: np.ndarray) -> np.ndarray:
@@ -34,7 +32,7 @@ def update_ties(ties: np.ndarray, target: np.ndarray, rate: float, decay: float,
 
 def fighting_together(present: np.ndarray, contested: np.ndarray, hostility: np.ndarray, strength: float) -> np.ndarray:
     """`strength` for pairs present in a common contested region and sharing an enemy there."""
-    p = (present & contested).astype(float)
+    p = present[:, contested].astype(float)
     together = (p @ p.T) > 0
     enemies = (hostility > 0).astype(float)
     common_enemy = (enemies @ enemies.T) > 0
@@ -47,12 +45,18 @@ def blocs(ties: np.ndarray, threshold: float, active: np.ndarray) -> np.ndarray:
     """Bloc label per actor: connected components of ties >= threshold among active actors.
 
     Labels are the smallest actor index in the bloc (stable across steps); inactive actors -1.
+    Computed by propagating the minimum label along ties until nothing changes.
     """
+    n = len(active)
     linked = (ties >= threshold) & active[:, None] & active[None, :]
-    _, labels = csgraph.connected_components(sparse.csr_array(linked), directed=False)
-    first = np.full(labels.max() + 1, len(labels))
-    np.minimum.at(first, labels, np.arange(len(labels)))
-    return np.where(active, first[labels], -1)
+    np.fill_diagonal(linked, True)
+    labels = np.arange(n)
+    while True:
+        reached = np.where(linked, labels[None, :], n).min(axis=1)
+        if np.array_equal(reached, labels):
+            break
+        labels = reached
+    return np.where(active, labels, -1)
 
 
 def aid_transfers(

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.linalg import actor_product
+
 
 @dataclass(frozen=True)
 class Battle:
@@ -30,7 +32,7 @@ def contested_regions(hostility: np.ndarray, present: np.ndarray) -> np.ndarray:
     both present in it.
     """
     p = present.astype(float)
-    return ((hostility > 0).astype(float) @ p * p).sum(axis=0) > 0
+    return (actor_product((hostility > 0).astype(float), p) * p).sum(axis=0) > 0
 
 
 def effective_force(deployment: np.ndarray, control: np.ndarray, defence: np.ndarray) -> np.ndarray:
@@ -75,18 +77,19 @@ def credit_external(strength: np.ndarray, fights_for: np.ndarray, holds_ground: 
     """Move the contest strength of actors that hold no ground to the partners they fight for.
 
     An external power's strength in a region goes to its partners there (the ally it fights
-    for, and tied actors) in proportion to their own strength; with no partner present it
-    takes no ground. `fights_for` (n,) holds an actor index or -1; `allied` (n, n) is boolean.
+    for, and tied actors that hold ground) in proportion to their own strength; with no partner
+    present it takes no ground. `fights_for` (n,) holds an actor index or -1; `allied` (n, n)
+    is boolean.
     """
-    partners = allied.astype(float)
-    rows = np.flatnonzero(fights_for >= 0)
-    partners[rows, fights_for[rows]] = 1.0
-    partners[holds_ground] = 0.0
-    partners[:, ~holds_ground] = 0.0
-    own = np.where(holds_ground[:, None], strength, 0.0)
-    outside = np.where(holds_ground[:, None], 0.0, strength)
+    own = strength * holds_ground[:, None]
+    outside = np.flatnonzero(~holds_ground)
+    if outside.size == 0:
+        return own
+    partners = allied[outside] * holds_ground[None, :].astype(float)
+    ally = fights_for[outside]
+    partners[np.flatnonzero(ally >= 0), ally[ally >= 0]] = 1.0
     weight = partners @ own
-    share = np.divide(outside, weight, out=np.zeros_like(outside), where=weight > 0)
+    share = np.divide(strength[outside], weight, out=np.zeros_like(weight), where=weight > 0)
     return own + own * (partners.T @ share)
 
 
@@ -97,37 +100,38 @@ def contest(
     decisiveness: float,
     speed: np.ndarray,
 ) -> np.ndarray:
-    """Control moves towards the Tullock contest outcome in contested regions.
+    """Control moves towards the Tullock contest outcome in contested regions (in place).
 
     p_a = x_a^m / sum_b x_b^m with x the (credited) effective force and m the decisiveness
     (Tullock 1980; Hirshleifer 1989, ratio form of the contest success function). Each column
     moves by speed_r x (p - C); the ungoverned share has no force, so it goes towards zero
-    where anybody fights. A region where no side has force keeps its control.
+    where anybody fights. A region where no side has force keeps its control. Updates
+    `control` in place and returns it.
     """
-    new = control.copy()
-    x = strength[:, columns] ** decisiveness
+    cols = np.flatnonzero(columns)
+    x = strength[:, cols] ** decisiveness
     total = x.sum(axis=0)
     fought = total > 0
     if not fought.any():
-        return new
-    cols = np.flatnonzero(columns)[fought]
+        return control
+    cols, x, total = cols[fought], x[:, fought], total[fought]
     p = np.zeros((control.shape[0], cols.size))
-    p[:-1] = x[:, fought] / total[fought]
-    new[:, cols] += speed[cols] * (p - control[:, cols])
-    return new
+    p[:-1] = x / total
+    control[:, cols] += speed[cols] * (p - control[:, cols])
+    return control
 
 
 def absorb_ungoverned(control: np.ndarray, strength: np.ndarray, columns: np.ndarray, rate: float) -> np.ndarray:
     """In uncontested regions, forces present take `rate` of the ungoverned share per month.
 
     The share taken is split between the actors present in proportion to their strength.
+    Updates `control` in place and returns it.
     """
-    new = control.copy()
     total = strength.sum(axis=0)
-    cols = columns & (total > 0) & (control[-1] > 0)
-    if not cols.any():
-        return new
+    cols = np.flatnonzero(columns & (total > 0) & (control[-1] > 0))
+    if cols.size == 0:
+        return control
     taken = rate * control[-1, cols]
-    new[:-1, cols] += taken * strength[:, cols] / total[cols]
-    new[-1, cols] -= taken
-    return new
+    control[:-1, cols] += taken * strength[:, cols] / total[cols]
+    control[-1, cols] -= taken
+    return control

@@ -14,6 +14,9 @@ from model.scenario import ScenarioSpec
 UNREACHABLE = 10_000
 """Hop distance used for pairs of regions with no land path between them."""
 
+DENSE_LIMIT = 400
+"""Region count below which the neighbourhood matrix is kept dense."""
+
 
 @dataclass(frozen=True)
 class Geography:
@@ -36,9 +39,13 @@ class Geography:
         return len(self.ids)
 
     @cached_property
-    def neighbourhood(self) -> sparse.csr_array:
-        """Adjacency plus the identity: a region and its land neighbours."""
-        return (self.adjacency + sparse.eye_array(self.size, format="csr")).tocsr()
+    def neighbourhood(self) -> sparse.csr_array | np.ndarray:
+        """Adjacency plus the identity: a region and its land neighbours.
+
+        Dense below `DENSE_LIMIT` regions, where a dense product is faster than a sparse one.
+        """
+        matrix = (self.adjacency + sparse.eye_array(self.size, format="csr")).tocsr()
+        return matrix.toarray() if self.size < DENSE_LIMIT else matrix
 
     @cached_property
     def index(self) -> dict[str, int]:

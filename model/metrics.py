@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from model.linalg import actor_product
+
 
 def power_shares(capability: np.ndarray, active: np.ndarray) -> np.ndarray:
     """s_a = K_a / sum K over active actors (external powers count with their theatre capability)."""
@@ -43,23 +45,25 @@ def strategic_depth(hops: np.ndarray, home: np.ndarray, hostile_held: np.ndarray
 
     `home` and `hostile_held` are (n, R) boolean; the distance is capped at `cap` (the
     theatre's diameter + 1, meaning "no hostile ground reachable"). NaN for actors with no home.
+    Actors with the same hostile ground share one distance computation.
     """
-    n = home.shape[0]
-    depth = np.full(n, np.nan)
-    for a in range(n):
-        h = np.flatnonzero(home[a])
-        if h.size == 0:
-            continue
-        targets = np.flatnonzero(hostile_held[a])
-        nearest = hops[np.ix_(h, targets)].min(axis=1) if targets.size else np.full(h.size, cap)
-        depth[a] = float(np.average(np.minimum(nearest, cap), weights=area[h]))
-    return depth
+    masks, which = np.unique(hostile_held, axis=0, return_inverse=True)
+    which = which.ravel()
+    nearest = np.full(masks.shape, cap, dtype=float)
+    for u, mask in enumerate(masks):
+        rows = np.flatnonzero(home[which == u].any(axis=0))
+        if mask.any() and rows.size:
+            nearest[u, rows] = np.minimum(hops[np.ix_(rows, np.flatnonzero(mask))].min(axis=1), cap)
+    weight = home * area
+    total = weight.sum(axis=1)
+    summed = (weight * nearest[which]).sum(axis=1)
+    return np.divide(summed, total, out=np.full(len(total), np.nan), where=total > 0)
 
 
 def forward_presence(present_or_held: np.ndarray, allied: np.ndarray, home: np.ndarray) -> np.ndarray:
     """Regions beyond an actor's home where it or its allies have forces or hold ground."""
     own = present_or_held.astype(float)
-    reach = (own + allied.astype(float) @ own) > 0
+    reach = (own + actor_product(allied.astype(float), own)) > 0
     return (reach & ~home).sum(axis=1)
 
 

@@ -7,6 +7,8 @@ ties, exits), collect (metrics and events). See docs/ODD.md for the rules and th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mesa
 import numpy as np
 
@@ -15,6 +17,7 @@ from model.actors import KINDS, Actor
 from model.alliances import aid_transfers, blocs, fighting_together, tie_targets, update_ties
 from model.calendar import add_months
 from model.geography import UNREACHABLE, build_geography
+from model.linalg import actor_product
 from model.metrics import (
     WarEpisodes,
     bloc_balance,
@@ -48,7 +51,7 @@ class RegionalModel(mesa.Model):
         self._init_arrays(spec)
         self.agents_by_index: list[Actor | None] = [None] * self.n_actors
         self.log: list[dict] = []
-        self.history: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.history: list[RegionRecord] = []
         self.wars = WarEpisodes(self.n_actors, self.params.war_threshold)
         self._due: dict[float, list] = {}
         for i, a in enumerate(spec.actor):
@@ -206,8 +209,7 @@ class RegionalModel(mesa.Model):
         """The month at the start of which the current state holds ('YYYY-MM')."""
         return add_months(self.spec.start, self.steps)
 
-    @property
-    def hostility(self) -> np.ndarray:
+    def _hostility(self) -> np.ndarray:
         """H[a, b] = -R[a, b] where R is below -threshold (hostile), else 0; zero for inactive actors."""
         h = np.where(self.relations < -self.params.hostility_threshold, -self.relations, 0.0)
         return h * self.active[:, None] * self.active[None, :]
@@ -222,15 +224,16 @@ class RegionalModel(mesa.Model):
         self.present = (self.deployment > p.presence) & self.active[:, None]
         self.held_mask = (self.control[:-1] >= p.domain_share) & self.active[:, None]
         footprint = self.present | self.held_mask
-        self.hostile_now = self.hostility
+        self.hostility = self._hostility()
         distance = _nearest_presence(self.home_distance, footprint)
         intent = np.maximum(0.0, -self.relations) * self.active[:, None] * self.active[None, :]
         self.threat = intent * self.capability[None, :] ** p.threat_exponent * np.exp(-distance / p.threat_range)
         norm = np.linalg.norm(self.threat, axis=1)
         unit = np.divide(self.threat, norm[:, None], out=np.zeros_like(self.threat), where=norm[:, None] > 0)
         self.shared_threat = unit @ unit.T
+        self.total_force = self.deployment.sum(axis=0)
         nearby = (self.geo.neighbourhood @ self.deployment.T).T
-        self.exposure = self.hostile_now @ nearby
+        self.exposure = actor_product(self.hostility, nearby)
         self.majority_holder = np.argmax(self.control, axis=0)
         self.planned = np.zeros_like(self.deployment)
         self.planned_strike = np.zeros_like(self.strike)
@@ -265,7 +268,7 @@ class RegionalModel(mesa.Model):
     def resolve(self) -> None:
         """Attrition and the contest for control, in every contested region at once."""
         p = self.params
-        h = self.hostile_now
+        h = self.hostility
         self.deployment, self.strike = self.planned, self.planned_strike
         present = (self.deployment > p.presence) & self.active[:, None]
         contested = combat.contested_regions(h, present | self.held_mask)
@@ -275,11 +278,12 @@ class RegionalModel(mesa.Model):
         allied = (self.ties >= p.bloc_threshold) & (h == 0)
         strength = combat.credit_external(effective, self.fights_for, self.holds_ground, allied)
         speed = np.clip(p.front_speed * np.exp(p.front_noise * self.rng.standard_normal(self.geo.size)), 0.0, 1.0)
-        control = combat.contest(self.control, strength, contested, p.decisiveness, speed)
-        control = combat.absorb_ungoverned(control, strength, ~contested & present.any(axis=0), p.absorption)
+        control = combat.contest(self.control.copy(), strength, contested, p.decisiveness, speed)
+        combat.absorb_ungoverned(control, strength, ~contested & present.any(axis=0), p.absorption)
         self.battle = combat.Battle(losses, dyads, contested)
+        _renormalise(control)
         self._control_events(control)
-        self.control = _renormalise(control)
+        self.control = control
         self.deployment = self.deployment - losses
 
     def _territorial_income(self) -> tuple[np.ndarray, np.ndarray]:
@@ -301,9 +305,9 @@ class RegionalModel(mesa.Model):
         after = np.maximum((self.capability - losses) * (1 - p.upkeep) + gain, 0.0)
         self.capability = np.where(self.active, after, self.capability)
         self.aid = aid
-        together = fighting_together(self.present, self.battle.contested, self.hostile_now, p.bloc_threshold + 0.1)
-        target = tie_targets(self.tie_wish, self.hostile_now, together)
-        self._tie_events(update_ties(self.ties, target, p.tie_rate, p.tie_decay, self.hostile_now))
+        together = fighting_together(self.present, self.battle.contested, self.hostility, p.bloc_threshold + 0.1)
+        target = tie_targets(self.tie_wish, self.hostility, together)
+        self._tie_events(update_ties(self.ties, target, p.tie_rate, p.tie_decay, self.hostility))
         shift = np.maximum(self.relation_shift, self.relation_shift.T)
         self.relations = np.clip(self.relations + shift, -1.0, 1.0)
         self._wars()
@@ -353,14 +357,15 @@ class RegionalModel(mesa.Model):
         self.territory_km2 = self.control[:-1] @ self.geo.area_km2
         self.majority_holder = np.argmax(self.control, axis=0)
         held = (self.control[:-1] >= p.domain_share) & self.active[:, None]
-        hostile_held = (self.hostility > 0).astype(float) @ held > 0
+        self.hostility = self._hostility()
+        hostile_held = actor_product((self.hostility > 0).astype(float), held.astype(float)) > 0
         self.depth = strategic_depth(self.geo.hops, self.home, hostile_held, self.geo.area_km2, self.diameter + 1)
         allied = (self.ties >= p.bloc_threshold) & self.active[None, :]
         np.fill_diagonal(allied, False)
         self.forward = forward_presence((self.deployment > p.presence) | held, allied, self.home)
         self.bloc = blocs(self.ties, p.bloc_threshold, self.active)
         self.bloc_top, self.bloc_second, self.bloc_ratio = bloc_balance(self.capability, self.bloc)
-        self.history.append((self.control.copy(), self.deployment.copy(), self.battle.losses.sum(axis=0)))
+        self.history.append(RegionRecord.of(self))
         self.datacollector.collect(self)
 
     # model-level reporters
@@ -391,6 +396,33 @@ class RegionalModel(mesa.Model):
     @property
     def actors_present(self) -> int:
         return int(self.active.sum())
+
+
+@dataclass(frozen=True)
+class RegionRecord:
+    """What the region tables keep of one month: per-region summaries and non-zero control shares."""
+
+    holder: np.ndarray
+    holder_share: np.ndarray
+    ungoverned: np.ndarray
+    forces: np.ndarray
+    losses: np.ndarray
+    shares: tuple[np.ndarray, np.ndarray, np.ndarray]
+    """(actor row, region, share) of every non-zero control share; row n is ungoverned."""
+
+    @classmethod
+    def of(cls, model: RegionalModel) -> RegionRecord:
+        control = model.control
+        holder = np.argmax(control, axis=0)
+        who, where = np.nonzero(control)
+        return cls(
+            holder=holder,
+            holder_share=control[holder, np.arange(control.shape[1])],
+            ungoverned=control[-1].copy(),
+            forces=model.deployment.sum(axis=0),
+            losses=model.battle.losses.sum(axis=0),
+            shares=(who, where, control[who, where]),
+        )
 
 
 MODEL_REPORTERS = {
@@ -456,7 +488,7 @@ def _initial_control(spec: ScenarioSpec, home: np.ndarray, rix: dict[str, int], 
     return control
 
 
-def _renormalise(control: np.ndarray) -> np.ndarray:
-    """Clip rounding noise and make every column sum to exactly one."""
-    control = np.clip(control, 0.0, None)
-    return control / control.sum(axis=0, keepdims=True)
+def _renormalise(control: np.ndarray) -> None:
+    """Clip rounding noise and make every column sum to exactly one (in place)."""
+    np.clip(control, 0.0, None, out=control)
+    control /= control.sum(axis=0, keepdims=True)

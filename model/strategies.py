@@ -279,9 +279,8 @@ class Expansion(Behaviour):
         candidates = frontier & (model.control[a] < 0.999) & ~(allied_held & ~domain) & accessible(model, a)
         if not candidates.any():
             return
-        others = ~allies
-        others[a] = False
-        defence = model.deployment[others].sum(axis=0) * model.geo.defence
+        friendly = model.deployment[a] + (model.deployment[allies].sum(axis=0) if allies.any() else 0.0)
+        defence = (model.total_force - friendly) * model.geo.defence
         cost = self.params.ratio * defence + model.params.presence
         budget = self.params.share * model.capability[a]
         order = np.flatnonzero(candidates)[np.argsort(cost[candidates], kind="stable")]

@@ -34,19 +34,18 @@ def actor_table(model: RegionalModel) -> pd.DataFrame:
 
 def region_table(model: RegionalModel) -> pd.DataFrame:
     """One row per step x region: majority holder, its share, ungoverned share, forces, losses."""
-    names = (*model.actor_ids, "ungoverned")
+    names = np.array([*model.actor_ids, "ungoverned"])
     rows = []
-    for step, (control, deployment, losses) in enumerate(model.history):
-        holder = np.argmax(control, axis=0)
+    for step, record in enumerate(model.history):
         rows.append(pd.DataFrame({
             "step": step,
             "date": add_months(model.spec.start, step),
             "region": model.geo.ids,
-            "holder": [names[h] for h in holder],
-            "holder_share": control[holder, np.arange(control.shape[1])],
-            "ungoverned_share": control[-1],
-            "forces": deployment.sum(axis=0),
-            "losses": losses,
+            "holder": names[record.holder],
+            "holder_share": record.holder_share,
+            "ungoverned_share": record.ungoverned,
+            "forces": record.forces,
+            "losses": record.losses,
         }))
     return pd.concat(rows, ignore_index=True)
 
@@ -54,12 +53,13 @@ def region_table(model: RegionalModel) -> pd.DataFrame:
 def control_table(model: RegionalModel) -> pd.DataFrame:
     """Long table of non-zero control shares: step, date, region, actor, share."""
     names = np.array([*model.actor_ids, "ungoverned"])
+    regions = np.array(model.geo.ids)
     frames = []
-    for step, (control, _, _) in enumerate(model.history):
-        who, where = np.nonzero(control > 0)
+    for step, record in enumerate(model.history):
+        who, where, share = record.shares
         frames.append(pd.DataFrame({
             "step": step, "date": add_months(model.spec.start, step),
-            "region": np.array(model.geo.ids)[where], "actor": names[who], "share": control[who, where],
+            "region": regions[where], "actor": names[who], "share": share,
         }))
     return pd.concat(frames, ignore_index=True)
 
