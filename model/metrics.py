@@ -45,19 +45,14 @@ def strategic_depth(hops: np.ndarray, home: np.ndarray, hostile_held: np.ndarray
 
     `home` and `hostile_held` are (n, R) boolean; the distance is capped at `cap` (the
     theatre's diameter + 1, meaning "no hostile ground reachable"). NaN for actors with no home.
-    Actors with the same hostile ground share one distance computation.
     """
-    masks, which = np.unique(hostile_held, axis=0, return_inverse=True)
-    which = which.ravel()
-    nearest = np.full(masks.shape, cap, dtype=float)
-    for u, mask in enumerate(masks):
-        rows = np.flatnonzero(home[which == u].any(axis=0))
-        if mask.any() and rows.size:
-            nearest[u, rows] = np.minimum(hops[np.ix_(rows, np.flatnonzero(mask))].min(axis=1), cap)
-    weight = home * area
-    total = weight.sum(axis=1)
-    summed = (weight * nearest[which]).sum(axis=1)
-    return np.divide(summed, total, out=np.full(len(total), np.nan), where=total > 0)
+    depth = np.full(home.shape[0], np.nan)
+    for a in np.flatnonzero(home.any(axis=1)):
+        h = np.flatnonzero(home[a])
+        targets = np.flatnonzero(hostile_held[a])
+        nearest = np.minimum(hops[np.ix_(h, targets)].min(axis=1), cap) if targets.size else np.full(h.size, cap)
+        depth[a] = nearest @ area[h] / area[h].sum()
+    return depth
 
 
 def forward_presence(present_or_held: np.ndarray, allied: np.ndarray, home: np.ndarray) -> np.ndarray:

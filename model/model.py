@@ -61,7 +61,8 @@ class RegionalModel(mesa.Model):
                 self._schedule(a.enters, self._enter, i)
         self._schedule_events(spec)
         self._set_base_income(spec)
-        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS, agent_reporters=AGENT_REPORTERS)
+        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+        self.actor_records: list[dict[str, np.ndarray]] = []
         self.perceive()
         self.agents.do("decide")
         self.deployment, self.strike = self.planned, self.planned_strike
@@ -366,7 +367,33 @@ class RegionalModel(mesa.Model):
         self.bloc = blocs(self.ties, p.bloc_threshold, self.active)
         self.bloc_top, self.bloc_second, self.bloc_ratio = bloc_balance(self.capability, self.bloc)
         self.history.append(RegionRecord.of(self))
+        self.actor_records.append(self._actor_record())
         self.datacollector.collect(self)
+
+    def _actor_record(self) -> dict[str, np.ndarray]:
+        """This month's actor-level variables for all present actors, as columns.
+
+        Read from the arrays at once rather than through one reporter call per agent and
+        variable (the per-agent DataCollector path costs more than the rest of a step).
+        """
+        i = np.flatnonzero(self.active)
+        ids = np.array(self.actor_ids)
+        return {
+            "actor": ids[i],
+            "kind": self.kind[i],
+            "capability": self.capability[i],
+            "power_share": self.shares[i],
+            "territory_km2": self.territory_km2[i],
+            "territory_share": self.territory_km2[i] / self.geo.area_km2.sum(),
+            "regions_held": np.bincount(self.majority_holder, minlength=self.n_actors + 1)[i],
+            "strategic_depth": self.depth[i],
+            "forward_presence": self.forward[i],
+            "bloc": ids[self.bloc[i]],
+            "deployed": self.deployment[i].sum(axis=1),
+            "strike_power": self.strike[i].sum(axis=1),
+            "losses": self.battle.losses[i].sum(axis=1),
+            "strategy": np.array([self.agents_by_index[a].strategy_name for a in i], dtype=object),
+        }
 
     # model-level reporters
     @property
@@ -441,22 +468,6 @@ MODEL_REPORTERS = {
     "ungoverned_km2": "ungoverned_km2",
 }
 
-AGENT_REPORTERS = {
-    "actor": "actor_id",
-    "kind": "kind",
-    "capability": "capability",
-    "power_share": "power_share",
-    "territory_km2": "territory_km2",
-    "territory_share": "territory_share",
-    "regions_held": "regions_held",
-    "strategic_depth": "strategic_depth",
-    "forward_presence": "forward_presence",
-    "bloc": "bloc",
-    "deployed": "deployed",
-    "strike_power": "strike_power",
-    "losses": "losses",
-    "strategy": "strategy_name",
-}
 
 
 def _nearest_presence(home_distance: np.ndarray, footprint: np.ndarray) -> np.ndarray:

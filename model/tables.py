@@ -24,12 +24,15 @@ def model_table(model: RegionalModel) -> pd.DataFrame:
 
 
 def actor_table(model: RegionalModel) -> pd.DataFrame:
-    frame = model.datacollector.get_agent_vars_dataframe().reset_index()
-    step = frame["Step"].round().astype(int)
-    frame = frame.drop(columns=["Step", "AgentID"])
-    frame.insert(0, "date", [add_months(model.spec.start, s) for s in step])
-    frame.insert(0, "step", step)
-    return frame.sort_values(["step", "actor"], kind="stable").reset_index(drop=True)
+    """One row per step x present actor (tidy), sorted by step then actor id."""
+    frames = []
+    for step, record in enumerate(model.actor_records):
+        frame = pd.DataFrame(record)
+        frame.insert(0, "date", add_months(model.spec.start, step))
+        frame.insert(0, "step", step)
+        frames.append(frame)
+    table = pd.concat(frames, ignore_index=True)
+    return table.sort_values(["step", "actor"], kind="stable").reset_index(drop=True)
 
 
 def region_table(model: RegionalModel) -> pd.DataFrame:
