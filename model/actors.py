@@ -40,10 +40,10 @@ class Actor(mesa.Agent):
     def decide(self) -> None:
         """Turn the strategy into this month's plan and hand it to the model."""
         model = self.model
-        plan = Plan(regions=model.geo.size, actors=model.n_actors)
+        plan = Plan()
         for behaviour in self.strategy:
             behaviour.act(self, model, plan)
-        model.adopt(self.index, plan, self.home_weights())
+        model.adopt(self, plan)
 
     def home_weights(self) -> np.ndarray:
         """Where uncommitted forces go: held regions, by the home-defence rule."""

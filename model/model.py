@@ -247,20 +247,26 @@ class RegionalModel(mesa.Model):
         """Regions actor `a` defends: its home regions and the ground it holds."""
         return self.home[a] | self.held_mask[a]
 
-    def adopt(self, a: int, plan: Plan, home_weights: np.ndarray) -> None:
+    def adopt(self, actor: Actor, plan: Plan) -> None:
         """Turn actor a's plan into its rows of next month's arrays; the uncommitted rest stays home.
 
         Plans go to `planned` so that every actor decides on the same perceived state.
         """
-        claimed = sum(s for s, _ in plan.ground) + sum(s for s, _ in plan.strike)
+        a = actor.index
+        commitments = plan.ground + plan.strike
+        claimed = sum(share for share, _ in commitments)
         scale = 1.0 / claimed if claimed > 1.0 else 1.0
         k = self.capability[a]
-        ground = sum((s * scale * w for s, w in plan.ground), np.zeros(self.geo.size))
-        strike = sum((s * scale * w for s, w in plan.strike), np.zeros(self.geo.size))
+        ground = self.planned[a]
+        for share, weights in plan.ground:
+            ground += (k * share * scale) * weights
+        for share, weights in plan.strike:
+            self.planned_strike[a] += (k * share * scale) * weights
         rest = max(0.0, 1.0 - claimed * scale)
-        self.planned[a] = k * (ground + rest * home_weights)
-        self.planned_strike[a] = k * strike
-        self.tie_wish[a] = plan.tie_wish
+        if rest > 0:
+            ground += (k * rest) * actor.home_weights()
+        if plan.tie_wish is not None:
+            self.tie_wish[a] = plan.tie_wish
         self.aid_share[a] = plan.aid_share
         self.fights_for[a] = -1 if plan.fights_for is None else plan.fights_for
         for other, shift in plan.relation_shift.items():

@@ -29,17 +29,13 @@ if TYPE_CHECKING:
 class Plan:
     """What one actor intends this month."""
 
-    regions: int
-    actors: int
     ground: list[tuple[float, np.ndarray]] = field(default_factory=list)
     strike: list[tuple[float, np.ndarray]] = field(default_factory=list)
     tie_wish: np.ndarray | None = None
+    """Tie targets towards each actor in [0, 1]; None = no wish."""
     aid_share: float = 0.0
     relation_shift: dict[int, float] = field(default_factory=dict)
     fights_for: int | None = None
-
-    def __post_init__(self) -> None:
-        self.tie_wish = np.zeros(self.actors)
 
     def deploy(self, share: float, weights: np.ndarray) -> None:
         """Commit `share` of capability to ground forces spread by `weights` (ignored if all zero)."""
@@ -55,7 +51,7 @@ class Plan:
 
     def wish_ties(self, strengths: np.ndarray) -> None:
         """Raise tie targets towards other actors (values in [0, 1]); keeps the larger wish."""
-        np.maximum(self.tie_wish, strengths, out=self.tie_wish)
+        self.tie_wish = strengths.copy() if self.tie_wish is None else np.maximum(self.tie_wish, strengths)
 
 
 class Params(BaseModel):
