@@ -45,14 +45,14 @@ def strategic_depth(hops: np.ndarray, home: np.ndarray, hostile_held: np.ndarray
 
     `home` and `hostile_held` are (n, R) boolean; the distance is capped at `cap` (the
     theatre's diameter + 1, meaning "no hostile ground reachable"). NaN for actors with no home.
+    Computed for all (actor, home region) pairs at once.
     """
-    depth = np.full(home.shape[0], np.nan)
-    for a in np.flatnonzero(home.any(axis=1)):
-        h = np.flatnonzero(home[a])
-        targets = np.flatnonzero(hostile_held[a])
-        nearest = np.minimum(hops[np.ix_(h, targets)].min(axis=1), cap) if targets.size else np.full(h.size, cap)
-        depth[a] = nearest @ area[h] / area[h].sum()
-    return depth
+    actor, region = np.nonzero(home)
+    nearest = np.where(hostile_held[actor], hops[region], cap).min(axis=1, initial=cap)
+    n = home.shape[0]
+    total = np.bincount(actor, weights=area[region], minlength=n)
+    summed = np.bincount(actor, weights=nearest * area[region], minlength=n)
+    return np.divide(summed, total, out=np.full(n, np.nan), where=total > 0)
 
 
 def forward_presence(present_or_held: np.ndarray, allied: np.ndarray, home: np.ndarray) -> np.ndarray:
