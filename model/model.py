@@ -28,7 +28,7 @@ from model.metrics import (
     strategic_depth,
 )
 from model.scenario import ActorSpec, ScenarioSpec
-from model.strategies import Plan, build_strategy
+from model.strategies import Plan, accessible_regions, build_strategy
 
 
 class RegionalModel(mesa.Model):
@@ -236,6 +236,9 @@ class RegionalModel(mesa.Model):
         nearby = (self.geo.neighbourhood @ self.deployment.T).T
         self.exposure = actor_product(self.hostility, nearby)
         self.majority_holder = np.argmax(self.control, axis=0)
+        allied = (self.ties >= p.bloc_threshold) & self.active[None, :]
+        np.fill_diagonal(allied, False)
+        self.access = accessible_regions(self.majority_holder, allied, self.hostility)
         self.planned = np.zeros_like(self.deployment)
         self.planned_strike = np.zeros_like(self.strike)
         self.tie_wish[:] = 0.0

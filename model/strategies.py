@@ -147,18 +147,18 @@ def held(model: RegionalModel, a: int | np.ndarray) -> np.ndarray:
     return model.control[a] >= model.params.domain_share
 
 
-def accessible(model: RegionalModel, a: int) -> np.ndarray:
-    """Regions `a` may send forces into: its own, allies', hostile-held or ungoverned ground.
+def accessible_regions(holder: np.ndarray, allied: np.ndarray, hostility: np.ndarray) -> np.ndarray:
+    """(n, R) regions each actor may send forces into: its own, allies', hostile-held or ungoverned.
 
+    `holder` (R,) is each region's largest holder (n = ungoverned); `allied` (n, n) boolean.
     A region whose largest holder is a non-hostile actor that is not an ally (a neutral
-    state) is closed to a's forces.
+    state) is closed to the actor's forces.
     """
-    holder = model.majority_holder
-    ungoverned = holder == model.n_actors
-    holder_idx = np.where(ungoverned, a, holder)
-    friendly = (holder_idx == a) | allies_of(model, a)[holder_idx]
-    hostile = model.hostility[a, holder_idx] > 0
-    return ungoverned | friendly | hostile
+    n = allied.shape[0]
+    ungoverned = holder == n
+    owner = np.where(ungoverned, 0, holder)
+    own = owner[None, :] == np.arange(n)[:, None]
+    return ungoverned[None, :] | own | allied[:, owner] | (hostility[:, owner] > 0)
 
 
 def strongest_threat(model: RegionalModel, a: int) -> int | None:
@@ -240,7 +240,7 @@ class ForwardDefence(Behaviour):
     def act(self, actor: Actor, model: RegionalModel, plan: Plan) -> None:
         a = actor.index
         hops = model.home_distance[a]
-        in_range = (hops >= 1) & (hops <= self.params.depth) & accessible(model, a)
+        in_range = (hops >= 1) & (hops <= self.params.depth) & model.access[a]
         nearest_first = np.exp(-(hops - 1.0).clip(min=0))
         weights = np.where(in_range, model.exposure[a] * nearest_first, 0.0)
         plan.deploy(self.params.share, weights)
@@ -272,7 +272,7 @@ class Expansion(Behaviour):
         frontier = (model.geo.neighbourhood @ domain.astype(float)) > 0
         allies = allies_of(model, a)
         allied_held = held(model, np.flatnonzero(allies)).any(axis=0) if allies.any() else np.zeros_like(domain)
-        candidates = frontier & (model.control[a] < 0.999) & ~(allied_held & ~domain) & accessible(model, a)
+        candidates = frontier & (model.control[a] < 0.999) & ~(allied_held & ~domain) & model.access[a]
         if not candidates.any():
             return
         friendly = model.deployment[a] + (model.deployment[allies].sum(axis=0) if allies.any() else 0.0)
