@@ -355,13 +355,13 @@ def _describe(exc: ValidationError, raw: dict[str, Any]) -> str:
     for step in location:
         if isinstance(step, int) and isinstance(node, list) and step < len(node):
             node = node[step]
-            label = node.get("id") if isinstance(node, dict) else None
+            label = _label(node)
             parts[-1] = f"{parts[-1]}[{label or step}]"
             continue
         parts.append(str(step))
         node = node.get(step) if isinstance(node, dict) else None
     field = ".".join(parts) or "scenario"
-    message = error["msg"]
+    message = error["msg"].removeprefix("Value error, ")
     if error["type"] == "missing":
         message = "missing"
     elif error["type"] == "extra_forbidden":
@@ -369,6 +369,17 @@ def _describe(exc: ValidationError, raw: dict[str, Any]) -> str:
     elif "input" in error and error["type"] not in ("value_error",):
         message = f"{message} (got {error['input']!r})"
     return f"{field}: {message}"
+
+
+def _label(item: Any) -> str | None:
+    """How an item of a list is named in messages: its id, or its actor pair."""
+    if not isinstance(item, dict):
+        return None
+    if item.get("id"):
+        return str(item["id"])
+    if "a" in item and "b" in item:
+        return f"{item['a']}-{item['b']}"
+    return None
 
 
 # --------------------------------------------------------------------------- cross-checks
