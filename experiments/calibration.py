@@ -1,0 +1,233 @@
+"""Fit of Levant runs to the 2014-2016 observations (pattern-oriented calibration).
+
+Two patterns, both read from the copied data files in scenarios/data/ (never typed in):
+- ISIS territory against the IHS Conflict Monitor series (isis_territory_2014_2016.csv, rows
+  from IHS with a km2 value): relative error (simulated - observed) / observed at each date;
+- battle deaths per year in Iraq and Syria against UCDP BRD v24.1 state-based totals
+  (ucdp_deaths_country_year_2010_2016.csv, brd_bd_best of Iraq + Syria; all state-based dyads,
+  not only those against IS, because the model also fights the Syrian government-opposition
+  war): log ratio ln(simulated / observed) per year.
+
+Only 2014-2016 is used; 2017-2019 is held out for validation, so every observation after 2016 is
+refused. Functions take the tidy tables of `model.tables` (one run, or several stacked with a
+`run` column) and return tidy DataFrames of errors.
+
+Command line: python -m experiments.calibration SCENARIO --seeds N [--actor isis]
+prints the fit table (median over seeds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from model.calendar import add_months
+
+DATA = Path(__file__).resolve().parent.parent / "scenarios" / "data"
+TERRITORY_FILE = DATA / "isis_territory_2014_2016.csv"
+DEATHS_FILE = DATA / "ucdp_deaths_country_year_2010_2016.csv"
+LAST_CALIBRATION_YEAR = 2016
+"""Observations after this year are held out (validation), never used for fitting."""
+DEATH_COUNTRIES = ("Iraq", "Syria")
+"""UCDP locations whose state-based battle deaths are compared (region countries IRQ, SYR)."""
+
+
+# ------------------------------------------------------------------------- observations
+
+
+def observed_territory(path: Path = TERRITORY_FILE) -> pd.DataFrame:
+    """The IHS km2 series: one row per observation with `date` (YYYY-MM-DD or YYYY-MM), `km2`
+    and `model_date`, the month boundary it is compared at (see `comparison_month`)."""
+    table = pd.read_csv(path, dtype=str)
+    ihs = table[table["source_org"].str.contains("IHS", na=False) & table["km2"].notna()]
+    out = pd.DataFrame({"date": ihs["date"], "km2": ihs["km2"].astype(float)})
+    out["model_date"] = out["date"].map(comparison_month)
+    _check_window(out["date"].str[:4].astype(int), path)
+    return out.reset_index(drop=True)
+
+
+def observed_deaths(path: Path = DEATHS_FILE, countries: tuple[str, ...] = DEATH_COUNTRIES,
+                    years: tuple[int, ...] = (2014, 2015, 2016)) -> pd.DataFrame:
+    """UCDP state-based battle deaths (best estimate) summed over `countries`, one row per year."""
+    _check_window(pd.Series(years), path)
+    table = pd.read_csv(path)
+    rows = table[table["location"].isin(countries) & table["year"].isin(years)]
+    totals = rows.groupby("year")["brd_bd_best"].sum()
+    missing = set(years) - set(totals.index)
+    if missing:
+        raise ValueError(f"{path}: no battle deaths for {sorted(missing)}")
+    return pd.DataFrame({"year": totals.index.astype(int), "deaths": totals.to_numpy(dtype=float)})
+
+
+def comparison_month(date: str) -> str:
+    """The model date ('YYYY-MM', state at the start of that month) an observation is compared with.
+
+    A whole month ('YYYY-MM') is compared with its end (the start of the next month); a day
+    ('YYYY-MM-DD') with the nearest month boundary (its month's start up to the 15th, else the
+    next month's start).
+    """
+    month = date[:7]
+    if len(date) == 7 or int(date[8:10]) > 15:
+        return add_months(month, 1)
+    return month
+
+
+def _check_window(years: pd.Series, path: Path) -> None:
+    late = years[years > LAST_CALIBRATION_YEAR]
+    if not late.empty:
+        raise ValueError(f"{path}: observations after {LAST_CALIBRATION_YEAR} are held out for validation, got {sorted(set(late))}")
+
+
+# ------------------------------------------------------------------------- errors
+
+
+def _runs(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame if "run" in frame.columns else frame.assign(run=0)
+
+
+def territory_errors(actors: pd.DataFrame, observed: pd.DataFrame, actor: str = "isis") -> pd.DataFrame:
+    """Relative error of `actor`'s territory at each observation: (simulated - observed) / observed.
+
+    `actors` is the actor table (columns run (optional), date, actor, territory_km2); an actor
+    absent at a date (it left) counts as 0 km2. Returns run, date, model_date, observed_km2,
+    simulated_km2, relative_error.
+    """
+    actors = _runs(actors)
+    rows = []
+    for run, table in actors.groupby("run", sort=True):
+        held = table[table["actor"] == actor].set_index("date")["territory_km2"]
+        dates = set(table["date"])
+        for obs in observed.itertuples(index=False):
+            if obs.model_date not in dates:
+                raise ValueError(f"run {run}: no model state at {obs.model_date} (the run is too short)")
+            simulated = float(held.get(obs.model_date, 0.0))
+            rows.append({"run": run, "date": obs.date, "model_date": obs.model_date, "observed_km2": obs.km2,
+                         "simulated_km2": simulated, "relative_error": (simulated - obs.km2) / obs.km2})
+    return pd.DataFrame(rows)
+
+
+def simulated_deaths(model: pd.DataFrame, regions: pd.DataFrame, region_ids: set[str]) -> pd.DataFrame:
+    """Battle deaths per run and calendar year in `region_ids`.
+
+    Deaths of a month = losses (capability units) in those regions x deaths per unit, the ratio
+    battle_deaths / battle_losses of the model table. The row dated D holds the fighting of the
+    month before D (step k simulates month k), so it counts for that month's year.
+    """
+    model, regions = _runs(model), _runs(regions)
+    local = regions[regions["region"].isin(region_ids)].groupby(["run", "date"])["losses"].sum()
+    frame = model.set_index(["run", "date"])[["battle_deaths", "battle_losses"]].join(local.rename("local"))
+    per_unit = np.divide(frame["battle_deaths"], frame["battle_losses"],
+                         out=np.zeros(len(frame)), where=frame["battle_losses"].to_numpy() > 0)
+    frame = frame.assign(deaths=frame["local"].fillna(0.0) * per_unit).reset_index()
+    frame["year"] = frame["date"].map(lambda d: int(add_months(d, -1)[:4]))
+    frame = frame[frame["date"] != frame.groupby("run")["date"].transform("min")]
+    return frame.groupby(["run", "year"], as_index=False)["deaths"].sum()
+
+
+def death_errors(model: pd.DataFrame, regions: pd.DataFrame, region_ids: set[str], observed: pd.DataFrame) -> pd.DataFrame:
+    """Log ratio ln(simulated / observed) of battle deaths per year; -inf if none simulated.
+
+    Returns run, year, observed_deaths, simulated_deaths, log_ratio. Years the run does not
+    cover completely are left out.
+    """
+    simulated = simulated_deaths(model, regions, region_ids)
+    complete = _complete_years(_runs(model))
+    merged = simulated.merge(observed, on="year").merge(complete, on=["run", "year"])
+    with np.errstate(divide="ignore"):
+        ratio = np.log(merged["deaths_x"] / merged["deaths_y"])
+    return pd.DataFrame({"run": merged["run"], "year": merged["year"], "observed_deaths": merged["deaths_y"],
+                         "simulated_deaths": merged["deaths_x"], "log_ratio": ratio})
+
+
+def _complete_years(model: pd.DataFrame) -> pd.DataFrame:
+    """(run, year) pairs whose twelve months were all simulated."""
+    months = model.assign(month=model["date"].map(lambda d: add_months(d, -1)))
+    months = months[months["date"] != months.groupby("run")["date"].transform("min")]
+    counts = months.groupby(["run", months["month"].str[:4].astype(int).rename("year")]).size()
+    return counts[counts == 12].reset_index()[["run", "year"]]
+
+
+def fit_table(territory: pd.DataFrame, deaths: pd.DataFrame) -> pd.DataFrame:
+    """Median over runs of each error: one row per pattern and date or year.
+
+    Columns: pattern, when, observed, simulated (median), error (median), error_kind.
+    """
+    t = territory.groupby(["date"], sort=True).agg(observed=("observed_km2", "first"),
+                                                    simulated=("simulated_km2", "median"),
+                                                    error=("relative_error", "median")).reset_index()
+    d = deaths.groupby(["year"], sort=True).agg(observed=("observed_deaths", "first"),
+                                                 simulated=("simulated_deaths", "median"),
+                                                 error=("log_ratio", "median")).reset_index()
+    return pd.concat([
+        pd.DataFrame({"pattern": "isis_territory_km2", "when": t["date"], "observed": t["observed"],
+                      "simulated": t["simulated"], "error": t["error"], "error_kind": "relative"}),
+        pd.DataFrame({"pattern": "battle_deaths_iraq_syria", "when": d["year"].astype(str), "observed": d["observed"],
+                      "simulated": d["simulated"], "error": d["error"], "error_kind": "log_ratio"}),
+    ], ignore_index=True)
+
+
+# ------------------------------------------------------------------------- runs
+
+
+def run_tables(spec, seeds: list[int]) -> dict[str, pd.DataFrame]:
+    """Simulate `spec` once per seed; the model, actor and region tables stacked with a `run` column."""
+    from experiments.single import simulate
+    from model.tables import actor_table, model_table, region_table
+
+    stacked: dict[str, list[pd.DataFrame]] = {"model": [], "actors": [], "regions": []}
+    for seed in seeds:
+        model = simulate(spec, seed=seed)
+        for name, table in (("model", model_table), ("actors", actor_table), ("regions", region_table)):
+            stacked[name].append(table(model).assign(run=seed))
+    return {name: pd.concat(frames, ignore_index=True) for name, frames in stacked.items()}
+
+
+def scenario_fit(spec, seeds: list[int], actor: str = "isis") -> pd.DataFrame:
+    """The fit table of a scenario over `seeds` (median over runs)."""
+    frames = run_tables(spec, seeds)
+    region_ids = {r.id for r in spec.region if r.country in ("IRQ", "SYR")}
+    territory = territory_errors(frames["actors"], observed_territory(), actor)
+    deaths = death_errors(frames["model"], frames["regions"], region_ids, observed_deaths())
+    return fit_table(territory, deaths)
+
+
+def format_fit(table: pd.DataFrame) -> str:
+    """The fit table as aligned text."""
+    lines = [f"{'pattern':<26}{'when':<12}{'observed':>12}{'simulated':>12}{'error':>9}  kind"]
+    for row in table.itertuples(index=False):
+        lines.append(f"{row.pattern:<26}{row.when:<12}{row.observed:>12,.0f}{row.simulated:>12,.0f}"
+                     f"{row.error:>+9.2f}  {row.error_kind}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from experiments.cli import UsageError
+    from model.scenario import ScenarioError, load
+
+    parser = argparse.ArgumentParser(prog="python -m experiments.calibration",
+                                     description="Fit of a Levant scenario to 2014-2016 (median over seeds).")
+    parser.add_argument("scenario", type=Path, help="scenario file (TOML)")
+    parser.add_argument("--seeds", type=int, default=10, help="number of seeds, 1..N (default 10)")
+    parser.add_argument("--actor", default="isis", help="actor whose territory is compared (default isis)")
+    args = parser.parse_args(argv)
+    try:
+        if args.seeds < 1:
+            raise UsageError(f"--seeds: must be >= 1, got {args.seeds}")
+        spec = load(args.scenario)
+        if args.actor not in {a.id for a in spec.actor}:
+            raise UsageError(f"--actor: {args.scenario} has no actor {args.actor!r}")
+        table = scenario_fit(spec, list(range(1, args.seeds + 1)), args.actor)
+    except (ScenarioError, UsageError, ValueError) as exc:
+        print(f"calibration: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.scenario}: fit to 2014-2016, median over {args.seeds} seeds")
+    print(format_fit(table))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
