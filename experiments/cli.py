@@ -15,6 +15,8 @@ from model.scenario import ScenarioError
 
 COMMANDS = (
     "experiments.commands.run",
+    "experiments.commands.dashboard",
+    "experiments.commands.batch",
 )
 
 

@@ -1,0 +1,67 @@
+"""The bopsim dashboard (Solara): explore a scenario month by month, or compare batch results.
+
+Start it with `bopsim dashboard` (or `solara run viz/app.py`). Explore: pick a scenario and
+variant, a seed and actors' strategies, press Reset, then Step or Play; the map, the alliance
+network, the time series and the event log follow. Results: open a batch result folder and
+compare two variants' outcome distributions.
+
+Mesa's SolaraViz is not used as the page: its controller rebuilds the model from keyword
+arguments without a place to check a scenario file or strategy edits and report what is wrong,
+and its components redraw whole figures on every step. The run loop here follows its
+ModelController (reactive model, step, play in a thread, reset).
+"""
+
+from __future__ import annotations
+
+import solara
+
+from viz.catalogue import default_folder, discover
+from viz.controls import Controls
+from viz.results_view import ResultsView
+from viz.views import EventLog, Legend, MapView, MonthLabel, NetworkView, SeriesView
+
+
+@solara.component
+def Explore():
+    """Controls on the left; month, map, network, legend, series and events on the right."""
+    catalogue = solara.use_memo(lambda: discover(default_folder()), [])
+    run = solara.use_reactive(None)
+    revision = solara.use_reactive(0)
+    message = solara.use_reactive(None)
+    with solara.Columns([1, 4]):
+        with solara.Column():
+            Controls(catalogue, run, revision, message)
+        with solara.Column():
+            if run.value is None:
+                solara.Info("No run yet: pick a scenario and press Reset.")
+            else:
+                Views(run.value, revision)
+
+
+@solara.component
+def Views(run, revision: solara.Reactive):
+    """Everything that changes with a step; only this part re-renders when `revision` moves."""
+    rev = revision.value
+    MonthLabel(run, rev)
+    with solara.Columns([3, 2]):
+        MapView(run, rev)
+        NetworkView(run, rev)
+    Legend(run)
+    with solara.Columns([3, 2]):
+        SeriesView(run, rev)
+        EventLog(run, rev)
+
+
+@solara.component
+def Page():
+    tab, set_tab = solara.use_state(0)
+    solara.Title("bopsim dashboard")
+    with solara.AppBar():
+        solara.AppBarTitle("bopsim — regional balance of power")
+    with solara.lab.Tabs(value=tab, on_value=set_tab):
+        solara.lab.Tab("Explore")
+        solara.lab.Tab("Results")
+    if tab == 0:
+        Explore()
+    else:
+        ResultsView()

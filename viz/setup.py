@@ -1,0 +1,130 @@
+"""What applies on reset: the scenario file, the seed and per-actor strategy edits, checked.
+
+Strategy edits come from the page as text (one row per behaviour, one text per parameter);
+they are turned into behaviour specs, merged into the scenario and validated by the same
+loader as `bopsim run`, so a value the model would refuse is refused here with one line.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from matplotlib.colors import is_color_like
+from pydantic import ValidationError
+
+from model.scenario import BehaviourSpec, ScenarioError, ScenarioSpec, load, parse
+from model.strategies import REGISTRY
+
+StrategyRows = list[dict]
+"""A strategy as edited: [{"behaviour": name, "params": {parameter: text}}, ...]."""
+
+
+@dataclass(frozen=True)
+class ParamField:
+    """One parameter of a behaviour as the page shows it."""
+
+    name: str
+    default: str
+    description: str
+    is_list: bool
+
+
+def behaviour_names() -> list[str]:
+    """All registered behaviours, sorted."""
+    return sorted(REGISTRY)
+
+
+def behaviour_fields(behaviour: str) -> list[ParamField]:
+    """The parameters of a behaviour with their defaults as text ('' when required)."""
+    cls = REGISTRY.get(behaviour)
+    if cls is None:
+        return []
+    fields = []
+    for name, info in cls.Params.model_fields.items():
+        is_list = typing.get_origin(info.annotation) is list
+        default = "" if info.is_required() else info.get_default(call_default_factory=True)
+        text = ", ".join(default) if is_list else str(default)
+        fields.append(ParamField(name, text, info.description or "", is_list))
+    return fields
+
+
+def rows_from_strategy(strategy: list[BehaviourSpec]) -> StrategyRows:
+    """A scenario strategy as editable rows (parameters as text)."""
+    rows = []
+    for spec in strategy:
+        params = {k: ", ".join(v) if isinstance(v, list) else str(v) for k, v in spec.params.items()}
+        rows.append({"behaviour": spec.behaviour, "params": params})
+    return rows
+
+
+def strategy_from_rows(actor: str, rows: StrategyRows) -> list[dict]:
+    """Behaviour specs from edited rows; ValueError naming actor, behaviour and parameter.
+
+    Blank texts are left out (the behaviour's default applies); list parameters are split on
+    commas; numbers are parsed by the behaviour's own parameter model.
+    """
+    if not rows:
+        raise ValueError(f"strategy of {actor}: needs at least one behaviour")
+    specs = []
+    for position, row in enumerate(rows, start=1):
+        name = row.get("behaviour", "")
+        label = f"strategy of {actor}, behaviour {position} ({name or 'none'})"
+        cls = REGISTRY.get(name)
+        if cls is None:
+            raise ValueError(f"{label}: unknown behaviour (known: {', '.join(behaviour_names())})")
+        fields = {f.name: f for f in behaviour_fields(name)}
+        raw = {}
+        for key, text in row.get("params", {}).items():
+            text = str(text).strip()
+            if key not in fields or not text:
+                continue
+            raw[key] = [part.strip() for part in text.split(",") if part.strip()] if fields[key].is_list else text
+        try:
+            params = cls.Params.model_validate(raw)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            field = ".".join(str(x) for x in error["loc"]) or "parameters"
+            raise ValueError(f"{label}: {field}: {error['msg']} (got {error.get('input')!r})") from None
+        specs.append({"behaviour": name, **params.model_dump()})
+    return specs
+
+
+def parse_seed(text: str) -> int:
+    """A seed from the page: a whole number >= 0."""
+    try:
+        seed = int(str(text).strip())
+    except ValueError:
+        raise ValueError(f"seed: must be a whole number >= 0, got {text!r}") from None
+    if seed < 0:
+        raise ValueError(f"seed: must be a whole number >= 0, got {seed}")
+    return seed
+
+
+def build_spec(path: Path, strategies: Mapping[str, StrategyRows] | None = None) -> ScenarioSpec:
+    """Load `path` and replace the strategies of the actors in `strategies`, validated.
+
+    Raises ScenarioError (the file or the merged scenario is invalid) or ValueError (a
+    strategy edit cannot be read), each with one line.
+    """
+    spec = load(path)
+    _check_colours(path, spec)
+    if not strategies:
+        return spec
+    known = {a.id for a in spec.actor}
+    raw = spec.model_dump(mode="python")
+    for actor in raw["actor"]:
+        if actor["id"] in strategies:
+            actor["strategy"] = strategy_from_rows(actor["id"], strategies[actor["id"]])
+    unknown = sorted(set(strategies) - known)
+    if unknown:
+        raise ValueError(f"strategy edits name actors not in {path.name}: {', '.join(unknown)}")
+    return parse(raw, path)
+
+
+def _check_colours(path: Path, spec: ScenarioSpec) -> None:
+    for actor in spec.actor:
+        if actor.colour is not None and not is_color_like(actor.colour):
+            raise ScenarioError(f"{path}: actor[{actor.id}].colour: not a colour: {actor.colour!r}")
