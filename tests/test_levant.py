@@ -1,0 +1,170 @@
+"""The Levant 2014 scenario and its variants load and run; the calibration scoring is exact."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.calibration import (
+    comparison_month,
+    death_errors,
+    fit_table,
+    observed_deaths,
+    observed_territory,
+    territory_errors,
+)
+from model import RegionalModel
+from model.scenario import load
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+BASE = SCENARIOS / "levant_2014.toml"
+VARIANTS = sorted(SCENARIOS.glob("levant_2014_*.toml"))
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load(BASE)
+
+
+def test_five_variants_exist():
+    assert {p.stem for p in VARIANTS} == {
+        "levant_2014_iran_passive", "levant_2014_iran_forward_only", "levant_2014_iran_alliance_only",
+        "levant_2014_no_russia", "levant_2014_no_us_coalition",
+    }
+
+
+def test_base_has_the_brief_shape(base):
+    assert (base.start, base.steps) == ("2014-01", 72)
+    assert len(base.region) == 67 and Path(base.geometry).is_file()
+    kinds = {a.id: a.kind for a in base.actor}
+    assert {k for k, v in kinds.items() if v == "external"} == {"us", "russia"}
+    assert all("capability" in a.sources for a in base.actor)
+    baghdad = next(r for r in base.region if r.id == "iq_baghdad")
+    assert baghdad.area_km2 == 4555  # the published area, not the 659 km2 polygon
+
+
+@pytest.mark.parametrize("path", [BASE, *VARIANTS], ids=lambda p: p.stem)
+def test_scenario_loads_and_runs(path):
+    model = RegionalModel(load(path), rng=1)
+    model.run_for(3)
+    assert model.steps == 3
+    assert model.control.sum(axis=0) == pytest.approx(1.0)
+
+
+def _dump(spec) -> dict:
+    """The spec as a dictionary with actors and events keyed by id."""
+    raw = spec.model_dump(exclude={"name", "description"})
+    raw["actor"] = {a["id"]: a for a in raw["actor"]}
+    raw["event"] = {e["id"]: e for e in raw["event"]}
+    raw["relation"] = {frozenset((r["a"], r["b"])): r for r in raw["relation"]}
+    raw["tie"] = {frozenset((t["a"], t["b"])): t for t in raw["tie"]}
+    return raw
+
+
+def _differences(base, variant) -> set[str]:
+    """Names of top-level fields, actors, events, relations and ties that differ."""
+    a, b = _dump(base), _dump(variant)
+    out = {key for key in a if key not in ("actor", "event", "relation", "tie") and a[key] != b[key]}
+    for key in ("actor", "event", "relation", "tie"):
+        for item in a[key].keys() | b[key].keys():
+            if a[key].get(item) != b[key].get(item):
+                out.add(f"{key}:{'-'.join(sorted(item)) if isinstance(item, frozenset) else item}")
+    return out
+
+
+def _naming(raw: dict, actor: str) -> set[str]:
+    """The relations and ties of `raw` (see `_dump`) that name `actor`, as `_differences` names them."""
+    return {f"{key}:{'-'.join(sorted(pair))}" for key in ("relation", "tie") for pair in raw[key] if actor in pair}
+
+
+@pytest.mark.parametrize("stem", ["iran_passive", "iran_forward_only", "iran_alliance_only"])
+def test_iran_variants_change_only_irans_strategy(base, stem):
+    variant = load(SCENARIOS / f"levant_2014_{stem}.toml")
+    assert _differences(base, variant) == {"actor:iran"}
+    before = _dump(base)["actor"]["iran"]
+    after = _dump(variant)["actor"]["iran"]
+    assert {k for k in before if before[k] != after[k]} == {"strategy"}
+    behaviours = {b.behaviour for b in next(a for a in variant.actor if a.id == "iran").strategy}
+    expected = {"iran_passive": {"passive"},
+                "iran_forward_only": {"home_defence", "forward_defence"},
+                "iran_alliance_only": {"home_defence", "alliance_building"}}[stem]
+    assert behaviours == expected
+
+
+@pytest.mark.parametrize(("stem", "actor"), [("no_russia", "russia"), ("no_us_coalition", "us")])
+def test_external_variants_drop_only_the_actor(base, stem, actor):
+    variant = load(SCENARIOS / f"levant_2014_{stem}.toml")
+    raw = _dump(base)
+    events = {f"event:{e.id}" for e in base.event if actor in (e.actor, e.other)}
+    assert _differences(base, variant) == {f"actor:{actor}"} | _naming(raw, actor) | events
+    assert actor not in {a.id for a in variant.actor}
+
+
+# ----------------------------------------------------------------------------- calibration scoring
+
+
+def test_observations_come_from_the_copied_files():
+    territory = observed_territory()
+    assert territory["km2"].tolist() == [90800, 78000, 68300, 65500, 60400]
+    assert territory["model_date"].tolist() == ["2015-02", "2016-01", "2016-07", "2016-10", "2017-01"]
+    deaths = observed_deaths()
+    assert deaths.set_index("year")["deaths"].to_dict() == {2014: 13797 + 65336, 2015: 10981 + 50174, 2016: 9775 + 43650}
+
+
+def test_observations_after_2016_are_refused(tmp_path):
+    path = tmp_path / "late.csv"
+    path.write_text("date,km2,source_org\n2017-03,50000,IHS Markit\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="held out"):
+        observed_territory(path)
+    with pytest.raises(ValueError, match="held out"):
+        observed_deaths(years=(2016, 2017))
+
+
+@pytest.mark.parametrize(("date", "month"), [("2015-01", "2015-02"), ("2016-07-04", "2016-07"), ("2016-07-20", "2016-08")])
+def test_comparison_month(date, month):
+    assert comparison_month(date) == month
+
+
+def test_territory_errors_by_hand():
+    observed = pd.DataFrame({"date": ["2015-01", "2015-12"], "km2": [100.0, 80.0], "model_date": ["2015-02", "2016-01"]})
+    actors = pd.DataFrame({
+        "run": [1, 1, 1, 2, 2],
+        "date": ["2015-02", "2016-01", "2016-01", "2015-02", "2016-01"],
+        "actor": ["isis", "isis", "iraq", "isis", "iraq"],
+        "territory_km2": [110.0, 60.0, 5.0, 90.0, 5.0],
+    })
+    errors = territory_errors(actors, observed)
+    # run 1: (110 - 100) / 100 = 0.1, (60 - 80) / 80 = -0.25; run 2: -0.1, and isis absent -> -1
+    assert errors["relative_error"].tolist() == pytest.approx([0.1, -0.25, -0.1, -1.0])
+    fit = fit_table(errors, pd.DataFrame(columns=["run", "year", "observed_deaths", "simulated_deaths", "log_ratio"]))
+    assert fit["error"].tolist() == pytest.approx([0.0, -0.625])
+
+
+def test_death_errors_by_hand():
+    # one run, 2014: 13 rows (start + 12 months), 500 deaths per unit lost (1,000 deaths / 2 units)
+    dates = [f"2014-{m:02d}" for m in range(1, 13)] + ["2015-01"]
+    model = pd.DataFrame({"date": dates, "battle_losses": [0.0] + [2.0] * 12, "battle_deaths": [0.0] + [1000.0] * 12})
+    regions = pd.DataFrame({
+        "date": [d for d in dates for _ in range(2)],
+        "region": ["iq_anbar", "tr_rest"] * 13,
+        "losses": [0.0, 0.0] + [1.5, 0.5] * 12,
+    })
+    observed = pd.DataFrame({"year": [2014, 2015], "deaths": [3000.0, 100.0]})
+    errors = death_errors(model, regions, {"iq_anbar"}, observed)
+    # 12 months x 1.5 units x 500 deaths = 9,000 in Iraq; ln(9000 / 3000); 2015 is incomplete -> left out
+    assert errors["year"].tolist() == [2014]
+    assert errors["simulated_deaths"].iloc[0] == pytest.approx(9000.0)
+    assert errors["log_ratio"].iloc[0] == pytest.approx(math.log(3.0))
+
+
+def test_base_fit_stays_in_the_calibrated_range(base):
+    from experiments.calibration import scenario_fit
+
+    fit = scenario_fit(base, [1, 2, 3])
+    territory = fit[fit["pattern"] == "isis_territory_km2"]
+    assert territory["error"].abs().max() < 0.5
+    deaths = fit[fit["pattern"] == "battle_deaths_iraq_syria"]
+    assert deaths["error"].abs().max() < math.log(2)
