@@ -1,0 +1,1 @@
+"""Batch experiments: experiment files, designs, executors, the result store, comparison, sensitivity."""

@@ -1,0 +1,80 @@
+"""A whole batch: plan the runs, skip the finished ones, execute the rest, record each as it ends."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from experiments.batch.config import LoadedExperiment
+from experiments.batch.design import design_table, plan
+from experiments.batch.executors import run_tasks
+from experiments.batch.overrides import OverrideError, apply, base_scenario
+from experiments.batch.store import ResultStore
+from experiments.cli import UsageError
+from model.scenario import ScenarioError, parse
+
+
+@dataclass
+class BatchReport:
+    planned: int
+    skipped: int
+    ran: int
+    failed: int
+    seconds: float
+    out: Path
+
+
+def run_batch(experiment: LoadedExperiment, out: Path, executor: str = "process", workers: int | None = None,
+              scheduler: str | None = None, retry_failed: bool = False, progress: bool = True) -> BatchReport:
+    """Run every planned run of `experiment` not yet finished in `out`; returns the counts."""
+    check_overrides(experiment)
+    design = design_table(experiment.spec)
+    tasks = plan(experiment, design)
+    store = ResultStore.create_or_open(out, experiment, design)
+    finished, failed = store.finished(), store.failed()
+    todo = [t for t in tasks if t.run_id not in finished and (retry_failed or t.run_id not in failed)]
+    store.write_manifest(experiment, tasks)
+    started = time.perf_counter()
+    failures = 0
+    bar = tqdm(total=len(todo), unit="run", desc=experiment.spec.name, disable=None if progress else True, smoothing=0.1)
+    try:
+        for result in run_tasks(todo, experiment.spec.outputs, executor, workers, scheduler):
+            store.commit(result)
+            failures += not result.ok
+            bar.set_postfix(failed=failures, refresh=False)
+            bar.update()
+    finally:
+        bar.close()
+        store.consolidate(experiment, tasks)
+    return BatchReport(len(tasks), len(tasks) - len(todo), len(todo), failures, time.perf_counter() - started, Path(out))
+
+
+def check_overrides(experiment: LoadedExperiment) -> None:
+    """Every factor path and every listed or boundary value must apply to every scenario (exit 2 if not)."""
+    spec = experiment.spec
+    for i, (entry, label, file) in enumerate(zip(spec.scenario, spec.labels, experiment.scenario_files)):
+        base = base_scenario(str(file))
+        probes = [(f"scenario[{i}].set.{path}", path, value) for path, value in entry.set.items()]
+        probes += [(f"factor[{f.path}]", f.path, value) for f in spec.factor for value in _probe_values(f)]
+        for field, path, value in probes:
+            raw = base.model_dump(mode="python")
+            try:
+                apply(raw, path, value)
+                parse(raw, file)
+            except (OverrideError, ScenarioError) as exc:
+                raise UsageError(f"{experiment.path}: {field}: {value!r} in scenario {label!r}: "
+                                 f"{str(exc).removeprefix(f'{file}: ')}") from None
+
+
+def _probe_values(factor) -> list:
+    """Values that must be valid: the fixed value, every listed value, or the ends of a bounded range."""
+    if factor.is_fixed:
+        return [factor.value]
+    if factor.values is not None:
+        return list(factor.values)
+    if factor.dist == "normal":
+        return [factor.mean]
+    return [int(round(v)) if factor.integer else v for v in (factor.low, factor.high)]

@@ -1,0 +1,221 @@
+"""Experiment files (TOML): scenarios, parameter factors, a design, replications and outputs.
+
+An experiment file is validated like a scenario file: every mistake is one `UsageError` line
+naming the file, the field and what is wrong. Scenario paths are relative to the experiment
+file. The format is documented in `experiments/README.md`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from experiments.cli import UsageError
+
+TABLES = ("model", "actors", "regions", "control", "events")
+ACTOR_METRICS = ("power_share", "territory_km2", "territory_share", "strategic_depth", "capability", "forward_presence")
+MODEL_METRICS = ("bloc_balance", "effective_poles", "concentration", "battle_deaths", "contested_regions", "ungoverned_km2")
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Scalar = bool | int | float | str
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScenarioEntry(Strict):
+    """One scenario (or variant) of the experiment.
+
+    `label` names it in results (default: the file stem); `set` overrides fields of this
+    scenario only (same paths as factors), e.g. `set = { "actor.north.capability" = 60 }`.
+    """
+
+    file: str
+    label: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+$")
+    set: dict[str, Scalar] = Field(default_factory=dict)
+
+
+class Factor(Strict):
+    """An override of one scenario field: a fixed `value`, a list of `values`, or a range.
+
+    `path` is `parameters.<name>`, `actor.<id>.<field>` or
+    `actor.<id>.strategy.<behaviour>.<parameter>`. A range is `low`/`high` (uniform, loguniform,
+    triangular with `mode`) or `mean`/`sd` (normal).
+    """
+
+    path: str = Field(min_length=1)
+    value: Scalar | None = None
+    values: list[Scalar] | None = Field(None, min_length=1)
+    low: Finite | None = None
+    high: Finite | None = None
+    mode: Finite | None = None
+    mean: Finite | None = None
+    sd: Finite | None = Field(None, gt=0)
+    distribution: Literal["uniform", "loguniform", "triangular", "normal"] | None = None
+    levels: int | None = Field(None, ge=2, description="points of a range in a factorial design")
+    integer: bool = Field(False, description="round sampled values to whole numbers")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Factor:
+        kinds = [self.value is not None, self.values is not None, self.is_range]
+        if sum(kinds) != 1:
+            raise ValueError("give exactly one of value, values, or a range (low/high or mean/sd)")
+        if self.is_range:
+            self._check_range()
+        return self
+
+    @property
+    def is_range(self) -> bool:
+        return any(x is not None for x in (self.low, self.high, self.mean, self.sd, self.distribution))
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.value is not None
+
+    @property
+    def dist(self) -> str:
+        return self.distribution or ("normal" if self.mean is not None else "uniform")
+
+    def _check_range(self) -> None:
+        if self.dist == "normal":
+            if self.mean is None or self.sd is None or self.low is not None or self.high is not None:
+                raise ValueError("a normal range needs mean and sd (and no low/high)")
+            return
+        if self.low is None or self.high is None or self.mean is not None or self.sd is not None:
+            raise ValueError(f"a {self.dist} range needs low and high (and no mean/sd)")
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        if self.dist == "loguniform" and self.low <= 0:
+            raise ValueError("a loguniform range needs low > 0")
+        if self.dist == "triangular" and (self.mode is None or not self.low <= self.mode <= self.high):
+            raise ValueError("a triangular range needs a mode between low and high")
+
+
+class Design(Strict):
+    """How factor values are combined into design points."""
+
+    kind: Literal["factorial", "lhs", "sobol", "morris"] = "factorial"
+    samples: int = Field(16, ge=1, description="LHS points; Sobol and Morris base samples N")
+    second_order: bool = Field(False, description="Sobol: also sample for second-order indices")
+    morris_levels: int = Field(4, ge=2, description="Morris grid levels")
+
+
+class Outputs(Strict):
+    """Which time series to keep, how often, and which outcomes to compute per run."""
+
+    keep: list[Literal["model", "actors", "regions", "control", "events"]] = Field(default_factory=lambda: ["model", "actors"])
+    every: int = Field(1, ge=1, description="months between kept rows of the time-series tables")
+    actors: list[str] | None = Field(None, description="actors whose outcomes are computed (default: all)")
+    actor_metrics: list[Literal[ACTOR_METRICS]] = Field(  # type: ignore[valid-type]
+        default_factory=lambda: ["power_share", "territory_km2", "strategic_depth", "capability"])
+    model_metrics: list[Literal[MODEL_METRICS]] = Field(  # type: ignore[valid-type]
+        default_factory=lambda: ["bloc_balance", "effective_poles", "battle_deaths"])
+    territory_threshold_km2: Finite = Field(
+        1000.0, ge=0, description="a non-state actor's territory below this (km2) counts as lost")
+
+
+class Experiment(Strict):
+    """A validated experiment file."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    root_seed: int = Field(ge=0, description="root of numpy SeedSequence; every run's seed derives from it")
+    replications: int = Field(1, ge=1)
+    steps: int | None = Field(None, ge=1, description="months per run (default: each scenario's)")
+    scenario: list[ScenarioEntry] = Field(min_length=1)
+    factor: list[Factor] = Field(default_factory=list)
+    design: Design = Field(default_factory=Design)
+    outputs: Outputs = Field(default_factory=Outputs)
+    baseline: str | None = Field(None, description="label of the baseline scenario for compare (default: the first)")
+
+    @property
+    def labels(self) -> list[str]:
+        return [s.label or Path(s.file).stem for s in self.scenario]
+
+    @property
+    def varied(self) -> list[Factor]:
+        return [f for f in self.factor if not f.is_fixed]
+
+
+class LoadedExperiment(BaseModel):
+    """An experiment with its origin: the file, resolved scenario paths and a content hash."""
+
+    model_config = ConfigDict(frozen=True)
+    path: Path
+    spec: Experiment
+    scenario_files: tuple[Path, ...]
+
+    def fingerprint(self) -> str:
+        """Hash of everything that changes a run's result (not `replications`, which only adds runs)."""
+        body = self.spec.model_dump(mode="json", exclude={"replications", "description"})
+        body["scenario_text"] = [p.read_text(encoding="utf-8") for p in self.scenario_files]
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def load_experiment(path: str | Path, replications: int | None = None, steps: int | None = None) -> LoadedExperiment:
+    """Read and validate an experiment file; `replications`/`steps` override the file's values."""
+    path = Path(path)
+    raw = _read(path)
+    if replications is not None:
+        raw["replications"] = replications
+    if steps is not None:
+        raw["steps"] = steps
+    try:
+        spec = Experiment.model_validate(raw)
+    except ValidationError as exc:
+        raise UsageError(f"{path}: {_describe(exc)}") from None
+    files = tuple((path.parent / s.file).resolve() for s in spec.scenario)
+    _check(path, spec, files)
+    return LoadedExperiment(path=path, spec=spec, scenario_files=files)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise UsageError(f"{path}: file not found")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _describe(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    field = ".".join(str(p) for p in error["loc"]) or "experiment"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "missing":
+        message = "missing"
+    elif error["type"] == "extra_forbidden":
+        message = "unknown field"
+    elif error["type"] != "value_error" and "input" in error:
+        message = f"{message} (got {error['input']!r})"
+    return f"{field}: {message}"
+
+
+def _check(path: Path, spec: Experiment, files: tuple[Path, ...]) -> None:
+    for i, file in enumerate(files):
+        if not file.is_file():
+            raise UsageError(f"{path}: scenario[{i}].file: file not found: {file}")
+    labels = spec.labels
+    for label in labels:
+        if labels.count(label) > 1:
+            raise UsageError(f"{path}: scenario: duplicate label {label!r} (give each entry a label)")
+    if spec.baseline is not None and spec.baseline not in labels:
+        raise UsageError(f"{path}: baseline: {spec.baseline!r} is not a scenario label (labels: {', '.join(labels)})")
+    paths = [f.path for f in spec.factor]
+    for p in paths:
+        if paths.count(p) > 1:
+            raise UsageError(f"{path}: factor[{p}]: given twice")
+    if spec.design.kind == "factorial":
+        for f in spec.varied:
+            if f.is_range and (f.levels is None or f.dist not in ("uniform", "loguniform")):
+                raise UsageError(f"{path}: factor[{f.path}]: a factorial design needs values, "
+                                 "or a uniform/loguniform range with levels")
+    elif spec.design.kind in ("sobol", "morris") and not spec.varied:
+        raise UsageError(f"{path}: design.kind: a {spec.design.kind} design needs at least one varied factor")

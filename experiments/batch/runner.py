@@ -1,0 +1,62 @@
+"""One run of a batch, as executed on a worker: simulate, then keep the chosen tables and outcomes.
+
+`execute` never raises for a run that fails: it returns a failed `RunResult` with the error, so
+the batch goes on and the failure is recorded.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from experiments.batch.config import Outputs
+from experiments.batch.design import RunTask
+from experiments.batch.outcomes import run_outcomes
+from experiments.batch.overrides import scenario_with
+from experiments.single import simulate
+from model.tables import tables
+
+
+@dataclass
+class RunResult:
+    """What a worker sends back: the run's kept tables (incl. `outcomes`) or its error."""
+
+    task: RunTask
+    ok: bool
+    duration_s: float
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    error: str = ""
+    traceback: str = ""
+
+
+def execute(task: RunTask, outputs: Outputs) -> RunResult:
+    """Run `task` and return its tables, or its error (any exception inside the run)."""
+    started = time.perf_counter()
+    try:
+        frames = _simulate(task, outputs)
+    except Exception as exc:  # a failing run is recorded and the batch goes on
+        return RunResult(task, False, time.perf_counter() - started,
+                         error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
+    return RunResult(task, True, time.perf_counter() - started, tables=frames)
+
+
+def _simulate(task: RunTask, outputs: Outputs) -> dict[str, pd.DataFrame]:
+    spec = scenario_with(task.scenario_file, task.overrides)
+    model = simulate(spec, seed=task.seed, steps=task.steps)
+    frames = tables(model)
+    kinds = {a.id: a.kind for a in spec.actor}
+    kept = {name: frames[name] if name == "events" else _thin(frames[name], outputs.every, model.steps)
+            for name in outputs.keep}
+    kept["outcomes"] = run_outcomes(frames, list(model.actor_ids), kinds, outputs)
+    return kept
+
+
+def _thin(frame: pd.DataFrame, every: int, last: int) -> pd.DataFrame:
+    """Rows of every `every`-th month and of the last month."""
+    if every == 1:
+        return frame
+    keep = (frame["step"] % every == 0) | (frame["step"] == last)
+    return frame[keep].reset_index(drop=True)

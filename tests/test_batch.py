@@ -1,0 +1,132 @@
+"""Batch runs: identical results on every executor, resume after a kill, failed runs recorded."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.batch import runner
+from experiments.batch.batch import run_batch
+from experiments.batch.config import load_experiment
+from experiments.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+BOPSIM = Path(sys.executable).parent / "bopsim"
+SMALL = DATA / "batch_small.toml"
+TABLES = ("outcomes", "model", "actors")
+
+
+def _tables(out: Path) -> dict[str, pd.DataFrame]:
+    return {name: pd.read_parquet(out / f"{name}.parquet") for name in TABLES}
+
+
+def _assert_same(a: Path, b: Path) -> None:
+    for name, frame in _tables(a).items():
+        pd.testing.assert_frame_equal(frame, pd.read_parquet(b / f"{name}.parquet"), check_exact=True, obj=name)
+
+
+@pytest.fixture(scope="module")
+def serial_out(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("serial") / "results"
+    report = run_batch(load_experiment(SMALL), out, "serial", progress=False)
+    assert (report.planned, report.ran, report.failed) == (8, 8, 0)
+    return out
+
+
+def test_result_tables_are_tidy_with_parameters_as_columns(serial_out):
+    outcomes = pd.read_parquet(serial_out / "outcomes.parquet")
+    assert outcomes["run_id"].nunique() == 8
+    assert set(outcomes["parameters.front_speed"]) == {0.2, 0.4}
+    assert set(outcomes.loc[outcomes["scenario"] == "strong_north", "actor.north.capability"]) == {60}
+    start = pd.read_parquet(serial_out / "actors.parquet").query("step == 0 and actor == 'north'")
+    assert sorted(start["capability"].unique()) == [40.0, 60.0]
+    assert sorted(pd.read_parquet(serial_out / "model.parquet")["step"].unique()) == [0, 2, 4, 6]
+    manifest = json.loads((serial_out / "manifest.json").read_text())
+    assert manifest["counts"] == {"ok": 8, "failed": 0, "pending": 0}
+    assert {"numpy", "mesa", "pandas"} <= set(manifest["packages"])
+    assert len({r["seed"] for r in manifest["runs"]}) == 4  # 2 points x 2 replications, shared by the variants
+
+
+def test_process_pool_gives_the_serial_tables(serial_out, tmp_path):
+    run_batch(load_experiment(SMALL), tmp_path / "p", "process", workers=2, progress=False)
+    _assert_same(serial_out, tmp_path / "p")
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_gives_the_serial_tables(serial_out, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        run_batch(load_experiment(SMALL), tmp_path / "d", "dask", scheduler=cluster.scheduler_address, progress=False)
+    _assert_same(serial_out, tmp_path / "d")
+
+
+def test_rerun_skips_finished_runs(serial_out, capsys):
+    assert main(["batch", str(SMALL), "--out", str(serial_out), "--executor", "serial", "--no-progress"]) == 0
+    assert "8 already done, 0 run now" in capsys.readouterr().out
+
+
+def test_more_replications_add_runs_and_keep_the_earlier_ones(serial_out, tmp_path):
+    out = tmp_path / "grow"
+    run_batch(load_experiment(SMALL, replications=1), out, "serial", progress=False)
+    report = run_batch(load_experiment(SMALL), out, "serial", progress=False)
+    assert (report.skipped, report.ran) == (4, 4)
+    _assert_same(serial_out, out)
+
+
+@pytest.mark.slow
+def test_batch_killed_midway_resumes_to_the_uninterrupted_result(tmp_path):
+    config = tmp_path / "long.toml"
+    config.write_text(SMALL.read_text().replace("replications = 2", "replications = 12")
+                      .replace("../../scenarios", str(ROOT / "scenarios")))
+    out, whole = tmp_path / "killed", tmp_path / "whole"
+    command = [str(BOPSIM), "batch", str(config), "--executor", "serial", "--no-progress", "--out", str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None and len(list((out / "runs").glob("*"))) < 5:
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    done_at_kill = len(list((out / "runs").glob("*")))
+    assert 5 <= done_at_kill < 48, f"the batch must be killed mid-way: {process.stderr.read()}"
+    assert main(["batch", str(config), "--executor", "serial", "--no-progress", "--out", str(out)]) == 0
+    assert main(["batch", str(config), "--executor", "serial", "--no-progress", "--out", str(whole)]) == 0
+    _assert_same(whole, out)
+    runs = pd.read_parquet(out / "outcomes.parquet")["run_id"]
+    assert runs.nunique() == 48 and len(runs) == len(pd.read_parquet(whole / "outcomes.parquet"))
+
+
+def test_a_failing_run_is_recorded_and_the_others_complete(tmp_path, monkeypatch):
+    real = runner.simulate
+
+    def fail_one(spec, seed, steps):
+        if spec.parameters.front_speed == 0.4 and spec.actor[0].capability == 60:
+            raise FloatingPointError("boom")
+        return real(spec, seed, steps)
+
+    monkeypatch.setattr(runner, "simulate", fail_one)
+    out = tmp_path / "f"
+    report = run_batch(load_experiment(SMALL), out, "serial", progress=False)
+    assert (report.ran, report.failed) == (8, 2)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"] == {"ok": 6, "failed": 2, "pending": 0}
+    failure = json.loads((out / "failed" / "strong_north-p00001-r0000.json").read_text())
+    assert failure["error"] == "FloatingPointError: boom" and "Traceback" in failure["traceback"]
+    assert pd.read_parquet(out / "outcomes.parquet")["run_id"].nunique() == 6
+
+    monkeypatch.setattr(runner, "simulate", real)
+    assert run_batch(load_experiment(SMALL), out, "serial", progress=False).ran == 0
+    retried = run_batch(load_experiment(SMALL), out, "serial", retry_failed=True, progress=False)
+    assert (retried.ran, retried.failed) == (2, 0)
+    assert not list((out / "failed").glob("*.json"))
+    assert json.loads((out / "manifest.json").read_text())["counts"]["ok"] == 8
