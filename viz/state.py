@@ -25,6 +25,8 @@ class Run:
     names: dict[str, str]
     """Display names of actors and regions by id."""
     shapes: RegionShapes
+    edited: tuple[str, ...] = ()
+    """Actors whose strategy was edited for this run."""
 
     @property
     def actor_ids(self) -> list[str]:
@@ -34,6 +36,12 @@ class Run:
     def month(self) -> str:
         """The month the current state belongs to, and how far into the scenario it is."""
         return f"{self.model.date} (month {self.model.steps} of {self.model.horizon})"
+
+    @property
+    def description(self) -> str:
+        """Which scenario file, seed and strategy edits this run was built from."""
+        edits = f"; strategy edited: {', '.join(self.edited)}" if self.edited else ""
+        return f"{self.path.name}, seed {self.seed}{edits}"
 
     def step(self) -> bool:
         """Advance one month unless the scenario's horizon is reached; True if it stepped."""
@@ -50,4 +58,4 @@ def start_run(path: Path, seed_text: str, strategies: Mapping[str, StrategyRows]
     shapes = region_shapes(spec)
     names = {r.id: r.name or r.id for r in spec.region} | {a.id: a.name or a.id for a in spec.actor}
     colours = colour_map([a.id for a in spec.actor], {a.id: a.colour for a in spec.actor})
-    return Run(path, seed, spec, RegionalModel(spec, rng=seed), colours, names, shapes)
+    return Run(path, seed, spec, RegionalModel(spec, rng=seed), colours, names, shapes, tuple(sorted(strategies or {})))

@@ -19,7 +19,9 @@ from viz.state import Run
 @solara.component
 def MonthLabel(run: Run, revision: int):
     """The current month in large type (what a user watches while stepping)."""
-    solara.Text(f"Month {run.month}", classes=["bopsim-month"], style={"font-size": "1.3em", "font-weight": "600"})
+    with solara.Row(style={"align-items": "baseline"}):
+        solara.Text(f"Month {run.month}", classes=["bopsim-month"], style={"font-size": "1.3em", "font-weight": "600"})
+        solara.Text(run.description, classes=["bopsim-run"], style={"color": "#555"})
 
 
 @solara.component

@@ -1,0 +1,337 @@
+"""Dashboard pieces without a browser: palette, scenario catalogue, reset inputs, figures, results.
+
+Components are rendered with `solara.render` (no browser): stepping changes the month, the
+map and the network; invalid input shows a message and keeps the current run.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import ipyvuetify as vw
+import ipywidgets
+import numpy as np
+import pandas as pd
+import pytest
+import solara
+
+from experiments.cli import main
+from experiments.commands.dashboard import server_command
+from model.model import RegionalModel
+from model.scenario import ScenarioError, load
+from viz import events, map_figure, network_chart, palette
+from viz.catalogue import SCENARIOS_ENV, discover
+from viz.results import difference, distribution, load_outcomes
+from viz.series_chart import model_option, series_option
+from viz.setup import build_spec, parse_seed, strategy_from_rows
+from viz.shapes import region_shapes
+from viz.state import start_run
+
+ROOT = Path(__file__).resolve().parent.parent
+ABSTRACT = ROOT / "scenarios" / "abstract.toml"
+LEVANT = ROOT / "scenarios" / "levant_2014.toml"
+needs_levant = pytest.mark.skipif(not LEVANT.is_file(), reason="scenarios/levant_2014.toml not present")
+
+
+# --------------------------------------------------------------------------- palette
+
+
+def test_each_actor_keeps_one_colour_and_actors_of_a_scenario_differ():
+    ids = ["iran", "isis", "zeta", "omega", "alpha"]
+    first = palette.colour_map(ids)
+    assert first == palette.colour_map(list(reversed(ids)))  # independent of order
+    assert len(set(first.values())) == len(ids)
+    assert first["iran"] == palette.actor_colour("iran")
+
+
+def test_known_colour_wins_over_a_declared_one_and_declared_over_the_hash():
+    colours = palette.colour_map(["iran", "newcomer"], {"iran": "#ff0000", "newcomer": "#123456"})
+    assert colours == {"iran": palette.KNOWN["iran"], "newcomer": "#123456"}
+
+
+@needs_levant
+def test_levant_actors_have_distinct_colours():
+    ids = [a.id for a in load(LEVANT).actor]
+    colours = palette.colour_map(ids)
+    assert len(set(colours.values())) == len(ids)
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+def test_variants_are_grouped_under_their_base_and_broken_files_reported(tmp_path):
+    (tmp_path / "base.toml").write_text('name = "base"\n')
+    (tmp_path / "base_more.toml").write_text('extends = "base.toml"\n')
+    (tmp_path / "base_more_again.toml").write_text('extends = "base_more.toml"\n')
+    (tmp_path / "orphan.toml").write_text('extends = "missing.toml"\n')
+    (tmp_path / "broken.toml").write_text("name = \n")
+    catalogue = discover(tmp_path)
+    assert list(catalogue.bases) == ["base"]
+    assert list(catalogue.choices("base")) == ["baseline", "more", "more_again"]
+    assert any("broken.toml" in p for p in catalogue.problems)
+    assert any("orphan.toml" in p and "missing.toml" in p for p in catalogue.problems)
+
+
+# --------------------------------------------------------------------------- reset inputs
+
+
+def test_strategy_rows_become_typed_behaviours():
+    rows = [{"behaviour": "forward_defence", "params": {"depth": "3", "share": " 0.5 "}},
+            {"behaviour": "air_campaign", "params": {"targets": "insurgents, south", "share": ""}}]
+    assert strategy_from_rows("north", rows) == [
+        {"behaviour": "forward_defence", "depth": 3, "share": 0.5},
+        {"behaviour": "air_campaign", "share": 0.5, "targets": ["insurgents", "south"]},
+    ]
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    ([{"behaviour": "forward_defence", "params": {"depth": "two"}}], r"behaviour 1 \(forward_defence\): depth: .*got 'two'"),
+    ([{"behaviour": "forward_defence", "params": {"share": "1.5"}}], "share: Input should be less than or equal to 1"),
+    ([{"behaviour": "flying", "params": {}}], "unknown behaviour"),
+    ([], "needs at least one behaviour"),
+])
+def test_bad_strategy_edits_are_refused_with_one_line(rows, expected):
+    with pytest.raises(ValueError, match=expected) as info:
+        build_spec(ABSTRACT, {"north": rows})
+    assert "\n" not in str(info.value)
+
+
+def test_strategy_edit_naming_an_unknown_actor_is_refused_by_the_scenario_checks():
+    rows = [{"behaviour": "expeditionary", "params": {"ally": "nobody"}}]
+    with pytest.raises(ScenarioError, match=r"actor\[north\]\.strategy: .*unknown actor 'nobody'"):
+        build_spec(ABSTRACT, {"north": rows})
+
+
+def test_strategy_edit_replaces_only_that_actor():
+    spec = build_spec(ABSTRACT, {"south": [{"behaviour": "forward_defence", "params": {"depth": "1"}}]})
+    base = load(ABSTRACT)
+    south = {a.id: a for a in spec.actor}["south"]
+    assert [(b.behaviour, b.params) for b in south.strategy] == [("forward_defence", {"depth": 1, "share": 0.3})]
+    assert [a.strategy for a in spec.actor if a.id != "south"] == [a.strategy for a in base.actor if a.id != "south"]
+
+
+@pytest.mark.parametrize("text", ["-1", "1.5", "abc", ""])
+def test_bad_seeds_are_refused(text):
+    with pytest.raises(ValueError, match="seed: must be a whole number >= 0"):
+        parse_seed(text)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_abstract_regions_are_drawn_as_a_border_graph_and_levant_from_polygons():
+    shapes = region_shapes(load(ABSTRACT))
+    assert shapes.kind == "graph" and len(shapes.paths) == 12 and len(shapes.borders) > 0
+    if LEVANT.is_file():
+        spec = load(LEVANT)
+        polygons = region_shapes(spec)
+        assert polygons.kind == "polygons" and len(polygons.paths) == len(spec.region)
+
+
+def test_geometry_without_a_polygon_for_a_region_is_an_error(tmp_path):
+    geojson = tmp_path / "regions.geojson"
+    geojson.write_text(json.dumps({"type": "FeatureCollection", "features": []}))
+    spec = load(ABSTRACT).model_copy(update={"geometry": str(geojson)})
+    with pytest.raises(ScenarioError, match="no polygon for region"):
+        region_shapes(spec)
+
+
+def test_map_colours_follow_the_controller_and_hatch_marks_contested_regions():
+    run = start_run(ABSTRACT, "1")
+    figure = map_figure.MapFigure(run.shapes, run.actor_ids, run.colours)
+    control = np.zeros((len(run.actor_ids) + 1, len(run.shapes.paths)))
+    control[0] = 1.0  # 'north' holds everything
+    contested = np.zeros(len(run.shapes.paths), dtype=bool)
+    contested[[1, 4]] = True
+    figure.draw(control, contested, "2014-01", 0)
+    faces = figure.fill.get_facecolor()[:, :3]
+    assert np.allclose(faces, palette.blend(run.colours["north"], 1.0))
+    assert len(figure.hatch.get_paths()) == 2
+    control[0, 3], control[-1, 3] = 0.0, 1.0
+    figure.draw(control, contested, "2014-02", 1)
+    assert np.allclose(figure.fill.get_facecolor()[3, :3], palette.blend(palette.UNGOVERNED, 1.0))
+
+
+def test_network_nodes_scale_with_capability_and_weak_ties_are_not_drawn():
+    ids = ["a", "b", "c"]
+    ties = np.array([[0, 0.6, 0.01], [0.6, 0, 0.2], [0.01, 0.2, 0]])
+    option = network_chart.network_option(
+        ids, palette.colour_map(ids), {}, np.array([4.0, 1.0, 1.0]), np.array([True, True, False]), ties,
+        np.array([0, 0, 2]), 0.4, 4.0, "2014-01")
+    nodes = option["series"][0]["data"]
+    assert nodes[0]["symbolSize"] == pytest.approx(2 * nodes[1]["symbolSize"])  # area proportional to capability
+    assert nodes[2]["itemStyle"]["opacity"] < 1.0
+    links = {(link["source"], link["target"]): link for link in option["series"][0]["links"]}
+    assert set(links) == {("a", "b"), ("b", "c")}
+    assert links[("a", "b")]["lineStyle"]["width"] > links[("b", "c")]["lineStyle"]["width"]
+    ring = nodes[0]["itemStyle"]["borderColor"]
+    assert ring == nodes[1]["itemStyle"]["borderColor"] == network_chart.BLOC_COLOURS[0]
+    assert nodes[2]["itemStyle"]["borderColor"] != ring
+
+
+def test_series_have_one_point_per_month_and_gaps_for_absent_actors():
+    records = [{"actor": np.array(["a"]), "power_share": np.array([1.0]), "territory_km2": np.array([1000.0]),
+                "strategic_depth": np.array([np.inf])},
+               {"actor": np.array(["a", "b"]), "power_share": np.array([0.6, 0.4]),
+                "territory_km2": np.array([1000.0, 500.0]), "strategic_depth": np.array([2.0, 1.0])}]
+    option = series_option(records, {"bloc_balance": [np.nan, 1.5], "battle_losses": [0.0, 0.2]}, ["a", "b"],
+                           {"a": "#000000", "b": "#117733"}, {}, "2014-01", 12)
+    lines = {(s["xAxisIndex"], s["name"]): s["data"] for s in option["series"]}
+    assert lines[(0, "b")] == [None, 0.4]
+    assert lines[(1, "a")] == [1.0, 1.0]  # thousands of km2
+    assert lines[(2, "a")] == [None, 2.0]  # infinite depth is a gap
+    assert len(option["xAxis"][0]["data"]) == 13
+    json.dumps(option, allow_nan=False)
+
+
+def test_event_log_is_newest_first_and_filtered_by_group():
+    log = [{"kind": "entry", "actor": "a", "date": "2014-01"},
+           {"kind": "control_change", "actor": "a", "other": "b", "region": "r1", "value": 0.6, "date": "2014-02"},
+           {"kind": "war_start", "actor": "a", "other": "b", "date": "2014-03"}]
+    picked = events.select(log, ["control", "entries and exits"])
+    assert [e["kind"] for e in picked] == ["control_change", "entry"]
+    text = events.describe(picked[0], {"r1": "Region One", "a": "Alpha", "b": "Beta"})
+    assert text == "Region One: majority control from Beta to Alpha (60% share)"
+    assert "&lt;b&gt;" in events.table_html([{"kind": "entry", "actor": "<b>", "date": "2014-01"}], {})
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _batch(folder: Path) -> Path:
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({
+        "variant": ["baseline"] * 40 + ["iran_passive"] * 40,
+        "seed": list(range(40)) * 2,
+        "iran_territory_km2_end": np.r_[rng.normal(100, 5, 40), rng.normal(80, 5, 40)],
+        "battle_deaths_total": rng.normal(1e5, 1e4, 80),
+    })
+    folder.mkdir()
+    frame.to_parquet(folder / "outcomes.parquet")
+    return folder
+
+
+def test_results_compare_two_variants(tmp_path):
+    outcomes = load_outcomes(_batch(tmp_path / "batch"))
+    assert outcomes.variants == ["baseline", "iran_passive"]
+    assert outcomes.outcome_columns == ["iran_territory_km2_end", "battle_deaths_total"]
+    table = distribution(outcomes, "iran_territory_km2_end", ["baseline", "iran_passive"])
+    assert list(table["runs"]) == [40, 40]
+    diff = difference(outcomes, "iran_territory_km2_end", "baseline", "iran_passive")
+    assert diff.low < diff.mean < diff.high < 0
+    assert -25 < diff.mean < -15
+
+
+def test_results_folder_without_outcomes_is_a_one_line_error(tmp_path):
+    with pytest.raises(ValueError, match="not a folder"):
+        load_outcomes(tmp_path / "nowhere")
+    with pytest.raises(ValueError, match="no outcome table"):
+        load_outcomes(tmp_path)
+
+
+# --------------------------------------------------------------------------- components (no browser)
+
+
+def _month(rc) -> str:
+    return [w for w in rc.find(vw.Html).widgets if "bopsim-month" in (w.class_ or "")][0].children[0]
+
+
+def _run(rc) -> str:
+    return [w for w in rc.find(vw.Html).widgets if "bopsim-run" in (w.class_ or "")][0].children[0]
+
+
+def _messages(rc) -> list[str]:
+    return [str(w.children[0]) for w in rc.find(vw.Alert).widgets if w.type == "error"]
+
+
+@pytest.fixture
+def explore(tmp_path, monkeypatch):
+    """The explore tab rendered without a browser, on the abstract scenario only."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "abstract.toml").write_text(ABSTRACT.read_text())
+    monkeypatch.setenv(SCENARIOS_ENV, str(folder))
+    from viz.app import Explore
+
+    box, rc = solara.render(Explore(), handle_error=False)
+    yield rc
+    rc.close()
+
+
+def _button(rc, label):
+    return rc.find(vw.Btn, children=[label]).widget
+
+
+def test_stepping_moves_the_month_and_redraws_map_and_network(explore):
+    from solara.components.echarts import EchartsWidget
+
+    assert _month(explore) == "Month 2014-01 (month 0 of 36)"
+    charts_before = [w.option for w in explore.find(EchartsWidget).widgets]
+    map_before = explore.find(ipywidgets.Image).widget.value
+    for _ in range(6):
+        _button(explore, "Step").click()
+    assert _month(explore) == "Month 2014-07 (month 6 of 36)"
+    charts_after = [w.option for w in explore.find(EchartsWidget).widgets]
+    assert len(charts_after) == 2 and all(a != b for a, b in zip(charts_before, charts_after, strict=True))
+    assert explore.find(ipywidgets.Image).widget.value != map_before
+
+
+def test_invalid_seed_shows_a_message_and_keeps_the_run(explore):
+    _button(explore, "Step").click()
+    explore.find(vw.TextField, label="seed").widget.v_model = "minus one"
+    _button(explore, "Reset").click()
+    assert any("seed: must be a whole number" in m for m in _messages(explore))
+    assert _month(explore) == "Month 2014-02 (month 1 of 36)"
+    explore.find(vw.TextField, label="seed").widget.v_model = "2"
+    _button(explore, "Reset").click()
+    assert _messages(explore) == []
+    assert _month(explore) == "Month 2014-01 (month 0 of 36)"
+
+
+def test_invalid_strategy_parameter_shows_a_message_and_a_valid_one_applies_on_reset(explore):
+    field = explore.find(vw.TextField, label="north.home_defence.garrison").widget
+    field.v_model = "lots"
+    field.fire_event("focusout", None)
+    _button(explore, "Reset").click()
+    assert any("garrison" in m and "valid number" in m for m in _messages(explore))
+    assert _run(explore) == "abstract.toml, seed 1"
+    field = explore.find(vw.TextField, label="north.home_defence.garrison").widget
+    field.v_model = "0.9"
+    field.fire_event("focusout", None)
+    _button(explore, "Reset").click()
+    assert _messages(explore) == []
+    assert _run(explore) == "abstract.toml, seed 1; strategy edited: north"
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_dashboard_refuses_a_port_in_use_with_one_line(capsys):
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        assert main(["dashboard", "--port", str(port)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"bopsim: error: --port: {port} is already in use on 127.0.0.1 (choose another with --port)"
+
+
+def test_dashboard_refuses_a_missing_scenario_folder(tmp_path, capsys):
+    assert main(["dashboard", "--scenarios", str(tmp_path / "none")]) == 2
+    assert "--scenarios: not a folder" in capsys.readouterr().err
+
+
+def test_dashboard_serves_the_app_in_production_mode():
+    command = server_command("127.0.0.1", 9999)
+    assert command[1:4] == ["-m", "solara", "run"] and Path(command[4]) == ROOT / "viz" / "app.py"
+    assert "--production" in command and command[command.index("--port") + 1] == "9999"
+
+
+def test_a_run_steps_like_the_model_it_wraps():
+    run = start_run(ABSTRACT, "5")
+    reference = RegionalModel(load(ABSTRACT), rng=5)
+    for _ in range(4):
+        run.step()
+        reference.step()
+    assert np.array_equal(run.model.control, reference.control)
+    assert model_option(run.model, run.colours, run.names)["series"]
