@@ -17,6 +17,7 @@ COMMANDS = (
     "experiments.commands.run",
     "experiments.commands.dashboard",
     "experiments.commands.batch",
+    "experiments.commands.compare",
 )
 
 

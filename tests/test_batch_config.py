@@ -1,0 +1,94 @@
+"""Experiment files: clear exit-2 errors for bad files; overrides, designs and seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from experiments.batch.config import load_experiment
+from experiments.batch.design import design_table, plan, run_seed
+from experiments.batch.overrides import scenario_with
+from experiments.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+ABSTRACT = ROOT / "scenarios" / "abstract.toml"
+HEAD = f'name = "t"\nroot_seed = 1\nscenario = [{{ file = "{ABSTRACT}" }}]\n'
+
+
+def _batch(tmp_path, text: str, capsys) -> tuple[int, str]:
+    config = tmp_path / "exp.toml"
+    config.write_text(text)
+    code = main(["batch", str(config), "--out", str(tmp_path / "out"), "--executor", "serial", "--no-progress"])
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, message", [
+    ('name = "t"\n[[scenario]]\nfile = "x.toml"\n', "root_seed: missing"),
+    (HEAD + "colour = 3\n", "colour: unknown field"),
+    (HEAD + "replications = 0\n", "replications: Input should be greater than or equal to 1"),
+    ('name = "t"\nroot_seed = 1\n[[scenario]]\nfile = "missing.toml"\n', "scenario[0].file: file not found"),
+    (HEAD + "[[factor]]\npath = \"parameters.nope\"\nvalue = 1\n", "factor[parameters.nope]: 1 in scenario 'abstract': unknown model parameter 'nope'"),
+    (HEAD + "[[factor]]\npath = \"actor.ghost.capability\"\nvalue = 1\n", "no actor 'ghost' in the scenario"),
+    (HEAD + "[[factor]]\npath = \"parameters.front_speed\"\nvalues = [0.2, 3.0]\n", "parameters.front_speed: Input should be less than or equal to 1"),
+    (HEAD + "[[factor]]\npath = \"actor.north.strategy.expansion.ratio\"\nvalue = 2\n", "actor 'north' never uses behaviour 'expansion'"),
+    (HEAD + "[[factor]]\npath = \"parameters.attrition\"\nlow = 0.2\nhigh = 0.1\n", "low (0.2) must be below high (0.1)"),
+    (HEAD + "[[factor]]\npath = \"parameters.attrition\"\nlow = 0.1\nhigh = 0.2\n", "a factorial design needs values, or a uniform/loguniform range with levels"),
+    (HEAD + "[design]\nkind = \"sobol\"\n", "design.kind: a sobol design needs at least one varied factor"),
+    (HEAD + "[design]\nkind = \"grid\"\n", "design.kind: Input should be"),
+    (HEAD + "[outputs]\nkeep = [\"maps\"]\n", "outputs.keep.0: Input should be"),
+    ("name = 't'\nroot_seed = [\n", "not valid TOML"),
+])
+def test_bad_experiment_files_exit_2_with_one_clear_line(tmp_path, capsys, text, message):
+    code, err = _batch(tmp_path, text, capsys)
+    assert code == 2
+    assert err.startswith(f"bopsim: error: {tmp_path / 'exp.toml'}: ") and message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_result_folder_of_another_experiment_is_refused(tmp_path, capsys):
+    assert _batch(tmp_path, HEAD + "steps = 2\n", capsys)[0] == 0
+    code, err = _batch(tmp_path, HEAD + "steps = 3\n", capsys)
+    assert code == 2 and "holds results of another experiment" in err
+
+
+def test_strategy_override_reaches_scheduled_strategy_changes():
+    spec = scenario_with(str(ABSTRACT), (("actor.north.strategy.forward_defence.depth", 3),))
+    event = next(e for e in spec.event if e.kind == "strategy")
+    assert [b.params.get("depth") for b in event.strategy if b.behaviour == "forward_defence"] == [3]
+
+
+def _experiment(tmp_path, body: str):
+    config = tmp_path / "e.toml"
+    config.write_text(HEAD + body)
+    return load_experiment(config)
+
+
+FACTORS = '[[factor]]\npath = "parameters.attrition"\nlow = 0.02\nhigh = 0.1\n' \
+          '[[factor]]\npath = "actor.north.capability"\nmean = 40\nsd = 5\n'
+
+
+@pytest.mark.parametrize("design, points", [("lhs", 8), ("sobol", 8 * (2 + 2)), ("morris", 8 * (2 + 1))])
+def test_sampling_designs_have_the_salib_sizes_and_respect_ranges(tmp_path, design, points):
+    table = design_table(_experiment(tmp_path, f'[design]\nkind = "{design}"\nsamples = 8\n' + FACTORS).spec)
+    assert len(table) == points
+    assert table["parameters.attrition"].between(0.02, 0.1).all()
+    assert table["u:actor.north.capability"].between(0, 1).all()
+
+
+def test_factorial_crosses_lists_and_levels(tmp_path):
+    body = ('[[factor]]\npath = "parameters.attrition"\nlow = 0.02\nhigh = 0.1\nlevels = 3\n'
+            '[[factor]]\npath = "actor.north.strategy.home_defence.share"\nvalues = [0.5, 1.0]\n')
+    table = design_table(_experiment(tmp_path, body).spec)
+    assert sorted(map(tuple, table.iloc[:, 1:3].to_numpy())) == [
+        (a, s) for a in (0.02, 0.06, 0.1) for s in (0.5, 1.0)]
+
+
+def test_seeds_derive_from_the_root_by_point_and_replication(tmp_path):
+    experiment = _experiment(tmp_path, "replications = 3\n")
+    tasks = plan(experiment, design_table(experiment.spec))
+    expected = np.random.SeedSequence(1).spawn(1)[0].spawn(3)[2].generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)
+    assert tasks[2].seed == run_seed(1, 0, 2) == int(expected)
+    assert len({t.seed for t in tasks}) == 3
