@@ -242,6 +242,10 @@ def _run(rc) -> str:
     return [w for w in rc.find(vw.Html).widgets if "bopsim-run" in (w.class_ or "")][0].children[0]
 
 
+def _pending(rc) -> bool:
+    return any("Changes apply on Reset" in str(w.children[0]) for w in rc.find(vw.Alert).widgets)
+
+
 def _messages(rc) -> list[str]:
     return [str(w.children[0]) for w in rc.find(vw.Alert).widgets if w.type == "error"]
 
@@ -300,8 +304,9 @@ def test_invalid_strategy_parameter_shows_a_message_and_a_valid_one_applies_on_r
     field = explore.find(vw.TextField, label="north.home_defence.garrison").widget
     field.v_model = "0.9"
     field.fire_event("focusout", None)
+    assert _pending(explore)
     _button(explore, "Reset").click()
-    assert _messages(explore) == []
+    assert _messages(explore) == [] and not _pending(explore)
     assert _run(explore) == "abstract.toml, seed 1; strategy edited: north"
 
 

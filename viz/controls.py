@@ -75,8 +75,8 @@ def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reacti
             solara.Warning(problem, dense=True)
     with solara.Card("Run"):
         RunButtons(run, revision, playing, reset, step)
-        if edits.value or (run.value is not None and (run.value.path != path or str(run.value.seed) != seed_text.value.strip())):
-            solara.Info("Changes apply on Reset.", dense=True)
+        if run.value is not None and not run.value.built_from(path, seed_text.value, edits.value):
+            solara.Info("Changes apply on Reset.", dense=True, classes=["bopsim-pending"])
         if message.value:
             solara.Error(message.value, classes=["bopsim-message"])
     if load_error:

@@ -25,8 +25,8 @@ class Run:
     names: dict[str, str]
     """Display names of actors and regions by id."""
     shapes: RegionShapes
-    edited: tuple[str, ...] = ()
-    """Actors whose strategy was edited for this run."""
+    strategies: dict[str, StrategyRows]
+    """The strategy edits this run was built with, by actor id."""
 
     @property
     def actor_ids(self) -> list[str]:
@@ -40,8 +40,12 @@ class Run:
     @property
     def description(self) -> str:
         """Which scenario file, seed and strategy edits this run was built from."""
-        edits = f"; strategy edited: {', '.join(self.edited)}" if self.edited else ""
+        edits = f"; strategy edited: {', '.join(sorted(self.strategies))}" if self.strategies else ""
         return f"{self.path.name}, seed {self.seed}{edits}"
+
+    def built_from(self, path: Path, seed_text: str, strategies: Mapping[str, StrategyRows]) -> bool:
+        """True if these inputs are the ones this run was built from (nothing pending)."""
+        return self.path == path and str(self.seed) == seed_text.strip() and self.strategies == dict(strategies)
 
     def step(self) -> bool:
         """Advance one month unless the scenario's horizon is reached; True if it stepped."""
@@ -58,4 +62,4 @@ def start_run(path: Path, seed_text: str, strategies: Mapping[str, StrategyRows]
     shapes = region_shapes(spec)
     names = {r.id: r.name or r.id for r in spec.region} | {a.id: a.name or a.id for a in spec.actor}
     colours = colour_map([a.id for a in spec.actor], {a.id: a.colour for a in spec.actor})
-    return Run(path, seed, spec, RegionalModel(spec, rng=seed), colours, names, shapes, tuple(sorted(strategies or {})))
+    return Run(path, seed, spec, RegionalModel(spec, rng=seed), colours, names, shapes, dict(strategies or {}))
