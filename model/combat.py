@@ -99,25 +99,38 @@ def contest(
     columns: np.ndarray,
     decisiveness: float,
     speed: np.ndarray,
+    sides: np.ndarray | None = None,
 ) -> np.ndarray:
     """Control moves towards the Tullock contest outcome in contested regions (in place).
 
-    p_a = x_a^m / sum_b x_b^m with x the (credited) effective force and m the decisiveness
-    (Tullock 1980; Hirshleifer 1989, ratio form of the contest success function). Each column
-    moves by speed_r x (p - C); the ungoverned share has no force, so it goes towards zero
-    where anybody fights. A region where no side has force keeps its control. Updates
-    `control` in place and returns it.
+    Allies fight as one side: with `sides` (n,) labels (blocs), a side's strength is the sum of
+    its members' (credited) effective force x, and its expected share is
+    p_s = X_s^m / sum_t X_t^m (Tullock 1980; Hirshleifer 1989, ratio form of the contest
+    success function; m the decisiveness). The side's share moves by speed_r x (p_s - C_s);
+    a gain is split between members by their strength, a loss by their current shares, so
+    allies do not take ground from each other. The ungoverned share has no force and goes
+    towards zero where anybody fights; a region where no side has force keeps its control.
+    Without `sides` every actor is its own side. Updates `control` in place and returns it.
     """
+    n = strength.shape[0]
+    labels, side_of = np.unique(np.arange(n) if sides is None else sides, return_inverse=True)
+    member = (side_of[None, :] == np.arange(labels.size)[:, None]).astype(float)
     cols = np.flatnonzero(columns)
-    x = strength[:, cols] ** decisiveness
+    side_force = member @ strength[:, cols]
+    x = side_force**decisiveness
     total = x.sum(axis=0)
     fought = total > 0
     if not fought.any():
         return control
-    cols, x, total = cols[fought], x[:, fought], total[fought]
-    p = np.zeros((control.shape[0], cols.size))
-    p[:-1] = x / total
-    control[:, cols] += speed[cols] * (p - control[:, cols])
+    cols, x, total, side_force = cols[fought], x[:, fought], total[fought], side_force[:, fought]
+    held = control[:-1, cols]
+    side_held = member @ held
+    rate = speed[cols]
+    change = (rate * (x / total - side_held))[side_of]
+    gain_split = np.divide(strength[:, cols], side_force[side_of], out=np.zeros_like(held), where=side_force[side_of] > 0)
+    loss_split = np.divide(held, side_held[side_of], out=np.zeros_like(held), where=side_held[side_of] > 0)
+    control[:-1, cols] += change * np.where(change > 0, gain_split, loss_split)
+    control[-1, cols] -= rate * control[-1, cols]
     return control
 
 

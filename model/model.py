@@ -288,7 +288,7 @@ class RegionalModel(mesa.Model):
         allied = (self.ties >= p.bloc_threshold) & (h == 0)
         strength = combat.credit_external(effective, self.fights_for, self.holds_ground, allied)
         speed = np.clip(p.front_speed * np.exp(p.front_noise * self.rng.standard_normal(self.geo.size)), 0.0, 1.0)
-        control = combat.contest(self.control.copy(), strength, contested, p.decisiveness, speed)
+        control = combat.contest(self.control.copy(), strength, contested, p.decisiveness, speed, sides=self.bloc)
         combat.absorb_ungoverned(control, strength, ~contested & present.any(axis=0), p.absorption)
         self.battle = combat.Battle(losses, dyads, contested)
         _renormalise(control)
@@ -297,11 +297,19 @@ class RegionalModel(mesa.Model):
         self.deployment = self.deployment - losses
 
     def _territorial_income(self) -> tuple[np.ndarray, np.ndarray]:
-        """(income from held regions, recruits from held affine population), units per month."""
+        """(income from held regions, recruits from held affine population), units per month.
+
+        Recruitment is logistic in the actor's capability: mobilisation x pool x (1 - K / ceiling),
+        where the pool is the affine population held (millions) and the ceiling is
+        `mobilisation_ceiling` x pool — an armed group cannot field more than a fraction of the
+        people it controls (diminishing returns; Verhulst growth towards a carrying capacity).
+        """
         held = self.control[:-1] * self.holds_ground[:, None]
         income = held @ self.geo.resources
-        recruits = self.mobilisation * ((held * self.region_affinity) @ (self.geo.population / 1e6))
-        return income, recruits
+        pool = (held * self.region_affinity) @ (self.geo.population / 1e6)
+        ceiling = self.params.mobilisation_ceiling * pool
+        room = np.clip(1.0 - np.divide(self.capability, ceiling, out=np.ones_like(pool), where=ceiling > 0), 0.0, 1.0)
+        return income, self.mobilisation * pool * room
 
     def update(self) -> None:
         """Capability, aid, ties, relations and exits after the month's fighting."""

@@ -61,6 +61,7 @@ class Parameters(Strict):
     presence: NonNegative = Field(0.01, description="forces (capability units) below this do not count as present")
     domain_share: Share = Field(0.05, description="control share from which a region counts as held")
     identity_scale: Finite = Field(1.0, gt=0, description="sigma: affinity = exp(-(distance/sigma)**2)")
+    mobilisation_ceiling: NonNegative = Field(10.0, description="most capability units recruitment can sustain per million affine people held (10 = 1%)")
     resources_per_million: NonNegative = Field(0.05, description="income of a region per million people, capability units per month")
     deaths_per_unit: NonNegative = Field(1000.0, description="battle deaths per capability unit lost")
     war_threshold: NonNegative = Field(0.05, description="dyad losses per month (capability units) that count as war")
