@@ -17,8 +17,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+figures: $(STAMP)
+	$(VENV)/bin/bopsim figures --out figures
+
+dashboard: $(STAMP)
+	$(VENV)/bin/bopsim dashboard
+
 benchmark: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf out results figures-out
+	rm -rf out results figures
