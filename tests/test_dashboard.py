@@ -224,6 +224,37 @@ def test_results_compare_two_variants(tmp_path):
     assert -25 < diff.mean < -15
 
 
+def test_results_read_the_long_table_of_the_batch_store(tmp_path):
+    rows = []
+    for scenario, level in (("historical", 0.3), ("iran_passive", 0.2)):
+        for replication in range(3):
+            run_id = f"{scenario}-p00000-r{replication:04d}"
+            for outcome, value in (("iran.power_share.final", level + replication / 100), ("isis.territory_lost.month", 24.0)):
+                rows.append({"run_id": run_id, "scenario": scenario, "point": 0, "replication": replication,
+                             "seed": 7 + replication, "outcome": outcome, "value": value, "censored": False})
+    pd.DataFrame(rows).to_parquet(tmp_path / "outcomes.parquet")
+    outcomes = load_outcomes(tmp_path)
+    assert outcomes.variants == ["historical", "iran_passive"]
+    assert outcomes.outcome_columns == ["iran.power_share.final", "isis.territory_lost.month"]
+    assert list(outcomes.values("iran_passive", "iran.power_share.final")) == pytest.approx([0.2, 0.21, 0.22])
+    assert difference(outcomes, "iran.power_share.final", "historical", "iran_passive").mean == pytest.approx(-0.1)
+
+
+def test_results_view_opens_a_folder_and_compares(tmp_path):
+    from viz.results_view import ResultsView
+
+    folder = _batch(tmp_path / "batch")
+    box, rc = solara.render(ResultsView(initial_folder=str(tmp_path / "missing")), handle_error=False)
+    _button(rc, "Open").click()
+    assert any("not a folder" in m for m in _messages(rc))
+    rc.find(vw.TextField).widget.v_model = str(folder)
+    _button(rc, "Open").click()
+    assert _messages(rc) == []
+    text = [w.children[0] for w in rc.find(vw.Html).widgets if "bopsim-difference" in (w.class_ or "")][0]
+    assert text.startswith("mean of B − mean of A: -")
+    rc.close()
+
+
 def test_results_folder_without_outcomes_is_a_one_line_error(tmp_path):
     with pytest.raises(ValueError, match="not a folder"):
         load_outcomes(tmp_path / "nowhere")

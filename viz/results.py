@@ -1,9 +1,14 @@
 """The results view's data: a batch result folder's outcome table and two variants compared.
 
-A batch folder (written by `bopsim batch`) holds Parquet tables. The outcome table is the
-first that exists of `OUTCOME_TABLES` (a file, or a folder of Parquet parts); failing those,
-any top-level Parquet file with a variant column. One row per run; the variant column is the
-first of `VARIANT_COLUMNS` present; outcomes are its other numeric columns.
+A batch folder (written by `bopsim batch`, see experiments/batch/store.py) holds Parquet
+tables. The outcome table is the first that exists of `OUTCOME_TABLES` (a file, or a folder of
+Parquet parts); failing those, any top-level Parquet file with a variant column. The store's
+table is long (run keys, varied factors, `outcome`, `value`, `censored`): it is turned into one
+row per run and one column per outcome, with the variant named by the scenario label and, if
+the experiment varies factors, their values. A wide table (one row per run) is used as it is:
+its variant column is the first of `VARIANT_COLUMNS` present, outcomes its numeric columns.
+Time-to-event outcomes keep their censored values (the run's horizon), as `bopsim compare`
+does for its restricted means.
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ import numpy as np
 import pandas as pd
 import pyarrow
 
-OUTCOME_TABLES = ("outcomes.parquet", "outcomes", "summary.parquet", "runs.parquet")
+OUTCOME_TABLES = ("outcomes.parquet", "outcomes", "summary.parquet")
 VARIANT_COLUMNS = ("variant", "scenario", "condition", "design_point")
 NOT_OUTCOMES = frozenset({"seed", "replicate", "replication", "run", "run_id", "sample", "step", "point"})
 """Numeric columns that identify a run rather than measure its outcome."""
+LONG_COLUMNS = frozenset({"outcome", "value", "censored"})
+"""Columns of the store's long outcome table that are not run keys or factors."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,8 @@ class Outcomes:
 
     @property
     def variants(self) -> list[str]:
-        return sorted(self.frame[self.variant_column].astype(str).unique())
+        """Variant labels in the order of the table (the experiment's baseline usually first)."""
+        return list(dict.fromkeys(self.frame[self.variant_column].astype(str)))
 
     def values(self, variant: str, column: str) -> np.ndarray:
         """Finite values of `column` over the runs of `variant`."""
@@ -50,6 +58,8 @@ def load_outcomes(folder: str | Path) -> Outcomes:
         if not candidate.exists():
             continue
         frame = _read(candidate)
+        if {"outcome", "value", "scenario"} <= set(frame.columns):
+            frame = _wide(frame)
         variant = next((c for c in VARIANT_COLUMNS if c in frame.columns), None)
         if variant is None:
             continue
@@ -60,6 +70,20 @@ def load_outcomes(folder: str | Path) -> Outcomes:
             return Outcomes(candidate, frame, variant, outcomes)
     raise ValueError(f"{folder}: no outcome table (looked for {', '.join(OUTCOME_TABLES)} or a *.parquet "
                      f"with a column {' / '.join(VARIANT_COLUMNS)} and numeric outcomes)")
+
+
+def _wide(long: pd.DataFrame) -> pd.DataFrame:
+    """One row per run from the store's long table, with a `variant` label column first."""
+    factors = [c for c in long.columns if c not in LONG_COLUMNS and c not in NOT_OUTCOMES and c != "scenario"]
+    keys = [c for c in long.columns if c not in LONG_COLUMNS]
+    wide = long.pivot_table(index=keys, columns="outcome", values="value", aggfunc="first", sort=False)
+    wide = wide.reset_index()
+    wide.columns.name = None
+    label = wide["scenario"].astype(str)
+    for factor in factors:
+        label = label + f" {factor}=" + wide[factor].astype(str)
+    wide.insert(0, "variant", label)
+    return wide[["variant", *keys, *[c for c in dict.fromkeys(long["outcome"]) if c in wide.columns]]]
 
 
 def _read(path: Path) -> pd.DataFrame:
