@@ -45,10 +45,10 @@ class Actor(mesa.Agent):
             behaviour.act(self, model, plan)
         model.adopt(self, plan)
 
-    def home_weights(self) -> np.ndarray:
-        """Where uncommitted forces go: held regions, by the home-defence rule."""
-        garrison = next((b.params.garrison for b in self.strategy if isinstance(b, HomeDefence)), 0.5)
-        return HomeDefence.weights(self.model, self.index, garrison)
+    @property
+    def garrison(self) -> float:
+        """Share of home forces spread evenly over held regions (home_defence's parameter)."""
+        return next((b.params.garrison for b in self.strategy if isinstance(b, HomeDefence)), 0.5)
 
     # -- reporters (read the arrays) -------------------------------------------------------
 
@@ -118,11 +118,6 @@ class ExternalPower(Actor):
 
     kind = "external"
     holds_ground = False
-
-    def home_weights(self) -> np.ndarray:
-        """Uncommitted forces wait at basing regions (evenly), out of the fighting."""
-        basing = self.model.basing[self.index].astype(float)
-        return basing / basing.sum() if basing.sum() > 0 else basing
 
 
 KINDS: dict[str, type[Actor]] = {cls.kind: cls for cls in (StateActor, NonStateActor, ExternalPower)}

@@ -28,7 +28,7 @@ from model.metrics import (
     strategic_depth,
 )
 from model.scenario import ActorSpec, ScenarioSpec
-from model.strategies import Plan, accessible_regions, build_strategy
+from model.strategies import Plan, accessible_regions, build_strategy, home_allocation
 
 
 class RegionalModel(mesa.Model):
@@ -85,6 +85,10 @@ class RegionalModel(mesa.Model):
             if a.home_country:
                 self.home[i] |= np.array([c == a.home_country for c in self.geo.country])
             self.basing[i, [rix[x] for x in a.basing]] = True
+        # external powers keep uncommitted forces evenly at their basing regions
+        basing = self.basing.astype(float)
+        self.basing_weights = np.divide(basing, basing.sum(axis=1, keepdims=True), out=np.zeros_like(basing),
+                                        where=basing.any(axis=1, keepdims=True))
         self.home_distance = np.array([self.geo.distance_from(self.home[i] | self.basing[i]) for i in range(n)])
         self.control = _initial_control(spec, self.home, rix, self.kind)
         identity = np.array([a.identity for a in spec.actor], dtype=float)
@@ -239,6 +243,10 @@ class RegionalModel(mesa.Model):
         allied = (self.ties >= p.bloc_threshold) & self.active[None, :]
         np.fill_diagonal(allied, False)
         self.access = accessible_regions(self.majority_holder, allied, self.hostility)
+        garrison = np.array([a.garrison if a is not None else 0.5 for a in self.agents_by_index])
+        self.home_weights = np.where(self.holds_ground[:, None],
+                                     home_allocation(self.home | self.held_mask, self.exposure, garrison),
+                                     self.basing_weights)
         self.planned = np.zeros_like(self.deployment)
         self.planned_strike = np.zeros_like(self.strike)
         self.tie_wish[:] = 0.0
@@ -267,7 +275,7 @@ class RegionalModel(mesa.Model):
             self.planned_strike[a] += (k * share * scale) * weights
         rest = max(0.0, 1.0 - claimed * scale)
         if rest > 0:
-            ground += (k * rest) * actor.home_weights()
+            ground += (k * rest) * self.home_weights[a]
         if plan.tie_wish is not None:
             self.tie_wish[a] = plan.tie_wish
         self.aid_share[a] = plan.aid_share

@@ -190,19 +190,26 @@ class HomeDefence(Behaviour):
     claims_forces = False
 
     def act(self, actor: Actor, model: RegionalModel, plan: Plan) -> None:
-        """Home defence claims nothing explicitly: it takes the remainder (see `home_weights`)."""
+        """Home defence claims nothing explicitly: it takes the remainder (see `home_allocation`)."""
 
-    @staticmethod
-    def weights(model: RegionalModel, a: int, garrison: float) -> np.ndarray:
-        """Weights over regions for the forces that stay home (zero if nothing is held)."""
-        domain = model.domain(a).astype(float)
-        if domain.sum() == 0:
-            return domain
-        even = domain / domain.sum()
-        threat = domain * model.exposure[a]
-        if threat.sum() == 0:
-            return even
-        return garrison * even + (1 - garrison) * threat / threat.sum()
+
+def home_allocation(domain: np.ndarray, exposure: np.ndarray, garrison: np.ndarray) -> np.ndarray:
+    """(n, R) weights of the forces that stay home, for all actors at once.
+
+    A `garrison` share (n,) goes evenly over the actor's domain (held regions), the rest in
+    proportion to the hostile exposure there; all evenly where nothing threatens; zero rows
+    for actors that hold nothing.
+    """
+    held = domain.astype(float)
+    threat = held * exposure
+    threatened = threat.sum(axis=1) > 0
+    share = np.where(threatened, garrison, 1.0)[:, None]
+    return share * _rows_normalised(held) + (1.0 - share) * _rows_normalised(threat)
+
+
+def _rows_normalised(weights: np.ndarray) -> np.ndarray:
+    total = weights.sum(axis=1, keepdims=True)
+    return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
 
 
 @behaviour
