@@ -313,6 +313,24 @@ def test_stepping_moves_the_month_and_redraws_map_and_network(explore):
     assert explore.find(ipywidgets.Image).widget.value != map_before
 
 
+def test_play_advances_months_until_paused(explore, monkeypatch):
+    import time
+
+    import viz.controls
+
+    monkeypatch.setattr(viz.controls, "PLAY_INTERVAL", 0.01)
+    _button(explore, "Play").click()
+    deadline = time.monotonic() + 20
+    while _month(explore).startswith("Month 2014-0") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    _button(explore, "Pause").click()
+    time.sleep(0.3)  # the month stepped before the pause may still be drawn
+    paused = _month(explore)
+    assert not paused.startswith("Month 2014-0")
+    time.sleep(0.3)
+    assert _month(explore) == paused
+
+
 def test_invalid_seed_shows_a_message_and_keeps_the_run(explore):
     _button(explore, "Step").click()
     explore.find(vw.TextField, label="seed").widget.v_model = "minus one"

@@ -15,7 +15,7 @@ import solara
 from model.scenario import ActorSpec, ScenarioError, ScenarioSpec, load
 from viz.catalogue import Catalogue
 from viz.setup import StrategyRows, behaviour_fields, behaviour_names, rows_from_strategy
-from viz.state import Run, start_run
+from viz.state import start_run
 
 PLAY_INTERVAL = 0.4
 """Seconds between months while playing."""
@@ -29,6 +29,7 @@ def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reacti
     seed_text = solara.use_reactive("1")
     edits = solara.use_reactive({})
     playing = solara.use_reactive(False)
+    step_lock = solara.use_memo(threading.Lock, [])
     choices = catalogue.choices(base.value) if base.value else {}
     path = choices.get(variant.value) or next(iter(choices.values()), None)
     spec, load_error = solara.use_memo(lambda: _load(path), [path])
@@ -52,12 +53,20 @@ def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reacti
             revision.set(revision.value + 1)
 
     def play(cancel: threading.Event) -> None:
-        while playing.value and not cancel.is_set():
-            if run.value is None or not run.value.step():
+        while not cancel.is_set():
+            with step_lock:  # Pause waits for a month in progress, so none runs after it
+                if not playing.value:
+                    return
+                stepped = run.value is not None and run.value.step()
+            if not stepped:
                 playing.set(False)
                 return
             revision.set(revision.value + 1)
             cancel.wait(PLAY_INTERVAL)
+
+    def play_or_pause() -> None:
+        with step_lock:
+            playing.set(not playing.value)
 
     solara.use_effect(reset, [])
     solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
@@ -74,7 +83,7 @@ def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reacti
         for problem in catalogue.problems:
             solara.Warning(problem, dense=True)
     with solara.Card("Run"):
-        RunButtons(run, revision, playing, reset, step)
+        RunButtons(run, revision, playing, reset, step, play_or_pause)
         if run.value is not None and not run.value.built_from(path, seed_text.value, edits.value):
             solara.Info("Changes apply on Reset.", dense=True, classes=["bopsim-pending"])
         if message.value:
@@ -87,7 +96,7 @@ def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reacti
 
 @solara.component
 def RunButtons(run: solara.Reactive, revision: solara.Reactive, playing: solara.Reactive,
-               reset: Callable[[], None], step: Callable[[], None]):
+               reset: Callable[[], None], step: Callable[[], None], play_or_pause: Callable[[], None]):
     """Reset, Step, Play/Pause; re-rendered on every step (Step is disabled at the horizon).
 
     `revision` counts the months stepped since the last reset, so it is the model's step.
@@ -96,7 +105,7 @@ def RunButtons(run: solara.Reactive, revision: solara.Reactive, playing: solara.
     with solara.Row():
         solara.Button("Reset", color="primary", on_click=reset, classes=["bopsim-reset"])
         solara.Button("Step", on_click=step, disabled=playing.value or not running, classes=["bopsim-step"])
-        solara.Button("Pause" if playing.value else "Play", on_click=lambda: playing.set(not playing.value),
+        solara.Button("Pause" if playing.value else "Play", on_click=play_or_pause,
                       disabled=not running and not playing.value, classes=["bopsim-play"])
 
 
