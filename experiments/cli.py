@@ -18,6 +18,7 @@ COMMANDS = (
     "experiments.commands.dashboard",
     "experiments.commands.batch",
     "experiments.commands.compare",
+    "experiments.commands.sensitivity",
 )
 
 

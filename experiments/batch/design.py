@@ -39,9 +39,9 @@ class RunTask:
     overrides: tuple[tuple[str, Any], ...]
 
 
-def salib_problem(factors: list[Factor]) -> dict[str, Any]:
-    """The SALib problem on the unit hypercube (values are mapped by `scale`)."""
-    return {"num_vars": len(factors), "names": [f.path for f in factors], "bounds": [[0.0, 1.0]] * len(factors)}
+def salib_problem(names: list[str]) -> dict[str, Any]:
+    """The SALib problem of the factors `names` on the unit hypercube (values are mapped by `scale`)."""
+    return {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
 
 
 def unit_sample(spec: Experiment) -> np.ndarray:
@@ -49,7 +49,7 @@ def unit_sample(spec: Experiment) -> np.ndarray:
     factors, design = spec.varied, spec.design
     if not factors:
         return np.zeros((1, 0))
-    problem = salib_problem(factors)
+    problem = salib_problem([f.path for f in factors])
     if design.kind == "lhs":
         from SALib.sample import latin
         return latin.sample(problem, design.samples, seed=spec.root_seed)

@@ -25,16 +25,32 @@ from experiments.batch.config import Outputs
 ZERO_WHEN_ABSENT = {"capability", "power_share", "territory_km2", "territory_share", "forward_presence"}
 
 
-def run_outcomes(frames: dict[str, pd.DataFrame], actor_ids: list[str], kinds: dict[str, str], outputs: Outputs) -> pd.DataFrame:
-    """Long table (outcome, value, censored) of one run's outcomes, in a fixed order."""
-    model, actors = frames["model"], frames["actors"]
-    steps = np.arange(len(model))
+def actor_panel(records: list[dict[str, np.ndarray]], actor_ids: list[str], metrics: list[str]) -> dict[str, np.ndarray]:
+    """Per metric, a (months x actors) array from the model's monthly actor records; NaN where absent."""
+    column = {a: j for j, a in enumerate(actor_ids)}
+    panel = {m: np.full((len(records), len(actor_ids)), np.nan) for m in metrics}
+    for t, record in enumerate(records):
+        where = [column[a] for a in record["actor"]]
+        for metric in metrics:
+            panel[metric][t, where] = record[metric]
+    return panel
+
+
+def run_outcomes(model: pd.DataFrame, records: list[dict[str, np.ndarray]], kinds: dict[str, str],
+                 outputs: Outputs) -> pd.DataFrame:
+    """Long table (outcome, value, censored) of one run's outcomes, in a fixed order.
+
+    `model` is the run's model table, `records` its monthly actor records (`model.actor_records`),
+    `kinds` the kind of each actor of the scenario, by id.
+    """
+    actor_ids = list(kinds)
+    panel = actor_panel(records, actor_ids, list(dict.fromkeys([*outputs.actor_metrics, "territory_km2"])))
     rows: list[tuple[str, float, bool]] = []
     for actor in outputs.actors or actor_ids:
-        present = actor in kinds
-        rows += _actor_rows(actor, actors[actors["actor"] == actor].set_index("step"), steps, present, outputs)
+        j = actor_ids.index(actor) if actor in kinds else None
+        rows += _actor_rows(actor, panel, j, outputs)
         if kinds.get(actor) == "non_state":
-            rows.append(_territory_loss(actor, actors, steps, outputs.territory_threshold_km2))
+            rows.append(_territory_loss(actor, panel["territory_km2"][:, j], outputs.territory_threshold_km2))
     for metric in outputs.model_metrics:
         series = model[metric].to_numpy(dtype=float)
         if metric == "battle_deaths":
@@ -44,13 +60,12 @@ def run_outcomes(frames: dict[str, pd.DataFrame], actor_ids: list[str], kinds: d
     return pd.DataFrame(rows, columns=["outcome", "value", "censored"])
 
 
-def _actor_rows(actor: str, rows: pd.DataFrame, steps: np.ndarray, present: bool, outputs: Outputs) -> list[tuple[str, float, bool]]:
+def _actor_rows(actor: str, panel: dict[str, np.ndarray], j: int | None, outputs: Outputs) -> list[tuple[str, float, bool]]:
     out = []
     for metric in outputs.actor_metrics:
-        if not present:
-            final = peak = np.nan
-        else:
-            series = rows[metric].reindex(steps).to_numpy(dtype=float)
+        final = peak = np.nan
+        if j is not None:
+            series = panel[metric][:, j]
             if metric in ZERO_WHEN_ABSENT:
                 series = np.nan_to_num(series, nan=0.0)
             final, peak = _finite(series[-1]), _nanmax(series)
@@ -59,17 +74,16 @@ def _actor_rows(actor: str, rows: pd.DataFrame, steps: np.ndarray, present: bool
     return out
 
 
-def _territory_loss(actor: str, actors: pd.DataFrame, steps: np.ndarray, threshold: float) -> tuple[str, float, bool]:
+def _territory_loss(actor: str, territory: np.ndarray, threshold: float) -> tuple[str, float, bool]:
     """(name, month of loss or the last month if censored, censored) — see the module docstring."""
     name = f"{actor}.territory_lost.month"
-    rows = actors[actors["actor"] == actor].set_index("step")
-    territory = rows["territory_km2"].reindex(steps).fillna(0.0).to_numpy(dtype=float)
+    territory = np.nan_to_num(territory, nan=0.0)
     held = np.flatnonzero(territory >= threshold)
     if held.size == 0:
         return name, np.nan, False
     lost = np.flatnonzero(territory[held[0]:] < threshold)
     if lost.size == 0:
-        return name, float(steps[-1]), True
+        return name, float(len(territory) - 1), True
     return name, float(held[0] + lost[0]), False
 
 

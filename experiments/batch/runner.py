@@ -17,7 +17,10 @@ from experiments.batch.design import RunTask
 from experiments.batch.outcomes import run_outcomes
 from experiments.batch.overrides import scenario_with
 from experiments.single import simulate
-from model.tables import tables
+from model.tables import actor_table, control_table, event_table, model_table, region_table
+
+BUILDERS = {"model": model_table, "actors": actor_table, "regions": region_table, "control": control_table,
+            "events": event_table}
 
 
 @dataclass
@@ -46,12 +49,12 @@ def execute(task: RunTask, outputs: Outputs) -> RunResult:
 def _simulate(task: RunTask, outputs: Outputs) -> dict[str, pd.DataFrame]:
     spec = scenario_with(task.scenario_file, task.overrides)
     model = simulate(spec, seed=task.seed, steps=task.steps)
-    frames = tables(model)
+    frames = {name: BUILDERS[name](model) for name in dict.fromkeys(["model", *outputs.keep])}
     kinds = {a.id: a.kind for a in spec.actor}
+    outcomes = run_outcomes(frames["model"], model.actor_records, kinds, outputs)
     kept = {name: frames[name] if name == "events" else _thin(frames[name], outputs.every, model.steps)
             for name in outputs.keep}
-    kept["outcomes"] = run_outcomes(frames, list(model.actor_ids), kinds, outputs)
-    return kept
+    return kept | {"outcomes": outcomes}
 
 
 def _thin(frame: pd.DataFrame, every: int, last: int) -> pd.DataFrame:

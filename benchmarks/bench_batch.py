@@ -1,0 +1,77 @@
+"""Benchmark: the batch runner against Mesa's `batch_run`, and its speed-up from 1 to 2 workers.
+
+Same model, same scenario, same seeds, same months. Mesa's `batch_run` steps each model and
+returns its model-level variables; bopsim's runner also builds the model and actor tables,
+computes the outcomes and writes every run to the Parquet store. Both are timed in this one
+process, one after the other, so the ratio is measured under the same load.
+
+    .venv/bin/python benchmarks/bench_batch.py [--runs N] [--scenario FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from mesa.batchrunner import batch_run
+
+from experiments.batch.batch import run_batch
+from experiments.batch.config import load_experiment
+from experiments.batch.design import design_table, plan
+from model import RegionalModel, load
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def experiment_file(folder: Path, scenario: Path, runs: int) -> Path:
+    """An experiment of `runs` replications of `scenario`, keeping the model table only."""
+    path = folder / "bench.toml"
+    path.write_text(f'name = "bench"\nroot_seed = 1\nreplications = {runs}\n'
+                    f'scenario = [{{ file = "{scenario.resolve()}" }}]\n[outputs]\nkeep = ["model"]\n')
+    return path
+
+
+def time_bopsim(config: Path, folder: Path, executor: str, workers: int) -> float:
+    """Seconds for the whole batch (pool start-up, runs, store) into a fresh folder."""
+    started = time.perf_counter()
+    run_batch(load_experiment(config), folder / f"{executor}-{workers}", executor, workers, progress=False)
+    return time.perf_counter() - started
+
+
+def time_mesa(scenario: Path, seeds: list[int], processes: int) -> float:
+    """Seconds for Mesa's batch_run of the same runs."""
+    spec = load(scenario)
+    started = time.perf_counter()
+    batch_run(RegionalModel, {"spec": [spec]}, number_processes=processes, rng=seeds, data_collection_period=-1,
+              max_steps=spec.steps, display_progress=False)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "levant_2014.toml")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        config = experiment_file(folder, args.scenario, args.runs)
+        experiment = load_experiment(config)
+        seeds = [t.seed for t in plan(experiment, design_table(experiment.spec))]
+        mesa_1 = time_mesa(args.scenario, seeds, 1)
+        serial = time_bopsim(config, folder, "serial", 1)
+        mesa_2 = time_mesa(args.scenario, seeds, 2)
+        pool_1 = time_bopsim(config, folder, "process", 1)
+        pool_2 = time_bopsim(config, folder, "process", 2)
+    print(f"{args.runs} runs of {args.scenario.name}")
+    print(f"mesa batch_run, 1 process:    {mesa_1:6.2f} s")
+    print(f"bopsim batch, serial:         {serial:6.2f} s   ratio to batch_run {serial / mesa_1:.2f} (aim <= 1)")
+    print(f"mesa batch_run, 2 processes:  {mesa_2:6.2f} s")
+    print(f"bopsim batch, process pool 1: {pool_1:6.2f} s")
+    print(f"bopsim batch, process pool 2: {pool_2:6.2f} s   ratio to batch_run(2) {pool_2 / mesa_2:.2f}; "
+          f"speed-up 1 -> 2 workers {pool_1 / pool_2:.2f}x (aim >= 1.8)")
+
+
+if __name__ == "__main__":
+    main()
