@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 import mesa
-import numpy as np
 
 from model.strategies import Behaviour, HomeDefence, Plan
 

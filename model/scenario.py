@@ -117,7 +117,7 @@ class ActorSpec(Strict):
     strategy: list[BehaviourSpec] = Field(default_factory=lambda: [BehaviourSpec(behaviour="home_defence")])
     control: dict[str, Share] = Field(default_factory=dict)
     enters: str | None = None
-    colour: str | None = None
+    colour: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$", description="map colour, #rrggbb")
     sources: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("enters")

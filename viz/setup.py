@@ -12,10 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from matplotlib.colors import is_color_like
 from pydantic import ValidationError
 
-from model.scenario import BehaviourSpec, ScenarioError, ScenarioSpec, load, parse
+from model.scenario import BehaviourSpec, ScenarioSpec, load, parse
 from model.strategies import REGISTRY
 
 StrategyRows = list[dict]
@@ -110,7 +109,6 @@ def build_spec(path: Path, strategies: Mapping[str, StrategyRows] | None = None)
     strategy edit cannot be read), each with one line.
     """
     spec = load(path)
-    _check_colours(path, spec)
     if not strategies:
         return spec
     known = {a.id for a in spec.actor}
@@ -122,9 +120,3 @@ def build_spec(path: Path, strategies: Mapping[str, StrategyRows] | None = None)
     if unknown:
         raise ValueError(f"strategy edits name actors not in {path.name}: {', '.join(unknown)}")
     return parse(raw, path)
-
-
-def _check_colours(path: Path, spec: ScenarioSpec) -> None:
-    for actor in spec.actor:
-        if actor.colour is not None and not is_color_like(actor.colour):
-            raise ScenarioError(f"{path}: actor[{actor.id}].colour: not a colour: {actor.colour!r}")
