@@ -289,7 +289,8 @@ class RegionalModel(mesa.Model):
         h = self.hostility
         self.deployment, self.strike = self.planned, self.planned_strike
         present = (self.deployment > p.presence) & self.active[:, None]
-        contested = combat.contested_regions(h, present | self.held_mask)
+        striking = (self.strike > p.presence) & self.active[:, None]
+        contested = combat.contested_regions(h, present | self.held_mask | striking)
         effective = combat.effective_force(self.deployment, self.control, self.geo.defence)
         fire = effective + p.strike_effect * self.strike
         losses, dyads = combat.attrition(self.deployment, fire, h, p.attrition, contested)

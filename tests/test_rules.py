@@ -190,8 +190,6 @@ def test_uncontested_forces_absorb_ungoverned_ground_by_strength():
     np.testing.assert_allclose(control[:, 0], [0.5375, 0.0125, 0.45])
 
 
-@pytest.mark.xfail(strict=True, reason="strike power outside regions where ground forces meet has no effect "
-                   "(resolve counts only ground forces as presence when finding contested regions)")
 def test_air_strikes_wear_down_the_enemy_forces_they_are_aimed_at():
     # r0 - r1 - r2: S at home in r0 (allied to E), I holds half of r1 and all of r2.
     # E strikes I in r1 (next to its partner's ground, as air_campaign aims): 10 units of strike
