@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from tqdm import tqdm
 
 from experiments.batch.config import LoadedExperiment
 from experiments.batch.design import design_table, plan
-from experiments.batch.executors import run_tasks
+from experiments.batch.executors import dask_client, run_tasks
 from experiments.batch.overrides import OverrideError, apply, base_scenario
 from experiments.batch.store import ResultStore
 from experiments.cli import UsageError
@@ -30,26 +31,39 @@ class BatchReport:
 def run_batch(experiment: LoadedExperiment, out: Path, executor: str = "process", workers: int | None = None,
               scheduler: str | None = None, retry_failed: bool = False, progress: bool = True) -> BatchReport:
     """Run every planned run of `experiment` not yet finished in `out`; returns the counts."""
+    if scheduler is not None and executor != "dask":
+        raise UsageError(f"--scheduler needs --executor dask (got --executor {executor})")
     check_overrides(experiment)
     design = design_table(experiment.spec)
     tasks = plan(experiment, design)
-    store = ResultStore.create_or_open(out, experiment, design)
-    finished, failed = store.finished(), store.failed()
-    todo = [t for t in tasks if t.run_id not in finished and (retry_failed or t.run_id not in failed)]
-    store.write_manifest(experiment, tasks)
-    started = time.perf_counter()
+    with ExitStack() as stack:
+        client = stack.enter_context(dask_client(workers, scheduler)) if executor == "dask" else None
+        store = ResultStore.create_or_open(out, experiment, design)
+        finished, failed = store.finished(), store.failed()
+        todo = [t for t in tasks if t.run_id not in finished and (retry_failed or t.run_id not in failed)]
+        store.write_manifest(experiment, tasks)
+        started = time.perf_counter()
+        try:
+            failures = _execute(store, todo, experiment, executor, workers, client, progress)
+        finally:
+            store.consolidate(experiment, tasks)
+    return BatchReport(len(tasks), len(tasks) - len(todo), len(todo), failures, time.perf_counter() - started, Path(out))
+
+
+def _execute(store: ResultStore, todo: list, experiment: LoadedExperiment, executor: str, workers: int | None,
+             client, progress: bool) -> int:
+    """Run `todo`, committing each result as it arrives, with a progress bar; returns the failures."""
     failures = 0
     bar = tqdm(total=len(todo), unit="run", desc=experiment.spec.name, disable=None if progress else True, smoothing=0.1)
     try:
-        for result in run_tasks(todo, experiment.spec.outputs, executor, workers, scheduler):
+        for result in run_tasks(todo, experiment.spec.outputs, executor, workers, client):
             store.commit(result)
             failures += not result.ok
             bar.set_postfix(failed=failures, refresh=False)
             bar.update()
     finally:
         bar.close()
-        store.consolidate(experiment, tasks)
-    return BatchReport(len(tasks), len(tasks) - len(todo), len(todo), failures, time.perf_counter() - started, Path(out))
+    return failures
 
 
 def check_overrides(experiment: LoadedExperiment) -> None:

@@ -7,10 +7,12 @@ on its task (scenario, overrides, seed), never on where it ran.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import signal
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from experiments.batch.config import Outputs
@@ -27,17 +29,32 @@ def default_workers() -> int:
 
 
 def run_tasks(tasks: list[RunTask], outputs: Outputs, executor: str, workers: int | None = None,
-              scheduler: str | None = None) -> Iterator[RunResult]:
-    """Results of `tasks` as they complete, on the chosen executor."""
-    if scheduler is not None and executor != "dask":
-        raise UsageError(f"--scheduler needs --executor dask (got --executor {executor})")
+              client=None) -> Iterator[RunResult]:
+    """Results of `tasks` as they complete, on the chosen executor (`client`: a dask Client, for dask)."""
     if not tasks:
         return iter(())
     if executor == "serial":
         return (execute(task, outputs) for task in tasks)
     if executor == "process":
         return _process_pool(tasks, outputs, workers or default_workers())
-    return _dask(tasks, outputs, workers or default_workers(), scheduler)
+    return _dask(tasks, outputs, client)
+
+
+@contextmanager
+def dask_client(workers: int | None, scheduler: str | None):
+    """A dask Client: of an existing scheduler at `scheduler`, or of a local cluster on 127.0.0.1."""
+    from distributed import Client, LocalCluster
+
+    with ExitStack() as stack:
+        if scheduler is None:
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=workers or default_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
+                dashboard_address=None, silence_logs=logging.ERROR))
+        try:
+            client = stack.enter_context(Client(cluster if scheduler is None else scheduler, timeout="20s"))
+        except OSError as exc:
+            raise UsageError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
+        yield client
 
 
 def _ignore_sigint() -> None:
@@ -69,29 +86,17 @@ def _take(items: Iterator[RunTask], n: int) -> list[RunTask]:
     return [task for _, task in zip(range(n), items)]
 
 
-def _dask(tasks: list[RunTask], outputs: Outputs, workers: int, scheduler: str | None) -> Iterator[RunResult]:
-    """Runs on dask.distributed: an existing scheduler at `scheduler`, or a local cluster on 127.0.0.1."""
-    from distributed import Client, LocalCluster, as_completed
+def _dask(tasks: list[RunTask], outputs: Outputs, client) -> Iterator[RunResult]:
+    """Runs on the dask cluster of `client`; unfinished runs are cancelled if the batch stops."""
+    from distributed import as_completed
 
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, silence_logs="error")
+    futures = [client.submit(execute, t, outputs, key=f"bopsim-{t.run_id}-{t.seed}", pure=False) for t in tasks]
+    by_key = {f.key: t for f, t in zip(futures, tasks)}
     try:
-        client = Client(cluster if cluster is not None else scheduler, timeout="20s")
-    except OSError as exc:
-        if cluster is not None:
-            cluster.close()
-        raise UsageError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
-    try:
-        futures = [client.submit(execute, t, outputs, key=f"bopsim-{t.run_id}-{t.seed}", pure=False) for t in tasks]
-        by_key = {f.key: t for f, t in zip(futures, tasks)}
         for future in as_completed(futures):
             yield _dask_result(future, by_key[future.key])
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        client.cancel(futures)
 
 
 def _dask_result(future, task: RunTask) -> RunResult:
