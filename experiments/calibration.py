@@ -12,8 +12,17 @@ Only 2014-2016 is used; 2017-2019 is held out for validation, so every observati
 refused. Functions take the tidy tables of `model.tables` (one run, or several stacked with a
 `run` column) and return tidy DataFrames of errors.
 
-Command line: python -m experiments.calibration SCENARIO --seeds N [--actor isis]
-prints the fit table (median over seeds).
+Calibration of parameters (docs/calibration.md): the runs of a Latin-hypercube experiment
+(experiments/configs/levant_calibration.toml, run by the batch runner) are scored with
+`run_losses`, the design points ranked by their median loss over seeds, and the best few
+re-scored over more seeds, not those of the screen, before one is chosen.
+
+Command line:
+  python -m experiments.calibration SCENARIO --seeds N [--actor isis]
+      prints the fit table (median over seeds 1..N);
+  python -m experiments.calibration --experiment CONFIG [--out DIR] [--top K] [--seeds N]
+      runs the calibration experiment (process executor, resumable), prints the ranking and the
+      values of the chosen point.
 """
 
 from __future__ import annotations
@@ -204,29 +213,172 @@ def format_fit(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+# ------------------------------------------------------------------------- loss and choice of a point
+
+DEATH_WEIGHT = 0.5
+"""Weight of the deaths term in the loss (territory is the primary pattern; see `run_losses`)."""
+SCREEN_SEEDS_NOTE = "screen: the experiment's seeds; re-score: seeds 101.. (neither is used for the reported fit, seeds 1..)"
+RESCORE_FIRST_SEED = 101
+"""Re-scoring uses seeds 101, 102, ...: distinct from the screen and from the reported fit (1..N)."""
+SURVIVOR = "syria"
+"""The state whose survival through 2016 is a third pattern: a run in which it holds no ground fails."""
+
+
+def run_losses(territory: pd.DataFrame, deaths: pd.DataFrame, actors: pd.DataFrame,
+               weight: float = DEATH_WEIGHT) -> pd.DataFrame:
+    """Loss of each run: mean squared relative territory error + `weight` x mean squared log ratio of deaths.
+
+    `territory` and `deaths` are the error tables of `territory_errors` and `death_errors`;
+    `actors` the actor table, from which `survives` (SURVIVOR holds ground at the last date) is
+    read. Returns run, territory_mse, deaths_msl, loss, survives (one row per run).
+    """
+    actors = _runs(actors)
+    t = territory.groupby("run")["relative_error"].apply(lambda e: float((e ** 2).mean())).rename("territory_mse")
+    d = deaths.groupby("run")["log_ratio"].apply(lambda e: float((e ** 2).mean())).rename("deaths_msl")
+    last = actors[actors["date"] == actors.groupby("run")["date"].transform("max")]
+    held = last[last["actor"] == SURVIVOR].set_index("run")["territory_km2"]
+    table = pd.concat([t, d], axis=1).reset_index().rename(columns={"index": "run"})
+    table["loss"] = table["territory_mse"] + weight * table["deaths_msl"]
+    table["survives"] = table["run"].map(held).fillna(0.0).to_numpy() > 0
+    return table
+
+
+def rank_points(losses: pd.DataFrame) -> pd.DataFrame:
+    """Design points by median loss over their runs (`losses` needs a `point` column), best first.
+
+    A point at which SURVIVOR lost all ground in any run is not admissible and ranks last.
+    Returns point, loss (median), runs, admissible.
+    """
+    ranked = losses.groupby("point").agg(loss=("loss", "median"), runs=("loss", "size"),
+                                         admissible=("survives", "all")).reset_index()
+    return ranked.sort_values(["admissible", "loss", "point"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def scored_runs(frames: dict[str, pd.DataFrame], region_ids: set[str], actor: str = "isis") -> pd.DataFrame:
+    """`run_losses` of stacked run tables (model, actors, regions; a `run` column)."""
+    territory = territory_errors(frames["actors"], observed_territory(), actor)
+    deaths = death_errors(frames["model"], frames["regions"], region_ids, observed_deaths())
+    return run_losses(territory, deaths, frames["actors"])
+
+
+def store_frames(root: Path) -> dict[str, pd.DataFrame]:
+    """The model, actor and region tables of a batch result store, with `run` = run_id."""
+    return {name: pd.read_parquet(Path(root) / f"{name}.parquet").rename(columns={"run_id": "run"})
+            for name in ("model", "actors", "regions")}
+
+
+def screen(experiment, out: Path, workers: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Run (or resume) the calibration experiment into `out` and rank its design points.
+
+    Returns the ranking (`rank_points`) and the design table (point, factor values).
+    """
+    from experiments.batch.batch import run_batch
+    from model.scenario import load
+
+    run_batch(experiment, out, "process", workers, progress=False)
+    frames = store_frames(out)
+    losses = scored_runs(frames, _war_regions(load(experiment.scenario_files[0])))
+    points = frames["model"].drop_duplicates("run").set_index("run")["point"]
+    ranked = rank_points(losses.assign(point=losses["run"].map(points)))
+    return ranked, pd.read_parquet(Path(out) / "design.parquet")
+
+
+def rescore(experiment, design: pd.DataFrame, points: list[int], seeds: int, workers: int | None = None) -> pd.DataFrame:
+    """Median loss of each design point over `seeds` new seeds (RESCORE_FIRST_SEED, ...), process executor."""
+    from experiments.batch.design import RunTask
+    from experiments.batch.executors import run_tasks
+    from model.scenario import load
+
+    spec = experiment.spec
+    file = experiment.scenario_files[0]
+    paths = [f.path for f in spec.varied]
+    tasks = []
+    for point in points:
+        overrides = tuple((path, float(design.loc[design["point"] == point, path].iloc[0])) for path in paths)
+        for k in range(seeds):
+            tasks.append(RunTask(index=len(tasks), run_id=f"p{point:05d}-s{k}", scenario=spec.labels[0],
+                                 scenario_file=str(file), point=point, replication=k, seed=RESCORE_FIRST_SEED + k,
+                                 steps=spec.steps, overrides=overrides))
+    frames: dict[str, list[pd.DataFrame]] = {"model": [], "actors": [], "regions": []}
+    outputs = spec.outputs.model_copy(update={"keep": ["model", "actors", "regions"], "every": 1})
+    for result in run_tasks(tasks, outputs, "process", workers):
+        if not result.ok:
+            raise RuntimeError(f"re-scoring run {result.task.run_id} failed: {result.error}")
+        for name in frames:
+            frames[name].append(result.tables[name].assign(run=result.task.run_id, point=result.task.point))
+    stacked = {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()}
+    losses = scored_runs(stacked, _war_regions(load(file)))
+    by_run = stacked["model"].drop_duplicates("run").set_index("run")["point"]
+    return rank_points(losses.assign(point=losses["run"].map(by_run)))
+
+
+def _war_regions(spec) -> set[str]:
+    """Regions whose battle deaths are compared with UCDP's Iraq + Syria totals."""
+    return {r.id for r in spec.region if r.country in ("IRQ", "SYR")}
+
+
+def format_choice(screened: pd.DataFrame, rescored: pd.DataFrame, design: pd.DataFrame) -> str:
+    """The re-scored candidates (screen and re-score losses) and the chosen point's values."""
+    merged = rescored.merge(screened[["point", "loss"]], on="point", suffixes=("", "_screen"))
+    lines = [f"{'point':>6}{'screen loss':>13}{'re-score loss':>15}  admissible"]
+    lines += [f"{r.point:>6}{r.loss_screen:>13.4f}{r.loss:>15.4f}  {r.admissible}" for r in merged.itertuples()]
+    best = design.loc[design["point"] == rescored["point"].iloc[0]].iloc[0]
+    lines += ["", f"chosen: point {int(best['point'])}"]
+    lines += [f"  {c} = {best[c]:.4g}" for c in design.columns if c != "point" and not c.startswith("u:")]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     from experiments.cli import UsageError
-    from model.scenario import ScenarioError, load
+    from model.scenario import ScenarioError
 
     parser = argparse.ArgumentParser(prog="python -m experiments.calibration",
-                                     description="Fit of a Levant scenario to 2014-2016 (median over seeds).")
-    parser.add_argument("scenario", type=Path, help="scenario file (TOML)")
-    parser.add_argument("--seeds", type=int, default=10, help="number of seeds, 1..N (default 10)")
+                                     description="Fit of a Levant scenario to 2014-2016 (median over seeds), "
+                                                 "or a calibration experiment (--experiment).")
+    parser.add_argument("scenario", type=Path, nargs="?", help="scenario file (TOML) whose fit is printed")
+    parser.add_argument("--experiment", type=Path, help="calibration experiment file (TOML) to run and rank")
+    parser.add_argument("--out", type=Path, help="result folder of the experiment (default results/<name>)")
+    parser.add_argument("--top", type=int, default=8, help="design points re-scored after the screen (default 8)")
+    parser.add_argument("--seeds", type=int, default=10, help="seeds of the fit or of the re-score (default 10)")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     parser.add_argument("--actor", default="isis", help="actor whose territory is compared (default isis)")
     args = parser.parse_args(argv)
     try:
-        if args.seeds < 1:
-            raise UsageError(f"--seeds: must be >= 1, got {args.seeds}")
-        spec = load(args.scenario)
-        if args.actor not in {a.id for a in spec.actor}:
-            raise UsageError(f"--actor: {args.scenario} has no actor {args.actor!r}")
-        table = scenario_fit(spec, list(range(1, args.seeds + 1)), args.actor)
+        if args.seeds < 1 or args.top < 1:
+            raise UsageError(f"--seeds and --top: must be >= 1, got {args.seeds} and {args.top}")
+        if (args.scenario is None) == (args.experiment is None):
+            raise UsageError("give either a SCENARIO or --experiment CONFIG")
+        text = _experiment_report(args) if args.experiment else _scenario_report(args)
     except (ScenarioError, UsageError, ValueError) as exc:
         print(f"calibration: error: {exc}", file=sys.stderr)
         return 2
-    print(f"{args.scenario}: fit to 2014-2016, median over {args.seeds} seeds")
-    print(format_fit(table))
+    print(text)
     return 0
+
+
+def _scenario_report(args: argparse.Namespace) -> str:
+    from experiments.cli import UsageError
+    from model.scenario import load
+
+    spec = load(args.scenario)
+    if args.actor not in {a.id for a in spec.actor}:
+        raise UsageError(f"--actor: {args.scenario} has no actor {args.actor!r}")
+    table = scenario_fit(spec, list(range(1, args.seeds + 1)), args.actor)
+    return f"{args.scenario}: fit to 2014-2016, median over {args.seeds} seeds\n{format_fit(table)}"
+
+
+def _experiment_report(args: argparse.Namespace) -> str:
+    from experiments.batch.config import load_experiment
+
+    experiment = load_experiment(args.experiment)
+    out = args.out or Path("results") / experiment.spec.name
+    screened, design = screen(experiment, out, args.workers)
+    top = screened[screened["admissible"]].head(args.top)["point"].tolist()
+    rescored = rescore(experiment, design, top, args.seeds, args.workers)
+    head = (f"{experiment.spec.name}: {len(design)} points x {experiment.spec.replications} seeds in {out}/; "
+            f"{int(screened['admissible'].sum())} admissible; top {len(top)} re-scored over {args.seeds} seeds "
+            f"({SCREEN_SEEDS_NOTE})")
+    return f"{head}\n{format_choice(screened, rescored, design)}"
 
 
 if __name__ == "__main__":
