@@ -6,7 +6,7 @@ For each outcome and group (a scenario label, and the values of the varied facto
 - the difference of means from the baseline group with the same factor values, its 95%
   percentile bootstrap interval (the two groups resampled independently), and Cohen's d
   (difference over the pooled standard deviation with n - 1 denominators; undefined when both
-  groups are constant);
+  groups are constant up to rounding);
 - the share of right-censored values (times to events that did not happen before the horizon;
   their values are the horizon, so the mean is the restricted mean time to event).
 
@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 
 LEVEL = 0.95
+CONSTANT = 1e-9
+"""A pooled sd below this times the larger |mean| (or 1) is rounding noise: the groups are constant."""
 STAT_COLUMNS = ("n", "mean", "median", "ci_low", "ci_high", "diff", "diff_low", "diff_high", "effect_size", "censored")
 
 
@@ -43,10 +45,11 @@ def cohens_d(values: np.ndarray, baseline: np.ndarray) -> float:
     n1, n0 = len(values), len(baseline)
     if n1 + n0 < 3:
         return float("nan")
-    pooled = ((n1 - 1) * _var(values) + (n0 - 1) * _var(baseline)) / (n1 + n0 - 2)
-    if pooled <= 0:
+    pooled = np.sqrt(((n1 - 1) * _var(values) + (n0 - 1) * _var(baseline)) / (n1 + n0 - 2))
+    scale = max(abs(values.mean()), abs(baseline.mean()), 1.0)
+    if pooled <= CONSTANT * scale:
         return float("nan")
-    return float((values.mean() - baseline.mean()) / np.sqrt(pooled))
+    return float((values.mean() - baseline.mean()) / pooled)
 
 
 def _var(values: np.ndarray) -> float:
