@@ -1,0 +1,176 @@
+"""Bad scenario files: one line naming the file and the field, exit 2, nothing written; `extends`."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import pytest
+from worlds import actor, build, line_world, to_toml, write_toml
+
+from model.scenario import load
+
+
+def _base() -> dict:
+    # r1 - r2 - r3; a state at home in r1, an insurgent holding r3, hostile to each other
+    return line_world(
+        ["r1", "r2", "r3"],
+        [actor("north", home=["r1"], capability=20),
+         actor("rebels", "non_state", capability=5, home=["r3"], control={"r3": 0.8},
+               strategy=[{"behaviour": "expansion", "ratio": 1.2}])],
+        relations=(("north", "rebels", -1.0),),
+        events=({"id": "turn", "date": "2014-03", "kind": "relation", "actor": "north", "other": "rebels", "value": -0.5},),
+    )
+
+
+def _edit(change) -> str:
+    raw = copy.deepcopy(_base())
+    change(raw)
+    return to_toml(raw)
+
+
+def _set(path: str, value):
+    """An edit that sets `value` at a dotted path; list items are found by their id."""
+
+    def change(raw: dict) -> None:
+        *parents, last = path.split(".")
+        node = raw
+        for key in parents:
+            node = next(i for i in node if i.get("id") == key) if isinstance(node, list) else node[key]
+        node[last] = value
+
+    return change
+
+
+def _drop(path: str):
+    def change(raw: dict) -> None:
+        *parents, last = path.split(".")
+        node = raw
+        for key in parents:
+            node = next(i for i in node if i.get("id") == key) if isinstance(node, list) else node[key]
+        del node[last]
+
+    return change
+
+
+def _append(key: str, item: dict):
+    return lambda raw: raw[key].append(item)
+
+
+def _case(name: str, text: str, expected: str, xfail: str | None = None):
+    """One row of the table: a file text and what its one-line error must contain after '<file>: '."""
+    marks = [pytest.mark.xfail(strict=True, reason=xfail)] if xfail else []
+    return pytest.param(text, expected, id=name, marks=marks)
+
+
+CASES = [
+    _case("bad TOML", to_toml(_base()) + "[[actor]\nid = 1\n", "not valid TOML"),
+    _case("empty file", "  \n", "the file is empty"),
+    _case("missing field", _edit(_drop("actor.north.capability")), "actor[north].capability: missing"),
+    _case("wrong type", _edit(_set("region.r2.area_km2", "large")), "region[r2].area_km2"),
+    _case("unknown home region", _edit(_set("actor.north.home", ["r9"])), "actor[north].home: unknown region 'r9'"),
+    _case("unknown border region", _edit(_append("border", {"a": "r1", "b": "r9"})), "border[r1-r9]: unknown region 'r9'"),
+    _case("unknown relation actor", _edit(_append("relation", {"a": "north", "b": "ghost", "value": 0.1})),
+          "relation[north-ghost]: unknown actor 'ghost'"),
+    _case("unknown event actor", _edit(_set("event.turn.actor", "ghost")), "event[turn].actor: unknown actor 'ghost'"),
+    _case("unknown event other", _edit(_set("event.turn.other", "ghost")), "event[turn].other: unknown actor 'ghost'",
+          xfail="scenario.py names an unknown 'other' as event[..].actor"),
+    _case("duplicate region id", _edit(_append("region", {"id": "r2", "area_km2": 5.0})), "region[r2].id: duplicate id"),
+    _case("duplicate actor id", _edit(_append("actor", actor("north", home=["r2"]))), "actor[north].id: duplicate id"),
+    _case("negative area", _edit(_set("region.r1.area_km2", -5.0)), "region[r1].area_km2"),
+    _case("relation above 1", _edit(_set("relation", [{"a": "north", "b": "rebels", "value": 1.5}])),
+          "relation[north-rebels].value"),
+    _case("NaN capability", _edit(_set("actor.rebels.capability", math.nan)), "actor[rebels].capability"),
+    _case("unknown behaviour", _edit(_set("actor.north.strategy", [{"behaviour": "conquest"}])),
+          "actor[north].strategy: unknown behaviour 'conquest'"),
+    _case("unknown behaviour parameter", _edit(_set("actor.rebels.strategy", [{"behaviour": "expansion", "speed": 2}])),
+          "actor[rebels].strategy: expansion: speed: unknown parameter"),
+    _case("behaviour parameter out of range", _edit(_set("actor.rebels.strategy", [{"behaviour": "expansion", "share": 2}])),
+          "actor[rebels].strategy: expansion: share"),
+    _case("control over 1", _edit(_append("actor", actor("militia", "non_state", home=["r3"], control={"r3": 0.5}))),
+          "actor.control[r3]: initial control shares sum to 1.300 > 1"),
+    _case("bad start month", _edit(_set("start", "2014-13")), "start"),
+    _case("bad event month", _edit(_set("event.turn.date", "March 2014")), "event[turn].date"),
+    _case("bad entry month", _edit(_set("actor.rebels.enters", "2014-7")), "actor[rebels].enters"),
+    _case("unknown field", _edit(_set("actor.north.capabilty", 3)), "actor[north].capabilty: unknown field"),
+]
+
+
+def _assert_one_line_error(result, path, expected: str, out) -> None:
+    assert result.code == 2
+    lines = result.err.splitlines()
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith(f"bopsim: error: {path}: ")
+    assert expected in lines[0]
+    assert "Traceback" not in result.err
+    assert result.out == ""
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_a_bad_scenario_is_refused_in_one_line(bopsim, tmp_path, text, expected):
+    path = tmp_path / "scenario.toml"
+    path.write_text(text, encoding="utf-8")
+    _assert_one_line_error(bopsim("run", path, "--out", tmp_path / "out"), path, expected, tmp_path / "out")
+
+
+def test_the_base_of_the_table_is_valid(bopsim, tmp_path):
+    path = write_toml(_base(), tmp_path / "scenario.toml")
+    assert bopsim("validate", path).code == 0
+
+
+def test_a_missing_file(bopsim, tmp_path):
+    path = tmp_path / "nowhere.toml"
+    _assert_one_line_error(bopsim("run", path, "--out", tmp_path / "out"), path, "file not found", tmp_path / "out")
+
+
+def test_an_extends_cycle(bopsim, tmp_path):
+    (tmp_path / "a.toml").write_text('extends = "b.toml"\nname = "a"\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('extends = "a.toml"\nname = "b"\n', encoding="utf-8")
+    path = tmp_path / "a.toml"
+    _assert_one_line_error(bopsim("run", path, "--out", tmp_path / "out"), path, "extends: cycle a.toml -> b.toml -> a.toml",
+                           tmp_path / "out")
+
+
+def test_a_missing_base_names_the_base(bopsim, tmp_path):
+    path = tmp_path / "variant.toml"
+    path.write_text('extends = "base.toml"\n', encoding="utf-8")
+    result = bopsim("validate", path)
+    assert result.code == 2 and len(result.err.splitlines()) == 1
+    assert "base.toml: file not found" in result.err
+
+
+# ----------------------------------------------------------------- extends merging
+
+
+def _variant(tmp_path, text: str):
+    write_toml(_base(), tmp_path / "base.toml")
+    path = tmp_path / "variant.toml"
+    path.write_text('extends = "base.toml"\n' + text, encoding="utf-8")
+    return load(path)
+
+
+def test_a_variant_overrides_one_actor_field_and_keeps_the_rest(tmp_path):
+    spec = _variant(tmp_path, '[[actor]]\nid = "rebels"\ncapability = 9\n')
+    base = load(tmp_path / "base.toml")
+    rebels = {a.id: a for a in spec.actor}["rebels"]
+    assert rebels.capability == 9
+    assert rebels.control == {"r3": 0.8} and rebels.kind == "non_state"
+    assert [a.id for a in spec.actor] == ["north", "rebels"]
+    assert spec.model_dump(exclude={"actor"}) == base.model_dump(exclude={"actor"})
+
+
+def test_a_variant_overrides_a_parameter_and_adds_an_actor(tmp_path):
+    spec = _variant(tmp_path, '[parameters]\nattrition = 0.2\n\n[[actor]]\nid = "militia"\nkind = "non_state"\n'
+                              'home = ["r2"]\ncapability = 1\n')
+    assert spec.parameters.attrition == 0.2
+    assert spec.parameters.front_noise == 0.0, "other parameters come from the base"
+    assert [a.id for a in spec.actor] == ["north", "rebels", "militia"]
+
+
+def test_disabling_an_actor_drops_it_and_what_names_it(tmp_path):
+    spec = _variant(tmp_path, '[[actor]]\nid = "rebels"\nenabled = false\n')
+    assert [a.id for a in spec.actor] == ["north"]
+    assert spec.relation == [] and spec.event == []
+    model = build(spec.model_dump(exclude_none=True))
+    assert model.actor_ids == ("north",)
