@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import tempfile
 from datetime import UTC, datetime
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -165,9 +166,9 @@ def _with_keys(frame: pd.DataFrame, task: RunTask) -> pa.Table:
     """The run's table with its keys and parameter values as leading columns."""
     keys = {"run_id": task.run_id, "scenario": task.scenario, "point": task.point,
             "replication": task.replication, "seed": task.seed, **dict(task.overrides)}
-    lead = pd.DataFrame({k: [v] * len(frame) for k, v in keys.items()}, index=frame.index)
-    return pa.Table.from_pandas(pd.concat([lead, frame.drop(columns=list(keys), errors="ignore")], axis=1),
-                                preserve_index=False)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    lead = pa.table({k: pa.repeat(pa.scalar(v), len(frame)) for k, v in keys.items()})
+    return pa.Table.from_arrays([*lead.columns, *table.columns], names=[*lead.column_names, *table.column_names])
 
 
 def _json(data: dict[str, Any]) -> bytes:
@@ -199,6 +200,7 @@ def _write_parquet_atomic(table: pa.Table | pd.DataFrame, path: Path) -> None:
         raise
 
 
+@lru_cache(maxsize=1)
 def code_version() -> dict[str, Any]:
     """The bopsim version and, in a git checkout, the commit and whether model/ or experiments/ differ from it."""
     root = Path(__file__).resolve().parents[2]
@@ -214,6 +216,7 @@ def code_version() -> dict[str, Any]:
     return version
 
 
+@lru_cache(maxsize=1)
 def package_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for name in PACKAGES:
