@@ -29,7 +29,7 @@ def draw(table: pd.DataFrame):
     x = pd.to_datetime(sim["date"])
     colour = actor_colour(ACTOR)
     ax.fill_between(x, sim["low"] / 1e3, sim["high"] / 1e3, color=colour, alpha=0.2, linewidth=0,
-                    label=f"simulated, {int(100 * (BAND[1] - BAND[0]))}% of runs")
+                    label=f"simulated, {round(100 * (BAND[1] - BAND[0]))}% of runs")
     ax.plot(x, sim["median"] / 1e3, color=colour, label="simulated, median")
     obs = table.dropna(subset=["observed_km2"])
     ax.plot(pd.to_datetime(obs["date"]), obs["observed_km2"] / 1e3, "o", color="#D55E00", markersize=3.5,
