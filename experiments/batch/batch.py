@@ -91,4 +91,4 @@ def _probe_values(factor) -> list:
         return list(factor.values)
     if factor.dist == "normal":
         return [factor.mean]
-    return [int(round(v)) if factor.integer else v for v in (factor.low, factor.high)]
+    return [round(v) if factor.integer else v for v in (factor.low, factor.high)]

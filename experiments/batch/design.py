@@ -82,7 +82,7 @@ def scale(factor: Factor, u: float) -> Any:
         value = float(stats.triang.ppf(u, c, loc=factor.low, scale=factor.high - factor.low))
     else:
         value = float(stats.norm.ppf(np.clip(u, 1e-9, 1 - 1e-9), loc=factor.mean, scale=factor.sd))
-    return int(round(value)) if factor.integer else float(value)
+    return round(value) if factor.integer else float(value)
 
 
 def design_table(spec: Experiment) -> pd.DataFrame:
@@ -103,7 +103,7 @@ def design_table(spec: Experiment) -> pd.DataFrame:
 def _factorial_value(factor: Factor, u: float) -> Any:
     """Level i of n at u = i / (n - 1): the listed value, or evenly spaced on the (log) range."""
     if factor.values is not None:
-        return factor.values[int(round(u * (len(factor.values) - 1)))]
+        return factor.values[round(u * (len(factor.values) - 1))]
     return scale(factor, u)
 
 

@@ -12,8 +12,8 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import ExitStack, contextmanager
 
 from experiments.batch.config import Outputs
 from experiments.batch.design import RunTask

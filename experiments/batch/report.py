@@ -55,7 +55,7 @@ def _text(header: tuple[str, ...], rows: list[tuple[str, ...]], baseline: str) -
     """One block per outcome, columns aligned."""
     body = [r[1:] for r in rows]
     widths = [max(len(x) for x in col) for col in zip(header[1:], *body)]
-    line = lambda cells: "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()  # noqa: E731
+    line = lambda cells: "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
     out, current = [f"baseline: {baseline}; intervals: 95% percentile bootstrap; d: Cohen's d"], None
     for row in rows:
         if row[0] != current:
@@ -66,14 +66,14 @@ def _text(header: tuple[str, ...], rows: list[tuple[str, ...]], baseline: str) -
 
 
 def _markdown(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    escape = lambda c: c.replace("|", "\\|")  # noqa: E731
+    escape = lambda c: c.replace("|", "\\|")
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * 2 + ["---:"] * (len(header) - 2)) + "|"]
     lines += ["| " + " | ".join(escape(c) for c in r) + " |" for r in rows]
     return "\n".join(lines) + "\n"
 
 
 def _latex(header: tuple[str, ...], rows: list[tuple[str, ...]], baseline: str) -> str:
-    escape = lambda c: c.replace("\\", r"\textbackslash{}").replace("_", r"\_").replace("%", r"\%").replace("&", r"\&")  # noqa: E731
+    escape = lambda c: c.replace("\\", r"\textbackslash{}").replace("_", r"\_").replace("%", r"\%").replace("&", r"\&")
     lines = [
         f"% baseline: {baseline}; intervals: 95% percentile bootstrap; d: Cohen's d",
         r"\begin{tabular}{ll" + "r" * (len(header) - 2) + "}", r"\toprule",

@@ -17,7 +17,13 @@ from experiments.batch.design import RunTask
 from experiments.batch.outcomes import run_outcomes
 from experiments.batch.overrides import scenario_with
 from experiments.single import simulate
-from model.tables import actor_table, control_table, event_table, model_table, region_table
+from model.tables import (
+    actor_table,
+    control_table,
+    event_table,
+    model_table,
+    region_table,
+)
 
 BUILDERS = {"model": model_table, "actors": actor_table, "regions": region_table, "control": control_table,
             "events": event_table}
@@ -40,7 +46,7 @@ def execute(task: RunTask, outputs: Outputs) -> RunResult:
     started = time.perf_counter()
     try:
         frames = _simulate(task, outputs)
-    except Exception as exc:  # a failing run is recorded and the batch goes on
+    except Exception as exc:  # noqa: BLE001 (a failing run is recorded and the batch goes on)
         return RunResult(task, False, time.perf_counter() - started,
                          error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
     return RunResult(task, True, time.perf_counter() - started, tables=frames)

@@ -206,9 +206,9 @@ def code_version() -> dict[str, Any]:
     root = Path(__file__).resolve().parents[2]
     version: dict[str, Any] = {"bopsim": metadata.version("bopsim")}
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10, check=False)
         dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "model", "experiments"], cwd=root,
-                               capture_output=True, timeout=10)
+                               capture_output=True, timeout=10, check=False)
     except (OSError, subprocess.SubprocessError):
         return version
     if commit.returncode == 0:
