@@ -19,12 +19,18 @@ import sys
 import time
 from pathlib import Path
 
+import mesa
 import numpy as np
 from attrition_reference import attrition_ratio
 from synthetic import synthetic_world
-from timing import StepTiming, growth_exponent, profile_steps, scenario_rate, synthetic_timing
+from timing import (
+    StepTiming,
+    growth_exponent,
+    profile_steps,
+    scenario_rate,
+    synthetic_timing,
+)
 
-import mesa
 from model import RegionalModel
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,11 +62,11 @@ def run(quick: bool) -> str:
     lines = [
         "# Benchmarks of the simulation core",
         "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores; Python {platform.python_version()}, "
+        (f"Machine: {platform.machine()}, {os.cpu_count()} cores; Python {platform.python_version()}, "
         f"numpy {np.__version__}, mesa {mesa.__version__}; load average {os.getloadavg()[0]:.1f} at the start; "
         f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}. Wall-clock of `model.step()` including data "
         "collection, model construction excluded, one warm-up month first. "
-        f"Written by `benchmarks/run_all.py{' --quick' if quick else ''}` on {time.strftime('%Y-%m-%d %H:%M')}.",
+        f"Written by `benchmarks/run_all.py{' --quick' if quick else ''}` on {time.strftime('%Y-%m-%d %H:%M')}."),
         "",
         "## (a) Scenario files",
         "",
@@ -70,9 +76,9 @@ def run(quick: bool) -> str:
                       for name in SCENARIOS if (ROOT / "scenarios" / name).is_file()]
     medium = synthetic_timing(*MEDIUM, min_seconds=seconds)
     lines += [_row(t) for t in (*scenario_times, medium)]
-    lines += ["", f"Aim: >= {AIM_STEPS_PER_SECOND:,.0f} steps/s at about {MEDIUM[0]} regions x {MEDIUM[1]} actors: "
+    lines += ["", (f"Aim: >= {AIM_STEPS_PER_SECOND:,.0f} steps/s at about {MEDIUM[0]} regions x {MEDIUM[1]} actors: "
               f"{_verdict(medium.steps_per_second >= AIM_STEPS_PER_SECOND)} ({medium.steps_per_second:,.0f} steps/s on the "
-              "synthetic world of that size)."]
+              "synthetic world of that size).")]
 
     by_regions = [synthetic_timing(r, ACTORS_FIXED, min_seconds=seconds) for r in REGION_SWEEP]
     by_actors = [synthetic_timing(REGIONS_FIXED, a, min_seconds=seconds) for a in ACTOR_SWEEP]
@@ -91,17 +97,17 @@ def run(quick: bool) -> str:
         f"| vs regions + borders ({REGION_SWEEP[0]}-{REGION_SWEEP[-1]} regions, {ACTORS_FIXED} actors) | {region_exponent:.2f} |",
         f"| vs actors ({ACTOR_SWEEP[0]}-{ACTOR_SWEEP[-1]} actors, {REGIONS_FIXED} regions) | {actor_exponent:.2f} |",
         "",
-        f"Aim: cost about linear in regions + borders (exponent near 1): {_verdict(region_exponent <= 1.2)}. "
+        (f"Aim: cost about linear in regions + borders (exponent near 1): {_verdict(region_exponent <= 1.2)}. "
         f"Aim: {LARGE[0]:,} regions x {LARGE[1]} actors under {AIM_LARGE_MS:.0f} ms/step: "
-        f"{_verdict(1000 * large.seconds_per_step < AIM_LARGE_MS)} ({1000 * large.seconds_per_step:.1f} ms/step).",
+        f"{_verdict(1000 * large.seconds_per_step < AIM_LARGE_MS)} ({1000 * large.seconds_per_step:.1f} ms/step)."),
     ]
 
     profile = profile_steps(*LARGE, steps=3 if quick else 10)
     lines += ["", f"## (c) Profile of the {LARGE[0]:,} x {LARGE[1]} world (top 15 by own time)", "", "```", profile, "```"]
 
     lines += ["", "## (d) Vectorised attrition against a per-region Python loop", "",
-              "Same arrays (taken from a model after three months), same run; best of several calls. "
-              "The loop is `benchmarks/attrition_reference.py`.", "",
+              ("Same arrays (taken from a model after three months), same run; best of several calls. "
+              "The loop is `benchmarks/attrition_reference.py`."), "",
               "| world | contested regions | loop ms | vectorised ms | ratio | same result |", "|---|---:|---:|---:|---:|---|"]
     for regions, actors in ((REGIONS_FIXED, 40), LARGE):
         model = RegionalModel(synthetic_world(regions, actors), rng=0)
@@ -110,8 +116,8 @@ def run(quick: bool) -> str:
         lines.append(f"| {regions:,} x {actors} | {r['contested']} | {1000 * r['loop_s']:.2f} | "
                      f"{1000 * r['vectorised_s']:.3f} | {r['ratio']:,.0f} | {'yes' if r['agree'] else 'NO'} |")
     lines += ["", "## (e) BLAS threads", "",
-              "The same worlds timed in fresh processes with OpenBLAS left to its default (one thread per core) "
-              "and pinned to one thread (OPENBLAS_NUM_THREADS=1, set before numpy loads).", "",
+              ("The same worlds timed in fresh processes with OpenBLAS left to its default (one thread per core) "
+              "and pinned to one thread (OPENBLAS_NUM_THREADS=1, set before numpy loads)."), "",
               "| world | default ms/step | one thread ms/step | default / one thread |", "|---|---:|---:|---:|"]
     for regions, actors in (MEDIUM, (REGIONS_FIXED, 50), LARGE):
         default, single = (_time_in_process(regions, actors, threads, seconds) for threads in (None, "1"))

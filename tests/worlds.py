@@ -8,6 +8,7 @@ and read back through the CLI.
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ def world(
 
 def line_world(names: list[str], actors: list[dict], **kwargs: Any) -> dict:
     """Regions in a line, each bordering the next (hop distance = difference of positions)."""
-    return world([region(r) for r in names], list(zip(names, names[1:])), actors, **kwargs)
+    return world([region(r) for r in names], list(pairwise(names)), actors, **kwargs)
 
 
 def build(raw: dict, seed: int = 1, steps: int | None = None) -> RegionalModel:
