@@ -54,6 +54,7 @@ class RegionalModel(mesa.Model):
         self.history: list[RegionRecord] = []
         self.wars = WarEpisodes(self.n_actors, self.params.war_threshold)
         self._due: dict[float, list] = {}
+        self._date = (-1, "")
         for i, a in enumerate(spec.actor):
             if a.enters is None or spec.month_of(a.enters) <= 0:
                 self._enter(i)
@@ -212,7 +213,9 @@ class RegionalModel(mesa.Model):
     @property
     def date(self) -> str:
         """The month at the start of which the current state holds ('YYYY-MM')."""
-        return add_months(self.spec.start, self.steps)
+        if self._date[0] != self.steps:
+            self._date = (self.steps, add_months(self.spec.start, self.steps))
+        return self._date[1]
 
     def _hostility(self) -> np.ndarray:
         """H[a, b] = -R[a, b] where R is below -threshold (hostile), else 0; zero for inactive actors."""
