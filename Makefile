@@ -15,7 +15,7 @@ run: $(STAMP)
 	$(VENV)/bin/bopsim run scenarios/abstract.toml --seed 1 --out out/abstract
 
 test: $(STAMP)
-	$(PY) -m pytest
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest
 
 figures: $(STAMP)
 	$(VENV)/bin/bopsim figures --out figures
