@@ -130,3 +130,15 @@ def test_a_failing_run_is_recorded_and_the_others_complete(tmp_path, monkeypatch
     assert (retried.ran, retried.failed) == (2, 0)
     assert not list((out / "failed").glob("*.json"))
     assert json.loads((out / "manifest.json").read_text())["counts"]["ok"] == 8
+
+
+def test_resuming_with_another_code_version_is_flagged(tmp_path):
+    out = tmp_path / "c"
+    run_batch(load_experiment(SMALL, replications=1), out, "serial", progress=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["code_version"] = {"bopsim": "0.0.1", "git_commit": "0" * 40, "git_modified": False}
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    assert run_batch(load_experiment(SMALL), out, "serial", progress=False).code_changed
+    assert not run_batch(load_experiment(SMALL), out, "serial", progress=False).code_changed
+    codes = {r["code"] for r in json.loads((out / "manifest.json").read_text())["runs"]}
+    assert len(codes) == 1 and codes != {""}

@@ -26,6 +26,8 @@ class BatchReport:
     failed: int
     seconds: float
     out: Path
+    code_changed: bool = False
+    """The folder's earlier runs were made by another code version (git commit or local changes)."""
 
 
 def run_batch(experiment: LoadedExperiment, out: Path, executor: str = "process", workers: int | None = None,
@@ -39,6 +41,7 @@ def run_batch(experiment: LoadedExperiment, out: Path, executor: str = "process"
     with ExitStack() as stack:
         client = stack.enter_context(dask_client(workers, scheduler)) if executor == "dask" else None
         store = ResultStore.create_or_open(out, experiment, design)
+        code_changed = store.code_changed()
         finished, failed = store.finished(), store.failed()
         todo = [t for t in tasks if t.run_id not in finished and (retry_failed or t.run_id not in failed)]
         store.write_manifest(experiment, tasks)
@@ -47,7 +50,8 @@ def run_batch(experiment: LoadedExperiment, out: Path, executor: str = "process"
             failures = _execute(store, todo, experiment, executor, workers, client, progress)
         finally:
             store.consolidate(experiment, tasks)
-    return BatchReport(len(tasks), len(tasks) - len(todo), len(todo), failures, time.perf_counter() - started, Path(out))
+    return BatchReport(len(tasks), len(tasks) - len(todo), len(todo), failures, time.perf_counter() - started,
+                       Path(out), code_changed and bool(finished))
 
 
 def _execute(store: ResultStore, todo: list, experiment: LoadedExperiment, executor: str, workers: int | None,

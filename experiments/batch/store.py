@@ -2,7 +2,8 @@
 
 Layout of OUT/:
 - `manifest.json` — experiment name and hash, code version, package versions, root seed, and
-  every planned run with its seed, status (ok / failed / pending), duration and error;
+  every planned run with its seed, status (ok / failed / pending), duration, error and the code
+  version that made it;
 - `experiment.toml` (a copy of the experiment file) and `design.parquet` (the design points);
 - `runs/<run_id>/` — one finished run: `run.json` and its tables (`outcomes.parquet`, and the
   kept time series such as `model.parquet`, `actors.parquet`); each run folder is built in
@@ -91,6 +92,11 @@ class ResultStore:
     def failed(self) -> set[str]:
         return {p.stem for p in self.failures.glob("*.json")} - self.finished()
 
+    def code_changed(self) -> bool:
+        """Whether the manifest records another code version than the one running now."""
+        path = self.root / "manifest.json"
+        return path.is_file() and json.loads(path.read_text(encoding="utf-8")).get("code_version") != code_version()
+
     def manifest(self) -> dict[str, Any]:
         return json.loads((self.root / "manifest.json").read_text(encoding="utf-8"))
 
@@ -154,12 +160,19 @@ def _run_record(result: RunResult) -> dict[str, Any]:
     task = result.task
     return {"run_id": task.run_id, "scenario": task.scenario, "point": task.point, "replication": task.replication,
             "seed": task.seed, "status": "ok" if result.ok else "failed", "duration_s": round(result.duration_s, 4),
-            "error": result.error}
+            "error": result.error, "code": _code_label()}
+
+
+def _code_label() -> str:
+    """The code version of a run, short: git commit (+ 'modified') or the package version."""
+    version = code_version()
+    label = version.get("git_commit", f"bopsim {version['bopsim']}")
+    return f"{label} modified" if version.get("git_modified") else label
 
 
 def _pending(task: RunTask) -> dict[str, Any]:
     return {"run_id": task.run_id, "scenario": task.scenario, "point": task.point, "replication": task.replication,
-            "seed": task.seed, "status": "pending", "duration_s": None, "error": ""}
+            "seed": task.seed, "status": "pending", "duration_s": None, "error": "", "code": ""}
 
 
 def _with_keys(frame: pd.DataFrame, task: RunTask) -> pa.Table:

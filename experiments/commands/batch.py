@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from experiments.batch.executors import EXECUTORS, default_workers
@@ -46,6 +47,9 @@ def batch_command(args: argparse.Namespace) -> int:
     out = args.out or Path("results") / experiment.spec.name
     report = run_batch(experiment, out, args.executor, args.workers, args.scheduler,
                        retry_failed=args.retry_failed, progress=not args.no_progress)
+    if report.code_changed:
+        print(f"bopsim: warning: {out} holds runs made with another code version (see code_version in "
+              "manifest.json); the runs of this batch may not be comparable with them", file=sys.stderr)
     print(f"{experiment.spec.name}: {report.planned} runs planned, {report.skipped} already done, "
           f"{report.ran} run now in {report.seconds:.1f} s ({report.failed} failed); results in {report.out}/")
     if report.failed:
