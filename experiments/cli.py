@@ -19,6 +19,7 @@ COMMANDS = (
     "experiments.commands.batch",
     "experiments.commands.compare",
     "experiments.commands.sensitivity",
+    "experiments.commands.figures",
 )
 
 
@@ -57,4 +58,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # run through the imported module, so that its error classes are the ones the commands raise
+    from experiments.cli import main as entry_point
+
+    sys.exit(entry_point())

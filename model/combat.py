@@ -12,6 +12,9 @@ import numpy as np
 
 from model.linalg import actor_product
 
+TINY = 1e-12
+"""Forces or strengths below this are treated as none when dividing (no overflow from 1e-308)."""
+
 
 @dataclass(frozen=True)
 class Battle:
@@ -64,7 +67,7 @@ def attrition(
         return losses, np.zeros((n, n))
     f = deployment[:, columns]
     targets = hostility @ f
-    per_target = np.divide(fire[:, columns], targets, out=np.zeros_like(f), where=targets > 0)
+    per_target = np.divide(fire[:, columns], targets, out=np.zeros_like(f), where=targets > TINY)
     received = rate * f * (hostility.T @ per_target)
     taken = np.minimum(received, f)
     scale = np.divide(taken, received, out=np.ones_like(f), where=received > 0)
@@ -89,7 +92,7 @@ def credit_external(strength: np.ndarray, fights_for: np.ndarray, holds_ground: 
     ally = fights_for[outside]
     partners[np.flatnonzero(ally >= 0), ally[ally >= 0]] = 1.0
     weight = partners @ own
-    share = np.divide(strength[outside], weight, out=np.zeros_like(weight), where=weight > 0)
+    share = np.divide(strength[outside], weight, out=np.zeros_like(weight), where=weight > TINY)
     return own + own * (partners.T @ share)
 
 
@@ -119,7 +122,7 @@ def contest(
     side_force = member @ strength[:, cols]
     x = side_force**decisiveness
     total = x.sum(axis=0)
-    fought = total > 0
+    fought = total > TINY
     if not fought.any():
         return control
     cols, x, total, side_force = cols[fought], x[:, fought], total[fought], side_force[:, fought]
@@ -127,7 +130,7 @@ def contest(
     side_held = member @ held
     rate = speed[cols]
     change = (rate * (x / total - side_held))[side_of]
-    gain_split = np.divide(strength[:, cols], side_force[side_of], out=np.zeros_like(held), where=side_force[side_of] > 0)
+    gain_split = np.divide(strength[:, cols], side_force[side_of], out=np.zeros_like(held), where=side_force[side_of] > TINY)
     loss_split = np.divide(held, side_held[side_of], out=np.zeros_like(held), where=side_held[side_of] > 0)
     control[:-1, cols] += change * np.where(change > 0, gain_split, loss_split)
     control[-1, cols] -= rate * control[-1, cols]
@@ -141,7 +144,7 @@ def absorb_ungoverned(control: np.ndarray, strength: np.ndarray, columns: np.nda
     Updates `control` in place and returns it.
     """
     total = strength.sum(axis=0)
-    cols = np.flatnonzero(columns & (total > 0) & (control[-1] > 0))
+    cols = np.flatnonzero(columns & (total > TINY) & (control[-1] > 0))
     if cols.size == 0:
         return control
     taken = rate * control[-1, cols]

@@ -7,6 +7,7 @@ ties, exits), collect (metrics and events). See docs/ODD.md for the rules and th
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import mesa
@@ -320,7 +321,7 @@ class RegionalModel(mesa.Model):
         income = held @ self.geo.resources
         pool = (held * self.region_affinity) @ (self.geo.population / 1e6)
         ceiling = self.params.mobilisation_ceiling * pool
-        room = np.clip(1.0 - np.divide(self.capability, ceiling, out=np.ones_like(pool), where=ceiling > 0), 0.0, 1.0)
+        room = np.clip(1.0 - np.divide(self.capability, ceiling, out=np.ones_like(pool), where=ceiling > combat.TINY), 0.0, 1.0)
         return income, self.mobilisation * pool * room
 
     def update(self) -> None:
@@ -349,10 +350,16 @@ class RegionalModel(mesa.Model):
 
     def record(self, kind: str, actor: int | None = None, other: int | None = None,
                region: int | None = None, value: float | None = None, detail: str = "") -> None:
-        """Append an event to the log (step, date, kind, actor, other, region, value, detail)."""
+        """Append an event to the log (step, date, kind, actor, other, region, value, detail).
+
+        `step` is the step during which, or just before which, it happened (0 = set-up) and `date`
+        the month that step simulates: a control change found in step 5 of a run from 2014-01
+        happened in May 2014; an event scheduled for June runs just before step 6.
+        """
         name = lambda i: "" if i is None else ("ungoverned" if i == self.n_actors else self.actor_ids[i])  # noqa: E731
+        step = math.ceil(self.time)
         self.log.append({
-            "step": self.steps, "date": self.date, "kind": kind, "actor": name(actor), "other": name(other),
+            "step": step, "date": add_months(self.spec.start, max(step - 1, 0)), "kind": kind, "actor": name(actor), "other": name(other),
             "region": "" if region is None else self.geo.ids[region],
             "value": float("nan") if value is None else float(value), "detail": detail,
         })

@@ -417,9 +417,9 @@ def _check_references(path: Path, spec: ScenarioSpec) -> None:
                 fail(f"{kind}[{item.a}-{item.b}].source", "missing (a fact needs a source)")
     for e in spec.event:
         label = f"event[{e.id or e.date}]"
-        for end in (e.actor, e.other):
+        for field, end in (("actor", e.actor), ("other", e.other)):
             if end is not None and end not in actors:
-                fail(f"{label}.actor", f"unknown actor {end!r}")
+                fail(f"{label}.{field}", f"unknown actor {end!r}")
         if e.strategy:
             _check_strategy(fail, f"{label}.strategy", e.strategy, actors)
         if not spec.abstract and not e.source:
@@ -446,6 +446,8 @@ def _check_actor(fail, a: ActorSpec, regions: set[str], countries: set[str], spe
     for r in a.control:
         if r not in regions:
             fail(f"{label}.control", f"unknown region {r!r}")
+    if a.control and a.enters is not None and spec.month_of(a.enters) > 0:
+        fail(f"{label}.control", "an actor that enters later holds no ground at the start")
     if a.home_country and a.home_country not in countries:
         fail(f"{label}.home_country", f"no region has country {a.home_country!r}")
     if a.kind == "external" and (a.home or a.home_country):

@@ -25,13 +25,12 @@ def model_table(model: RegionalModel) -> pd.DataFrame:
 
 def actor_table(model: RegionalModel) -> pd.DataFrame:
     """One row per step x present actor (tidy), sorted by step then actor id."""
-    frames = []
-    for step, record in enumerate(model.actor_records):
-        frame = pd.DataFrame(record)
-        frame.insert(0, "date", add_months(model.spec.start, step))
-        frame.insert(0, "step", step)
-        frames.append(frame)
-    table = pd.concat(frames, ignore_index=True)
+    records = model.actor_records
+    counts = [len(r["actor"]) for r in records]
+    steps = np.repeat(np.arange(len(records)), counts)
+    dates = np.repeat([add_months(model.spec.start, s) for s in range(len(records))], counts)
+    columns = {name: np.concatenate([r[name] for r in records]) for name in records[0]}
+    table = pd.DataFrame({"step": steps, "date": dates, **columns})
     return table.sort_values(["step", "actor"], kind="stable").reset_index(drop=True)
 
 

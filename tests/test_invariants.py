@@ -92,15 +92,15 @@ def worlds(draw) -> dict:
         else:
             fields["home"] = draw(place)
             fields["mobilisation"] = draw(_floats(0, 2))
-        if kind == "non_state":
+        if draw(st.integers(0, 4)) == 0:
+            fields["enters"] = f"2014-{draw(st.integers(2, MONTHS)):02d}"
+        elif kind == "non_state":
             control = {}
             for r in draw(place):
                 share = draw(_floats(0, 1)) * (1.0 - claimed[r])
                 claimed[r] += share
                 control[r] = share
             fields["control"] = control
-        if draw(st.integers(0, 4)) == 0:
-            fields["enters"] = f"2014-{draw(st.integers(2, MONTHS)):02d}"
         if draw(st.integers(0, 4)) == 0:
             fields["income"] = draw(_floats(0, 5))
         actors.append(actor(aid, kind, capability=draw(_floats(0, 100)), **fields))

@@ -374,7 +374,7 @@ def _scheduled() -> dict:
     return line_world(
         ["r0", "r1", "r2"],
         [actor("S", home=["r0"], capability=10),
-         actor("I", "non_state", capability=5, home=["r2"], control={"r2": 1.0}, enters="2014-04")],
+         actor("I", "non_state", capability=5, home=["r2"], enters="2014-04")],
         events=(
             {"id": "forward", "date": "2014-03", "kind": "strategy", "actor": "S",
              "strategy": [{"behaviour": "forward_defence", "depth": 2, "share": 0.5}]},
