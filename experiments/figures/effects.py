@@ -7,6 +7,7 @@ Differences of means from the baseline with their 95% bootstrap intervals, from
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.ticker import EngFormatter
 
 from experiments.batch.compare import compare
 from experiments.figures.style import TWO_COLUMN, new_figure
@@ -46,4 +47,6 @@ def draw(table: pd.DataFrame):
         ax.invert_yaxis()
         ax.set_title(label, loc="left")
         ax.set_xlabel("difference from historical")
+        if rows[["diff_low", "diff_high"]].abs().to_numpy().max(initial=0.0) >= 1e4:
+            ax.xaxis.set_major_formatter(EngFormatter(sep=""))
     return figure
