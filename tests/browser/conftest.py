@@ -37,3 +37,22 @@ def browser_context_args(browser_context_args):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="module", autouse=True)
+def matplotlib_unpatched_afterwards():
+    """Give matplotlib back its own rcParams class once this folder's tests are done.
+
+    The in-process Solara server replaces rcParams' class with a per-kernel dictionary that
+    skips validation, so later tests in the same pytest process (the paper figures, which read
+    a style file) would get string values. A real dashboard and `bopsim figures` never share a
+    process, so this only keeps the test session honest.
+    """
+    import matplotlib
+
+    original = matplotlib.RcParams
+    yield
+    values = dict(matplotlib.rcParams)
+    matplotlib.RcParams = original
+    matplotlib.rcParams.__class__ = original
+    matplotlib.rcParams.update(values)
