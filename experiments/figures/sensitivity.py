@@ -5,14 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from experiments.batch.sensitivity import indices
+from experiments.figures import effects
 from experiments.figures.style import TWO_COLUMN, new_figure
 
-OUTCOMES = {
-    "iran.power_share.final": "Iran power share, end",
-    "isis.territory_km2.peak": "ISIS peak territory (km²)",
-    "model.bloc_balance.final": "bloc balance, end (ratio)",
-}
-"""Outcomes analysed, with their labels (mu* is in the outcome's units)."""
+OUTCOMES = {name: effects.OUTCOMES[name] for name in
+            ("iran.power_share.final", "isis.territory_km2.peak", "model.bloc_balance.final")}
+"""Outcomes analysed, with their labels from figure 4 (mu* is in the outcome's units)."""
 
 
 def data(store) -> pd.DataFrame:
