@@ -50,8 +50,7 @@ class MapFigure:
         """Set colours from a control matrix ((n + 1) x R, last row ungoverned) and the contested mask."""
         holder = np.argmax(control, axis=0)
         share = control[holder, np.arange(control.shape[1])]
-        weight = MIN_WEIGHT + (1 - MIN_WEIGHT) * share
-        faces = [blend(self.actor_colours[h], w) for h, w in zip(holder, weight, strict=True)]
+        faces = region_faces([self.actor_colours[h] for h in holder], share)
         self.fill.set_facecolor(faces)
         marked = np.flatnonzero(contested)
         self.hatch.set_paths([self.shapes.paths[r] for r in marked])
@@ -61,6 +60,11 @@ class MapFigure:
 
     def png(self) -> bytes:
         return export(self.figure, "png")
+
+
+def region_faces(colours: list, shares) -> list:
+    """Face colour of each region: its holder's colour, paler the smaller the holder's share."""
+    return [blend(c, MIN_WEIGHT + (1 - MIN_WEIGHT) * s) for c, s in zip(colours, shares, strict=True)]
 
 
 def draw_model(figure: MapFigure, model) -> bytes:

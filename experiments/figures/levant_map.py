@@ -2,7 +2,7 @@
 
 Regions are the polygons of the scenario's GeoJSON (viz.shapes.region_shapes); each takes its
 majority holder's colour, paler where the holder's share is small, as on the dashboard map
-(viz.map_figure.MIN_WEIGHT, viz.palette.blend), and pale grey where the ungoverned share is largest.
+(viz.map_figure.region_faces, the dashboard's rule), and pale grey where the ungoverned share is largest.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from matplotlib.collections import PathCollection
 from matplotlib.patches import Patch
 
 from experiments.figures.style import TWO_COLUMN, actor_colours, new_figure
-from viz.map_figure import MIN_WEIGHT
-from viz.palette import UNGOVERNED, blend
+from viz.map_figure import region_faces
+from viz.palette import UNGOVERNED
 from viz.shapes import region_shapes
 
 PANELS = 4
@@ -46,7 +46,7 @@ def draw(table: pd.DataFrame, spec):
     order = {r.id: i for i, r in enumerate(spec.region)}
     for ax, date in zip(axes.flat, dates):
         rows = table[table["date"] == date].sort_values("region", key=lambda s: s.map(order))
-        faces = [blend(colours[h], MIN_WEIGHT + (1 - MIN_WEIGHT) * s) for h, s in zip(rows["holder"], rows["share"])]
+        faces = region_faces([colours[h] for h in rows["holder"]], rows["share"])
         ax.add_collection(PathCollection(shapes.paths, facecolors=faces, edgecolors="white", linewidths=0.3))
         ax.set_xlim(*shapes.extent[:2])
         ax.set_ylim(*shapes.extent[2:])
