@@ -93,6 +93,11 @@ class RegionalModel(mesa.Model):
                                         where=basing.any(axis=1, keepdims=True))
         self.home_distance = np.array([self.geo.distance_from(self.home[i] | self.basing[i]) for i in range(n)])
         self.control = _initial_control(spec, self.home, rix, self.kind)
+        # regions of a country that no actor has as home (a state the scenario does not model):
+        # no actor sends forces there or takes their ground
+        countries = np.array(self.geo.country)
+        modelled = np.isin(countries, countries[self.home.any(axis=0)])
+        self.outside = (countries != "") & ~modelled
         identity = np.array([a.identity for a in spec.actor], dtype=float)
         sigma = self.params.identity_scale
         self.identity_affinity = np.exp(-((np.linalg.norm(identity[:, None] - identity[None], axis=2) / sigma) ** 2))
@@ -246,7 +251,7 @@ class RegionalModel(mesa.Model):
         self.majority_holder = np.argmax(self.control, axis=0)
         allied = (self.ties >= p.bloc_threshold) & self.active[None, :]
         np.fill_diagonal(allied, False)
-        self.access = accessible_regions(self.majority_holder, allied, self.hostility)
+        self.access = accessible_regions(self.majority_holder, allied, self.hostility) & ~self.outside
         garrison = np.array([a.garrison if a is not None else 0.5 for a in self.agents_by_index])
         self.home_weights = np.where(self.holds_ground[:, None],
                                      home_allocation(self.home | self.held_mask, self.exposure, garrison),
@@ -302,7 +307,7 @@ class RegionalModel(mesa.Model):
         strength = combat.credit_external(effective, self.fights_for, self.holds_ground, allied)
         speed = np.clip(p.front_speed * np.exp(p.front_noise * self.rng.standard_normal(self.geo.size)), 0.0, 1.0)
         control = combat.contest(self.control.copy(), strength, contested, p.decisiveness, speed, sides=self.bloc)
-        combat.absorb_ungoverned(control, strength, ~contested & present.any(axis=0), p.absorption)
+        combat.absorb_ungoverned(control, strength, ~contested & present.any(axis=0) & ~self.outside, p.absorption)
         self.battle = combat.Battle(losses, dyads, contested)
         _renormalise(control)
         self._control_events(control)

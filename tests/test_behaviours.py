@@ -248,3 +248,16 @@ def test_shares_over_one_are_scaled_down():
     # claims of 0.8 + 0.8 are scaled to 1: everything goes forward, nothing stays home
     assert model.planned[0, home] == 0.0
     assert model.planned[0].sum() == pytest.approx(capability)
+
+
+def test_an_unmodelled_states_region_is_outside_the_game():
+    raw = line_world(
+        ["base", "open1", "kuwait"],
+        [{"id": "rebels", "kind": "non_state", "home": ["base"], "capability": 5, "control": {"base": 1.0},
+          "strategy": [{"behaviour": "expansion"}]}],
+    )
+    raw["region"][2]["country"] = "KWT"  # a country no actor of the scenario has as home
+    model = run(raw, 24)
+    kuwait = model.geo.index["kuwait"]
+    assert model.control[0, model.geo.index["open1"]] > 0.5, "ungoverned land with no country is taken"
+    assert model.control[0, kuwait] == 0.0 and model.deployment[0, kuwait] == 0.0
