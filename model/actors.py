@@ -1,7 +1,7 @@
 """Actors as Mesa agents: states, non-state armed groups and external powers.
 
-An actor's state lives in the model's arrays at row `index`; the agent owns its strategy and
-turns it into a plan each month. Properties read the arrays for data collection.
+An actor's state lives in the model's arrays at row `index` (e.g. `model.capability[actor.index]`);
+the agent owns its strategy and turns it into a plan each month.
 """
 
 from __future__ import annotations
@@ -48,52 +48,6 @@ class Actor(mesa.Agent):
     def garrison(self) -> float:
         """Share of home forces spread evenly over held regions (home_defence's parameter)."""
         return next((b.params.garrison for b in self.strategy if isinstance(b, HomeDefence)), 0.5)
-
-    # -- reporters (read the arrays) -------------------------------------------------------
-
-    @property
-    def capability(self) -> float:
-        return float(self.model.capability[self.index])
-
-    @property
-    def power_share(self) -> float:
-        return float(self.model.shares[self.index])
-
-    @property
-    def territory_km2(self) -> float:
-        return float(self.model.territory_km2[self.index])
-
-    @property
-    def territory_share(self) -> float:
-        return float(self.model.territory_km2[self.index] / self.model.geo.area_km2.sum())
-
-    @property
-    def strategic_depth(self) -> float:
-        return float(self.model.depth[self.index])
-
-    @property
-    def forward_presence(self) -> int:
-        return int(self.model.forward[self.index])
-
-    @property
-    def bloc(self) -> str:
-        return self.model.actor_ids[self.model.bloc[self.index]]
-
-    @property
-    def deployed(self) -> float:
-        return float(self.model.deployment[self.index].sum())
-
-    @property
-    def strike_power(self) -> float:
-        return float(self.model.strike[self.index].sum())
-
-    @property
-    def losses(self) -> float:
-        return float(self.model.battle.losses[self.index].sum())
-
-    @property
-    def regions_held(self) -> int:
-        return int((self.model.majority_holder == self.index).sum())
 
 
 class StateActor(Actor):
