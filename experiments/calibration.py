@@ -1,12 +1,15 @@
 """Fit of Levant runs to the 2014-2016 observations (pattern-oriented calibration).
 
-Two patterns, both read from the copied data files in scenarios/data/ (never typed in):
+Three patterns, all read from the copied data files in scenarios/data/ (never typed in):
 - ISIS territory against the IHS Conflict Monitor series (isis_territory_2014_2016.csv, rows
   from IHS with a km2 value): relative error (simulated - observed) / observed at each date;
 - battle deaths per year in Iraq and Syria against UCDP BRD v24.1 state-based totals
   (ucdp_deaths_country_year_2010_2016.csv, brd_bd_best of Iraq + Syria; all state-based dyads,
   not only those against IS, because the model also fights the Syrian government-opposition
-  war): log ratio ln(simulated / observed) per year.
+  war): log ratio ln(simulated / observed) per year;
+- ISIS fighter strength against the published low-high estimates of 2014-2016
+  (nonstate_forces_2013_2016.csv, see `observed_fighters`): 0 inside the range, else the log
+  distance ln(simulated / nearest bound).
 
 Only 2014-2016 is used; 2017-2019 is held out for validation, so every observation after 2016 is
 refused. Functions take the tidy tables of `model.tables` (one run, or several stacked with a
@@ -20,6 +23,9 @@ re-scored over more seeds, not those of the screen, before one is chosen.
 Command line:
   python -m experiments.calibration SCENARIO --seeds N [--actor isis]
       prints the fit table (median over seeds 1..N);
+  python -m experiments.calibration --variants SCENARIO... [--seeds N]
+      prints what each scenario does over its full length (median over seeds 1..N; a report of
+      the variants at the calibrated point, never used in the loss);
   python -m experiments.calibration --experiment CONFIG [--out DIR] [--top K] [--seeds N]
       runs the calibration experiment (process executor, resumable), prints the ranking and the
       values of the chosen point.
@@ -39,6 +45,9 @@ from model.calendar import add_months
 DATA = Path(__file__).resolve().parent.parent / "scenarios" / "data"
 TERRITORY_FILE = DATA / "isis_territory_2014_2016.csv"
 DEATHS_FILE = DATA / "ucdp_deaths_country_year_2010_2016.csv"
+FORCES_FILE = DATA / "nonstate_forces_2013_2016.csv"
+FIGHTERS_PER_UNIT = 1000.0
+"""Fighters per capability unit of a non-state actor (the Levant scenario counts thousands of fighters)."""
 LAST_CALIBRATION_YEAR = 2016
 """Observations after this year are held out (validation), never used for fitting."""
 DEATH_COUNTRIES = ("Iraq", "Syria")
@@ -70,6 +79,27 @@ def observed_deaths(path: Path = DEATHS_FILE, countries: tuple[str, ...] = DEATH
     if missing:
         raise ValueError(f"{path}: no battle deaths for {sorted(missing)}")
     return pd.DataFrame({"year": totals.index.astype(int), "deaths": totals.to_numpy(dtype=float)})
+
+
+def observed_fighters(path: Path = FORCES_FILE, actor: str = "ISIS") -> pd.DataFrame:
+    """Published low-high estimates of `actor`'s fighters, 2014-2016, one row per estimate.
+
+    Kept: rows dated to the day with both a low and a high bound, counting fighters or members.
+    Left out: rows the file marks as outliers, one-sided or point figures, and estimates of a
+    subset ("core fighters", dated only to a quarter). Columns: date, low, high (fighters),
+    model_date (see `comparison_month`).
+    """
+    table = pd.read_csv(path, dtype=str)
+    rows = table[(table["actor"] == actor) & (table["date_precision"] == "day")
+                 & table["estimate_low"].notna() & table["estimate_high"].notna()
+                 & table["unit"].isin(["fighters", "members"])
+                 & ~table["note"].fillna("").str.startswith("outlier")]
+    rows = rows[rows["date"].str[:4].astype(int) >= 2014]
+    _check_window(rows["date"].str[:4].astype(int), path)
+    out = pd.DataFrame({"date": rows["date"], "low": rows["estimate_low"].astype(float),
+                        "high": rows["estimate_high"].astype(float)})
+    out["model_date"] = out["date"].map(comparison_month)
+    return out.reset_index(drop=True)
 
 
 def comparison_month(date: str) -> str:
@@ -119,6 +149,34 @@ def territory_errors(actors: pd.DataFrame, observed: pd.DataFrame, actor: str = 
     return pd.DataFrame(rows)
 
 
+def fighter_errors(actors: pd.DataFrame, observed: pd.DataFrame, actor: str = "isis") -> pd.DataFrame:
+    """Log distance of `actor`'s fighters to each published range: 0 inside [low, high], else
+    ln(simulated / nearest bound) (negative below the range, -inf if the actor is gone).
+
+    `actors` is the actor table (columns run (optional), date, actor, capability); fighters =
+    capability x FIGHTERS_PER_UNIT. Returns run, date, model_date, low, high, simulated, log_distance.
+    """
+    actors = _runs(actors)
+    rows = []
+    for run, table in actors.groupby("run", sort=True):
+        held = table[table["actor"] == actor].set_index("date")["capability"]
+        dates = set(table["date"])
+        for obs in observed.itertuples(index=False):
+            if obs.model_date not in dates:
+                raise ValueError(f"run {run}: no model state at {obs.model_date} (the run is too short)")
+            simulated = float(held.get(obs.model_date, 0.0)) * FIGHTERS_PER_UNIT
+            rows.append({"run": run, "date": obs.date, "model_date": obs.model_date, "low": obs.low, "high": obs.high,
+                         "simulated": simulated, "log_distance": _log_distance(simulated, obs.low, obs.high)})
+    return pd.DataFrame(rows)
+
+
+def _log_distance(value: float, low: float, high: float) -> float:
+    """0 if low <= value <= high, else ln(value / nearest bound); -inf for a value of 0."""
+    if low <= value <= high:
+        return 0.0
+    return float(np.log(value / high)) if value > high else (float(np.log(value / low)) if value > 0 else -np.inf)
+
+
 def simulated_deaths(model: pd.DataFrame, regions: pd.DataFrame, region_ids: set[str]) -> pd.DataFrame:
     """Battle deaths per run and calendar year in `region_ids`.
 
@@ -160,10 +218,11 @@ def _complete_years(model: pd.DataFrame) -> pd.DataFrame:
     return counts[counts == 12].reset_index()[["run", "year"]]
 
 
-def fit_table(territory: pd.DataFrame, deaths: pd.DataFrame) -> pd.DataFrame:
+def fit_table(territory: pd.DataFrame, deaths: pd.DataFrame, fighters: pd.DataFrame | None = None) -> pd.DataFrame:
     """Median over runs of each error: one row per pattern and date or year.
 
-    Columns: pattern, when, observed, simulated (median), error (median), error_kind.
+    Columns: pattern, when, observed, simulated (median), error (median), error_kind; for the
+    fighter ranges (`fighter_errors`, optional) `observed` is the low bound and `high` the high one.
     """
     t = territory.groupby(["date"], sort=True).agg(observed=("observed_km2", "first"),
                                                     simulated=("simulated_km2", "median"),
@@ -176,7 +235,17 @@ def fit_table(territory: pd.DataFrame, deaths: pd.DataFrame) -> pd.DataFrame:
                       "simulated": t["simulated"], "error": t["error"], "error_kind": "relative"}),
         pd.DataFrame({"pattern": "battle_deaths_iraq_syria", "when": d["year"].astype(str), "observed": d["observed"],
                       "simulated": d["simulated"], "error": d["error"], "error_kind": "log_ratio"}),
+        *([] if fighters is None else [_fighter_rows(fighters)]),
     ], ignore_index=True)
+
+
+def _fighter_rows(fighters: pd.DataFrame) -> pd.DataFrame:
+    """Fit-table rows of the fighter ranges (median over runs)."""
+    f = fighters.groupby(["date"], sort=True).agg(low=("low", "first"), high=("high", "first"),
+                                                   simulated=("simulated", "median"),
+                                                   error=("log_distance", "median")).reset_index()
+    return pd.DataFrame({"pattern": "isis_fighters", "when": f["date"], "observed": f["low"], "high": f["high"],
+                         "simulated": f["simulated"], "error": f["error"], "error_kind": "log_outside_range"})
 
 
 # ------------------------------------------------------------------------- runs
@@ -201,14 +270,37 @@ def scenario_fit(spec, seeds: list[int], actor: str = "isis") -> pd.DataFrame:
     region_ids = {r.id for r in spec.region if r.country in ("IRQ", "SYR")}
     territory = territory_errors(frames["actors"], observed_territory(), actor)
     deaths = death_errors(frames["model"], frames["regions"], region_ids, observed_deaths())
-    return fit_table(territory, deaths)
+    return fit_table(territory, deaths, fighter_errors(frames["actors"], observed_fighters(), actor))
+
+
+VARIANT_DATES = ("2016-12", "2019-12")
+"""Whole months whose end (model dates 2017-01 and 2020-01) the variants table reports."""
+
+
+def variant_outcomes(spec, seeds: list[int], actor: str = "isis", observer: str = "iran") -> dict[str, float]:
+    """What a scenario does over its full length, median over `seeds` (a report, never a loss):
+    `actor`'s territory (km2) at the end of each VARIANT_DATES month and `observer`'s power share
+    at the last date (0 if it is gone)."""
+    from experiments.single import simulate
+    from model.tables import actor_table
+
+    rows = []
+    for seed in seeds:
+        table = actor_table(simulate(spec, seed=seed))
+        held = table[table["actor"] == actor].set_index("date")["territory_km2"]
+        last = table[table["date"] == table["date"].max()].set_index("actor")["power_share"]
+        row = {f"{actor}_km2_{month}": float(held.get(comparison_month(month), 0.0)) for month in VARIANT_DATES}
+        rows.append(row | {f"{observer}_power_share_end": float(last.get(observer, 0.0))})
+    return pd.DataFrame(rows).median().to_dict()
 
 
 def format_fit(table: pd.DataFrame) -> str:
     """The fit table as aligned text."""
     lines = [f"{'pattern':<26}{'when':<12}{'observed':>12}{'simulated':>12}{'error':>9}  kind"]
     for row in table.itertuples(index=False):
-        lines.append(f"{row.pattern:<26}{row.when:<12}{row.observed:>12,.0f}{row.simulated:>12,.0f}"
+        high = getattr(row, "high", float("nan"))
+        observed = f"{row.observed:,.0f}" if pd.isna(high) else f"{row.observed / 1e3:.0f}k-{high / 1e3:.1f}k"
+        lines.append(f"{row.pattern:<26}{row.when:<12}{observed:>12}{row.simulated:>12,.0f}"
                      f"{row.error:>+9.2f}  {row.error_kind}")
     return "\n".join(lines)
 
@@ -217,28 +309,42 @@ def format_fit(table: pd.DataFrame) -> str:
 
 DEATH_WEIGHT = 0.5
 """Weight of the deaths term in the loss (territory is the primary pattern; see `run_losses`)."""
+FIGHTER_WEIGHT = 0.5
+"""Weight of the fighter-range term: a log error like the deaths term, from coarse estimates (a
+factor ~1.5-2 between low and high), so secondary to territory; it is the only pattern that
+measures ISIS's size directly, and so binds `mobilisation` and `mobilisation_ceiling`."""
 SCREEN_SEEDS_NOTE = "screen: the experiment's seeds; re-score: seeds 101.. (neither is used for the reported fit, seeds 1..)"
 RESCORE_FIRST_SEED = 101
 """Re-scoring uses seeds 101, 102, ...: distinct from the screen and from the reported fit (1..N)."""
 SURVIVOR = "syria"
-"""The state whose survival through 2016 is a third pattern: a run in which it holds no ground fails."""
+"""The state whose survival through 2016 is a pattern: a run in which it holds no ground fails.
+Admissibility uses the historical runs only; counterfactual variants never enter the loss or
+the admissibility rule (that would tune the parameters on the counterfactuals)."""
 
 
 def run_losses(territory: pd.DataFrame, deaths: pd.DataFrame, actors: pd.DataFrame,
-               weight: float = DEATH_WEIGHT) -> pd.DataFrame:
-    """Loss of each run: mean squared relative territory error + `weight` x mean squared log ratio of deaths.
+               fighters: pd.DataFrame | None = None, weight: float = DEATH_WEIGHT,
+               fighter_weight: float = FIGHTER_WEIGHT) -> pd.DataFrame:
+    """Loss of each run: mean squared relative territory error + `weight` x mean squared log ratio
+    of deaths + `fighter_weight` x mean squared log distance to the fighter ranges (if given).
 
-    `territory` and `deaths` are the error tables of `territory_errors` and `death_errors`;
-    `actors` the actor table, from which `survives` (SURVIVOR holds ground at the last date) is
-    read. Returns run, territory_mse, deaths_msl, loss, survives (one row per run).
+    `territory`, `deaths` and `fighters` are the error tables of `territory_errors`,
+    `death_errors` and `fighter_errors`; `actors` the actor table, from which `survives`
+    (SURVIVOR holds ground at the last date) is read. Returns run, territory_mse, deaths_msl,
+    fighters_msl (0 without `fighters`), loss, survives (one row per run).
     """
     actors = _runs(actors)
     t = territory.groupby("run")["relative_error"].apply(lambda e: float((e ** 2).mean())).rename("territory_mse")
     d = deaths.groupby("run")["log_ratio"].apply(lambda e: float((e ** 2).mean())).rename("deaths_msl")
+    parts = [t, d]
+    if fighters is not None:
+        parts.append(fighters.groupby("run")["log_distance"].apply(lambda e: float((e ** 2).mean())).rename("fighters_msl"))
     last = actors[actors["date"] == actors.groupby("run")["date"].transform("max")]
     held = last[last["actor"] == SURVIVOR].set_index("run")["territory_km2"]
-    table = pd.concat([t, d], axis=1).reset_index().rename(columns={"index": "run"})
-    table["loss"] = table["territory_mse"] + weight * table["deaths_msl"]
+    table = pd.concat(parts, axis=1).reset_index().rename(columns={"index": "run"})
+    if "fighters_msl" not in table:
+        table["fighters_msl"] = 0.0
+    table["loss"] = table["territory_mse"] + weight * table["deaths_msl"] + fighter_weight * table["fighters_msl"]
     table["survives"] = table["run"].map(held).fillna(0.0).to_numpy() > 0
     return table
 
@@ -258,7 +364,8 @@ def scored_runs(frames: dict[str, pd.DataFrame], region_ids: set[str], actor: st
     """`run_losses` of stacked run tables (model, actors, regions; a `run` column)."""
     territory = territory_errors(frames["actors"], observed_territory(), actor)
     deaths = death_errors(frames["model"], frames["regions"], region_ids, observed_deaths())
-    return run_losses(territory, deaths, frames["actors"])
+    fighters = fighter_errors(frames["actors"], observed_fighters(), actor)
+    return run_losses(territory, deaths, frames["actors"], fighters)
 
 
 def store_frames(root: Path) -> dict[str, pd.DataFrame]:
@@ -337,6 +444,7 @@ def main(argv: list[str] | None = None) -> int:
                                                  "or a calibration experiment (--experiment).")
     parser.add_argument("scenario", type=Path, nargs="?", help="scenario file (TOML) whose fit is printed")
     parser.add_argument("--experiment", type=Path, help="calibration experiment file (TOML) to run and rank")
+    parser.add_argument("--variants", type=Path, nargs="+", help="scenario files whose full-length outcomes are printed")
     parser.add_argument("--out", type=Path, help="result folder of the experiment (default results/<name>)")
     parser.add_argument("--top", type=int, default=8, help="design points re-scored after the screen (default 8)")
     parser.add_argument("--seeds", type=int, default=10, help="seeds of the fit or of the re-score (default 10)")
@@ -346,9 +454,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.seeds < 1 or args.top < 1:
             raise UsageError(f"--seeds and --top: must be >= 1, got {args.seeds} and {args.top}")
-        if (args.scenario is None) == (args.experiment is None):
-            raise UsageError("give either a SCENARIO or --experiment CONFIG")
-        text = _experiment_report(args) if args.experiment else _scenario_report(args)
+        if sum(x is not None for x in (args.scenario, args.experiment, args.variants)) != 1:
+            raise UsageError("give one of SCENARIO, --experiment CONFIG or --variants SCENARIO...")
+        if args.experiment:
+            text = _experiment_report(args)
+        else:
+            text = _variants_report(args) if args.variants else _scenario_report(args)
     except (ScenarioError, UsageError, ValueError) as exc:
         print(f"calibration: error: {exc}", file=sys.stderr)
         return 2
@@ -365,6 +476,18 @@ def _scenario_report(args: argparse.Namespace) -> str:
         raise UsageError(f"--actor: {args.scenario} has no actor {args.actor!r}")
     table = scenario_fit(spec, list(range(1, args.seeds + 1)), args.actor)
     return f"{args.scenario}: fit to 2014-2016, median over {args.seeds} seeds\n{format_fit(table)}"
+
+
+def _variants_report(args: argparse.Namespace) -> str:
+    from model.scenario import load
+
+    seeds = list(range(1, args.seeds + 1))
+    rows = [(path.stem, variant_outcomes(load(path), seeds, args.actor)) for path in args.variants]
+    columns = list(rows[0][1])
+    lines = [f"median over seeds 1-{args.seeds}, full length of each scenario", f"{'scenario':<36}" + "".join(f"{c:>24}" for c in columns)]
+    lines += [f"{name:<36}" + "".join(f"{v:>24,.3f}" if "share" in c else f"{v:>24,.0f}" for c, v in row.items())
+              for name, row in rows]
+    return "\n".join(lines)
 
 
 def _experiment_report(args: argparse.Namespace) -> str:

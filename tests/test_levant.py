@@ -11,8 +11,10 @@ import pytest
 from experiments.calibration import (
     comparison_month,
     death_errors,
+    fighter_errors,
     fit_table,
     observed_deaths,
+    observed_fighters,
     observed_territory,
     territory_errors,
 )
@@ -114,6 +116,38 @@ def test_observations_come_from_the_copied_files():
     assert deaths.set_index("year")["deaths"].to_dict() == {2014: 13797 + 65336, 2015: 10981 + 50174, 2016: 9775 + 43650}
 
 
+def test_fighter_ranges_come_from_the_forces_file():
+    """The four dated 2014-2016 ranges (CIA, DoD, US IC, CJTF-OIR); outliers, point and one-sided
+    figures and the CENTCOM "core fighters" subset are left out."""
+    fighters = observed_fighters()
+    assert fighters["date"].tolist() == ["2014-09-11", "2016-01-06", "2016-02-04", "2016-08-10"]
+    assert fighters["low"].tolist() == [20000, 20000, 19000, 15000]
+    assert fighters["high"].tolist() == [31500, 30000, 25000, 30000]
+    assert fighters["model_date"].tolist() == ["2014-09", "2016-01", "2016-02", "2016-08"]
+
+
+def test_fighter_errors_by_hand():
+    observed = pd.DataFrame({"date": ["2014-09-11"], "low": [20000.0], "high": [30000.0], "model_date": ["2014-09"]})
+    actors = pd.DataFrame({"run": [1, 2, 3, 4], "date": ["2014-09"] * 4, "actor": ["isis", "isis", "isis", "iraq"],
+                           "capability": [25.0, 60.0, 10.0, 50.0]})
+    errors = fighter_errors(actors, observed)
+    # inside -> 0; 60,000 above 30,000 -> ln 2; 10,000 below 20,000 -> -ln 2; ISIS gone -> -inf
+    assert errors["log_distance"].tolist() == pytest.approx([0.0, math.log(2.0), -math.log(2.0), -math.inf])
+
+
+def test_calibrated_point_lies_in_the_fact_based_ranges(base):
+    """The values written into the scenario are inside the ranges of the calibration experiment."""
+    import tomllib
+
+    config = tomllib.loads((SCENARIOS.parent / "experiments" / "configs" / "levant_calibration.toml").read_text())
+    raw = base.model_dump()
+    actors = {a["id"]: a for a in raw["actor"]}
+    for factor in config["factor"]:
+        kind, *rest = factor["path"].split(".")
+        value = actors[rest[0]][rest[1]] if kind == "actor" else raw["parameters"][rest[0]]
+        assert factor["low"] * 0.995 <= value <= factor["high"] * 1.005, factor["path"]
+
+
 def test_observations_after_2016_are_refused(tmp_path):
     path = tmp_path / "late.csv"
     path.write_text("date,km2,source_org\n2017-03,50000,IHS Markit\n", encoding="utf-8")
@@ -161,15 +195,19 @@ def test_death_errors_by_hand():
 
 
 def test_base_fit_stays_in_the_calibrated_range(base):
-    """The calibrated scenario (docs/calibration.md) keeps its fit: over seeds 1-3, ISIS territory
-    within 40% of every IHS point and battle deaths within a factor e^0.5 (~1.65) of UCDP."""
+    """The scenario keeps the fit of its calibration within fact-based bounds (docs/calibration.md),
+    which is NOT an acceptable fit: over seeds 1-3 ISIS holds 25-50% of the IHS territory, battle
+    deaths are within a factor e^0.8 (~2.2) of UCDP and ISIS's fighters fall below the published
+    ranges. A change that moves the fit outside these bounds must be re-calibrated and re-documented."""
     from experiments.calibration import scenario_fit
 
     fit = scenario_fit(base, [1, 2, 3])
-    territory = fit[fit["pattern"] == "isis_territory_km2"]
-    assert territory["error"].abs().max() < 0.4
-    deaths = fit[fit["pattern"] == "battle_deaths_iraq_syria"]
-    assert deaths["error"].abs().max() < 0.5
+    territory = fit[fit["pattern"] == "isis_territory_km2"]["error"]
+    assert territory.between(-0.75, -0.5).all()
+    deaths = fit[fit["pattern"] == "battle_deaths_iraq_syria"]["error"]
+    assert deaths.abs().max() < 0.8
+    fighters = fit[fit["pattern"] == "isis_fighters"]["error"]
+    assert (fighters < 0).all() and fighters.min() > -3.5
 
 
 def test_run_losses_by_hand():
@@ -179,9 +217,11 @@ def test_run_losses_by_hand():
     deaths = pd.DataFrame({"run": [1, 2], "log_ratio": [math.log(2.0), 0.0]})
     actors = pd.DataFrame({"run": [1, 1, 2, 2], "date": ["2017-01"] * 4, "actor": ["syria", "isis"] * 2,
                            "territory_km2": [100.0, 5.0, 0.0, 5.0]})
-    losses = run_losses(territory, deaths, actors, weight=0.5)
-    # run 1: (0.01 + 0.09) / 2 + 0.5 * ln(2)^2; run 2: 0.04 / 2 + 0; Syria holds nothing in run 2
-    assert losses["loss"].tolist() == pytest.approx([0.05 + 0.5 * math.log(2.0) ** 2, 0.02])
+    fighters = pd.DataFrame({"run": [1, 1, 2, 2], "log_distance": [0.0, 0.0, 0.0, math.log(2.0)]})
+    losses = run_losses(territory, deaths, actors, fighters, weight=0.5, fighter_weight=1.0)
+    # run 1: (0.01 + 0.09) / 2 + 0.5 * ln(2)^2 + 0; run 2: 0.04 / 2 + 0 + 1.0 * ln(2)^2 / 2;
+    # Syria holds nothing in run 2
+    assert losses["loss"].tolist() == pytest.approx([0.05 + 0.5 * math.log(2.0) ** 2, 0.02 + math.log(2.0) ** 2 / 2])
     assert losses["survives"].tolist() == [True, False]
     ranked = rank_points(losses.assign(point=[7, 8]))
     # point 8 has the lower loss but is not admissible (Syria lost all ground), so it ranks last
