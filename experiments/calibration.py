@@ -135,18 +135,22 @@ def territory_errors(actors: pd.DataFrame, observed: pd.DataFrame, actor: str = 
     absent at a date (it left) counts as 0 km2. Returns run, date, model_date, observed_km2,
     simulated_km2, relative_error.
     """
-    actors = _runs(actors)
-    rows = []
-    for run, table in actors.groupby("run", sort=True):
-        held = table[table["actor"] == actor].set_index("date")["territory_km2"]
+    rows = [{"run": run, "date": obs.date, "model_date": obs.model_date, "observed_km2": obs.km2,
+             "simulated_km2": simulated, "relative_error": (simulated - obs.km2) / obs.km2}
+            for run, obs, simulated in _at_observations(actors, observed, actor, "territory_km2")]
+    return pd.DataFrame(rows)
+
+
+def _at_observations(actors: pd.DataFrame, observed: pd.DataFrame, actor: str, column: str):
+    """(run, observation, value of `column` for `actor` at the observation's model date) for every
+    run and observation; 0 where the actor is absent (it left). ValueError if a run is too short."""
+    for run, table in _runs(actors).groupby("run", sort=True):
+        values = table[table["actor"] == actor].set_index("date")[column]
         dates = set(table["date"])
         for obs in observed.itertuples(index=False):
             if obs.model_date not in dates:
                 raise ValueError(f"run {run}: no model state at {obs.model_date} (the run is too short)")
-            simulated = float(held.get(obs.model_date, 0.0))
-            rows.append({"run": run, "date": obs.date, "model_date": obs.model_date, "observed_km2": obs.km2,
-                         "simulated_km2": simulated, "relative_error": (simulated - obs.km2) / obs.km2})
-    return pd.DataFrame(rows)
+            yield run, obs, float(values.get(obs.model_date, 0.0))
 
 
 def fighter_errors(actors: pd.DataFrame, observed: pd.DataFrame, actor: str = "isis") -> pd.DataFrame:
@@ -156,17 +160,11 @@ def fighter_errors(actors: pd.DataFrame, observed: pd.DataFrame, actor: str = "i
     `actors` is the actor table (columns run (optional), date, actor, capability); fighters =
     capability x FIGHTERS_PER_UNIT. Returns run, date, model_date, low, high, simulated, log_distance.
     """
-    actors = _runs(actors)
     rows = []
-    for run, table in actors.groupby("run", sort=True):
-        held = table[table["actor"] == actor].set_index("date")["capability"]
-        dates = set(table["date"])
-        for obs in observed.itertuples(index=False):
-            if obs.model_date not in dates:
-                raise ValueError(f"run {run}: no model state at {obs.model_date} (the run is too short)")
-            simulated = float(held.get(obs.model_date, 0.0)) * FIGHTERS_PER_UNIT
-            rows.append({"run": run, "date": obs.date, "model_date": obs.model_date, "low": obs.low, "high": obs.high,
-                         "simulated": simulated, "log_distance": _log_distance(simulated, obs.low, obs.high)})
+    for run, obs, capability in _at_observations(actors, observed, actor, "capability"):
+        simulated = capability * FIGHTERS_PER_UNIT
+        rows.append({"run": run, "date": obs.date, "model_date": obs.model_date, "low": obs.low, "high": obs.high,
+                     "simulated": simulated, "log_distance": _log_distance(simulated, obs.low, obs.high)})
     return pd.DataFrame(rows)
 
 
