@@ -29,7 +29,6 @@ class Actor(mesa.Agent):
         self.actor_id = spec.id
         self.name = spec.name or spec.id
         self.index = index
-        self.identity_label = spec.identity_label
         self.strategy = strategy
 
     @property

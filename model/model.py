@@ -249,9 +249,8 @@ class RegionalModel(mesa.Model):
         nearby = (self.geo.neighbourhood @ self.deployment.T).T
         self.exposure = actor_product(self.hostility, nearby)
         self.majority_holder = np.argmax(self.control, axis=0)
-        allied = (self.ties >= p.bloc_threshold) & self.active[None, :]
-        np.fill_diagonal(allied, False)
-        self.access = accessible_regions(self.majority_holder, allied, self.hostility) & ~self.outside
+        self.allied = self._allied()
+        self.access = accessible_regions(self.majority_holder, self.allied, self.hostility) & ~self.outside
         garrison = np.array([a.garrison if a is not None else 0.5 for a in self.agents_by_index])
         self.home_weights = np.where(self.holds_ground[:, None],
                                      home_allocation(self.home | self.held_mask, self.exposure, garrison),
@@ -262,6 +261,12 @@ class RegionalModel(mesa.Model):
         self.aid_share[:] = 0.0
         self.relation_shift[:] = 0.0
         self.fights_for[:] = -1
+
+    def _allied(self) -> np.ndarray:
+        """allied[a, b]: b is active and tied to a at or above the bloc threshold (a != b)."""
+        allied = (self.ties >= self.params.bloc_threshold) & self.active[None, :]
+        np.fill_diagonal(allied, False)
+        return allied
 
     def domain(self, a: int) -> np.ndarray:
         """Regions actor `a` defends: its home regions and the ground it holds."""
@@ -402,9 +407,7 @@ class RegionalModel(mesa.Model):
         self.hostility = self._hostility()
         hostile_held = actor_product((self.hostility > 0).astype(float), held.astype(float)) > 0
         self.depth = strategic_depth(self.geo.hops, self.home, hostile_held, self.geo.area_km2, self.diameter + 1)
-        allied = (self.ties >= p.bloc_threshold) & self.active[None, :]
-        np.fill_diagonal(allied, False)
-        self.forward = forward_presence((self.deployment > p.presence) | held, allied, self.home)
+        self.forward = forward_presence((self.deployment > p.presence) | held, self._allied(), self.home)
         self.bloc = blocs(self.ties, p.bloc_threshold, self.active)
         self.bloc_top, self.bloc_second, self.bloc_ratio = bloc_balance(self.capability, self.bloc)
         self.history.append(RegionRecord.of(self))

@@ -136,10 +136,8 @@ def build_strategy(specs: list[BehaviourSpec], actor_ids: set[str]) -> list[Beha
 
 
 def allies_of(model: RegionalModel, a: int) -> np.ndarray:
-    """Boolean mask of actors tied to `a` at or above the bloc threshold."""
-    allied = model.ties[a] >= model.params.bloc_threshold
-    allied[a] = False
-    return allied & model.active
+    """Boolean mask (a copy) of the active actors tied to `a` at or above the bloc threshold."""
+    return model.allied[a].copy()
 
 
 def held(model: RegionalModel, a: int | np.ndarray) -> np.ndarray:
