@@ -1,0 +1,136 @@
+"""Each pattern's simulated value in one run, from the run's tables (`model.tables`).
+
+Pure functions of DataFrames: `control` (step, date, region, actor, share; non-zero shares only,
+so an absent actor holds 0), `regions` (step, date, region, losses, ...; `battle_deaths` once the
+model reports it), `actors` (date, actor, capability, territory_km2, ...). Dates are model months
+'YYYY-MM', the state at the start of the month; the row dated D holds the fighting of the month
+before D. A value the run cannot give (a month it does not reach, a year it does not cover
+completely) is NaN, never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from experiments.calibration import FIGHTERS_PER_UNIT
+from experiments.patterns.catalogue import Catalogue, Pattern
+from model.calendar import add_months, month_offset
+
+
+@dataclass(frozen=True)
+class Geography:
+    """What the evaluator needs of a scenario: region areas (km2), region countries (ISO3) and
+    the deaths per capability unit lost (`parameters.deaths_per_unit`)."""
+
+    area_km2: dict[str, float]
+    country: dict[str, str]
+    deaths_per_unit: float
+
+    @classmethod
+    def of(cls, spec) -> Geography:
+        return cls(area_km2={r.id: float(r.area_km2) for r in spec.region},
+                   country={r.id: r.country for r in spec.region},
+                   deaths_per_unit=float(spec.parameters.deaths_per_unit))
+
+    def regions_of(self, country: str) -> list[str]:
+        return [r for r, c in self.country.items() if c == country]
+
+
+def share_series(control: pd.DataFrame, dates: list[str], regions: list[str], actors: tuple[str, ...]) -> pd.DataFrame:
+    """Summed control share of `actors`, one row per date in `dates`, one column per region
+    (0 where none of them holds anything)."""
+    rows = control[control["region"].isin(regions) & control["actor"].isin(actors)]
+    table = rows.groupby(["date", "region"])["share"].sum().unstack(fill_value=0.0)
+    return table.reindex(index=dates, columns=regions, fill_value=0.0)
+
+
+def region_deaths(regions: pd.DataFrame, deaths_per_unit: float) -> pd.Series:
+    """Battle deaths of each row of the region table (deaths in the region that month).
+
+    The model's `battle_deaths` column where present, else `losses` (capability units) times
+    deaths per unit, the rule by which the model table computes its `battle_deaths`.
+    """
+    if "battle_deaths" in regions.columns:
+        return regions["battle_deaths"]
+    return regions["losses"] * deaths_per_unit
+
+
+def deaths_by_year(regions: pd.DataFrame, region_ids: list[str], deaths_per_unit: float) -> pd.Series:
+    """Battle deaths in `region_ids` per calendar year, for the years whose twelve months the run
+    simulated (the row dated D counts for the month before D; the first row holds no fighting)."""
+    months = sorted(regions["date"].unique())[1:]
+    local = regions[regions["region"].isin(region_ids)]
+    per_month = region_deaths(local, deaths_per_unit).groupby(local["date"]).sum().reindex(months, fill_value=0.0)
+    years = pd.Series([int(add_months(d, -1)[:4]) for d in months], index=months)
+    complete = years.value_counts()
+    totals = per_month.groupby(years).sum()
+    return totals[complete.reindex(totals.index) == 12]
+
+
+def value(pattern: Pattern, catalogue: Catalogue, tables: dict[str, pd.DataFrame], geo: Geography) -> float:
+    """The simulated value of `pattern` in one run (NaN if the run does not reach its months)."""
+    actors = catalogue.actor_ids(pattern)
+    dates = sorted(tables["regions"]["date"].unique())
+    kind = pattern.kind
+    if kind == "battle_deaths":
+        deaths = deaths_by_year(tables["regions"], geo.regions_of(pattern.country), geo.deaths_per_unit)
+        return float(deaths.get(pattern.year, np.nan))
+    if kind in ("fighters", "territory"):
+        if pattern.date not in dates:
+            return np.nan
+        rows = tables["actors"]
+        rows = rows[(rows["date"] == pattern.date) & rows["actor"].isin(actors)]
+        if kind == "fighters":
+            return float(rows["capability"].sum()) * FIGHTERS_PER_UNIT
+        return float(rows["territory_km2"].sum())
+    if kind == "country_share":
+        if pattern.date not in dates:
+            return np.nan
+        regions = geo.regions_of(pattern.country)
+        shares = share_series(tables["control"], [pattern.date], regions, actors).iloc[0]
+        area = pd.Series(geo.area_km2)[regions]
+        return float((shares * area).sum() / area.sum())
+    regions = list(pattern.regions)
+    if kind == "region_share":
+        months = [pattern.date]
+    elif kind == "share_change":
+        months = [pattern.before, pattern.after]
+    else:
+        months = [add_months(pattern.start, k) for k in range(month_offset(pattern.start, pattern.end) + 1)]
+    if not set(months) <= set(dates):
+        return np.nan
+    shares = share_series(tables["control"], months, regions, actors)
+    if kind == "region_share":
+        return float(shares.iloc[0, 0])
+    if kind == "share_change":
+        return float(shares.iloc[1, 0] - shares.iloc[0, 0])
+    return float(shares.to_numpy().max() if pattern.statistic == "max" else shares.to_numpy().min())
+
+
+def run_values(catalogue: Catalogue, tables: dict[str, pd.DataFrame], geo: Geography) -> dict[str, float]:
+    """Every pattern's simulated value in one run, by pattern id."""
+    return {p.id: value(p, catalogue, tables, geo) for p in catalogue.pattern}
+
+
+def summarise(catalogue: Catalogue, values: pd.DataFrame) -> pd.DataFrame:
+    """The fit table over runs: `values` has one row per run and one column per pattern id.
+
+    One row per pattern: id, kind, low, high (the accepted range), median, q10, q90 (over the
+    runs that give a value), runs (how many do), passed (the median lies in [low, high]; False
+    if no run gives a value), organisation.
+    """
+    rows = []
+    for p in catalogue.pattern:
+        column = values[p.id].dropna() if p.id in values else pd.Series(dtype=float)
+        median = float(column.median()) if len(column) else np.nan
+        rows.append({
+            "id": p.id, "kind": p.kind, "low": p.low, "high": p.high, "median": median,
+            "q10": float(column.quantile(0.1)) if len(column) else np.nan,
+            "q90": float(column.quantile(0.9)) if len(column) else np.nan,
+            "runs": len(column), "passed": bool(len(column)) and p.accepts(median),
+            "organisation": p.organisation,
+        })
+    return pd.DataFrame(rows)

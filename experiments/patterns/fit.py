@@ -1,0 +1,61 @@
+"""Run a scenario over seeds and judge it against the pattern catalogue (median over seeds).
+
+`pattern_fit` returns the fit table as a DataFrame (the summary statistics of the calibration);
+`format_fit` prints it; `python -m experiments.patterns` is the command line.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from experiments.patterns.catalogue import LAST_MONTH, Catalogue, check_against_scenario, load_catalogue
+from experiments.patterns.evaluate import Geography, run_values, summarise
+from model.calendar import month_offset
+
+
+def default_steps(spec) -> int:
+    """Months from the scenario's start to the state at the end of 2016 (36 from 2014-01)."""
+    return month_offset(spec.start, LAST_MONTH)
+
+
+def run_pattern_values(spec, catalogue: Catalogue, seeds: list[int], steps: int | None = None) -> pd.DataFrame:
+    """Every pattern's value in one run per seed: one row per seed (index `seed`), one column per pattern."""
+    from experiments.single import simulate
+    from model.tables import actor_table, control_table, region_table
+
+    geo = Geography.of(spec)
+    steps = default_steps(spec) if steps is None else steps
+    rows = {}
+    for seed in seeds:
+        model = simulate(spec, seed=seed, steps=steps)
+        tables = {"control": control_table(model), "regions": region_table(model), "actors": actor_table(model)}
+        rows[seed] = run_values(catalogue, tables, geo)
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("seed")
+
+
+def pattern_fit(spec, seeds: list[int], steps: int | None = None, catalogue: Catalogue | None = None) -> pd.DataFrame:
+    """The fit table of `spec` over `seeds` (see `evaluate.summarise`), default catalogue if none given."""
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    check_against_scenario(catalogue, spec)
+    return summarise(catalogue, run_pattern_values(spec, catalogue, seeds, steps))
+
+
+def format_fit(table: pd.DataFrame) -> str:
+    """The fit table as aligned text: pattern, accepted range, median [10%-90%], pass/fail."""
+    lines = [f"{'pattern':<34}{'accepted range':>24}{'median':>11}{'10%-90% over seeds':>26}  result"]
+    for r in table.itertuples(index=False):
+        accepted = f"{_number(r.low, r.kind)} .. {_number(r.high, r.kind)}"
+        spread = f"{_number(r.q10, r.kind)} .. {_number(r.q90, r.kind)}"
+        result = "n/a" if r.runs == 0 else ("pass" if r.passed else "FAIL")
+        lines.append(f"{r.id:<34}{accepted:>24}{_number(r.median, r.kind):>11}{spread:>26}  {result}")
+    passed = int(table["passed"].sum())
+    lines.append(f"{passed} of {len(table)} patterns pass")
+    return "\n".join(lines)
+
+
+def _number(x: float | None, kind: str) -> str:
+    """Shares with 3 decimals, counts (deaths, fighters, km2) with thousands separators; open bound '-'."""
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return "-"
+    return f"{x:,.0f}" if kind in ("battle_deaths", "fighters", "territory") else f"{x:+.3f}" if kind == "share_change" else f"{x:.3f}"
