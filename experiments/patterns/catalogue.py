@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from experiments.batch.config import _read
 from experiments.cli import UsageError
-from model.calendar import month_offset, parse_month
+from model.calendar import add_months, month_offset, parse_month
 from model.scenario import _describe
 
 CATALOGUE_FILE = Path(__file__).resolve().parents[2] / "scenarios" / "levant_patterns.toml"
@@ -113,6 +113,14 @@ class Pattern(Strict):
             if not file or not row.isdigit() or int(row) < 1:
                 raise ValueError(f"source {source!r} is not 'file:row' with a row number >= 1")
         return self
+
+    def months(self) -> list[str]:
+        """The model months whose state the pattern reads (none for battle deaths, which read a year)."""
+        if self.kind == "share_change":
+            return [self.before, self.after]
+        if self.kind == "region_share_extreme":
+            return [add_months(self.start, k) for k in range(month_offset(self.start, self.end) + 1)]
+        return [] if self.kind == "battle_deaths" else [self.date]
 
     def accepts(self, value: float) -> bool:
         """True if `value` lies inside [low, high] (a missing bound is open)."""

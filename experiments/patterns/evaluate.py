@@ -17,7 +17,7 @@ import pandas as pd
 
 from experiments.calibration import FIGHTERS_PER_UNIT
 from experiments.patterns.catalogue import Catalogue, Pattern
-from model.calendar import add_months, month_offset
+from model.calendar import add_months
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,31 @@ class Geography:
         return [r for r, c in self.country.items() if c == country]
 
 
-def share_series(control: pd.DataFrame, dates: list[str], regions: list[str], actors: tuple[str, ...]) -> pd.DataFrame:
-    """Summed control share of `actors`, one row per date in `dates`, one column per region
-    (0 where none of them holds anything)."""
-    rows = control[control["region"].isin(regions) & control["actor"].isin(actors)]
-    table = rows.groupby(["date", "region"])["share"].sum().unstack(fill_value=0.0)
-    return table.reindex(index=dates, columns=regions, fill_value=0.0)
+@dataclass(frozen=True)
+class Run:
+    """One run's tables, indexed for the evaluator: control shares by (date, region, actor),
+    actor rows by (date, actor), and the region table as it is (for deaths)."""
+
+    dates: frozenset[str]
+    shares: dict[tuple[str, str, str], float]
+    actors: pd.DataFrame
+    regions: pd.DataFrame
+
+    @classmethod
+    def of(cls, tables: dict[str, pd.DataFrame]) -> Run:
+        """From the tables of `model.tables` (control, regions, actors)."""
+        control = tables["control"].groupby(["date", "region", "actor"])["share"].sum()
+        return cls(dates=frozenset(tables["regions"]["date"]), shares=dict(zip(control.index, control.to_numpy())),
+                   actors=tables["actors"].set_index(["date", "actor"]), regions=tables["regions"])
+
+    def share(self, date: str, region: str, actors: tuple[str, ...]) -> float:
+        """Summed control share of `actors` in `region` at `date` (0 for an actor holding nothing)."""
+        return float(sum(self.shares.get((date, region, a), 0.0) for a in actors))
+
+    def actor_sum(self, date: str, actors: tuple[str, ...], column: str) -> float:
+        """Sum of an actor-table column over `actors` at `date` (0 for an absent actor)."""
+        rows = [(date, a) for a in actors if (date, a) in self.actors.index]
+        return float(self.actors.loc[rows, column].sum()) if rows else 0.0
 
 
 def region_deaths(regions: pd.DataFrame, deaths_per_unit: float) -> pd.Series:
@@ -70,49 +89,37 @@ def deaths_by_year(regions: pd.DataFrame, region_ids: list[str], deaths_per_unit
     return totals[complete.reindex(totals.index) == 12]
 
 
-def value(pattern: Pattern, catalogue: Catalogue, tables: dict[str, pd.DataFrame], geo: Geography) -> float:
+def value(pattern: Pattern, catalogue: Catalogue, run: Run, geo: Geography) -> float:
     """The simulated value of `pattern` in one run (NaN if the run does not reach its months)."""
     actors = catalogue.actor_ids(pattern)
-    dates = sorted(tables["regions"]["date"].unique())
     kind = pattern.kind
     if kind == "battle_deaths":
-        deaths = deaths_by_year(tables["regions"], geo.regions_of(pattern.country), geo.deaths_per_unit)
+        deaths = deaths_by_year(run.regions, geo.regions_of(pattern.country), geo.deaths_per_unit)
         return float(deaths.get(pattern.year, np.nan))
-    if kind in ("fighters", "territory"):
-        if pattern.date not in dates:
-            return np.nan
-        rows = tables["actors"]
-        rows = rows[(rows["date"] == pattern.date) & rows["actor"].isin(actors)]
-        if kind == "fighters":
-            return float(rows["capability"].sum()) * FIGHTERS_PER_UNIT
-        return float(rows["territory_km2"].sum())
-    if kind == "country_share":
-        if pattern.date not in dates:
-            return np.nan
-        regions = geo.regions_of(pattern.country)
-        shares = share_series(tables["control"], [pattern.date], regions, actors).iloc[0]
-        area = pd.Series(geo.area_km2)[regions]
-        return float((shares * area).sum() / area.sum())
-    regions = list(pattern.regions)
-    if kind == "region_share":
-        months = [pattern.date]
-    elif kind == "share_change":
-        months = [pattern.before, pattern.after]
-    else:
-        months = [add_months(pattern.start, k) for k in range(month_offset(pattern.start, pattern.end) + 1)]
-    if not set(months) <= set(dates):
+    months = pattern.months()
+    if not set(months) <= run.dates:
         return np.nan
-    shares = share_series(tables["control"], months, regions, actors)
+    if kind == "fighters":
+        return run.actor_sum(pattern.date, actors, "capability") * FIGHTERS_PER_UNIT
+    if kind == "territory":
+        return run.actor_sum(pattern.date, actors, "territory_km2")
+    if kind == "country_share":
+        regions = geo.regions_of(pattern.country)
+        held = sum(run.share(pattern.date, r, actors) * geo.area_km2[r] for r in regions)
+        return held / sum(geo.area_km2[r] for r in regions)
+    region = pattern.regions[0]
     if kind == "region_share":
-        return float(shares.iloc[0, 0])
+        return run.share(pattern.date, region, actors)
     if kind == "share_change":
-        return float(shares.iloc[1, 0] - shares.iloc[0, 0])
-    return float(shares.to_numpy().max() if pattern.statistic == "max" else shares.to_numpy().min())
+        return run.share(pattern.after, region, actors) - run.share(pattern.before, region, actors)
+    shares = [run.share(m, r, actors) for m in months for r in pattern.regions]
+    return max(shares) if pattern.statistic == "max" else min(shares)
 
 
 def run_values(catalogue: Catalogue, tables: dict[str, pd.DataFrame], geo: Geography) -> dict[str, float]:
-    """Every pattern's simulated value in one run, by pattern id."""
-    return {p.id: value(p, catalogue, tables, geo) for p in catalogue.pattern}
+    """Every pattern's simulated value in one run (tables of `model.tables`), by pattern id."""
+    run = Run.of(tables)
+    return {p.id: value(p, catalogue, run, geo) for p in catalogue.pattern}
 
 
 def summarise(catalogue: Catalogue, values: pd.DataFrame) -> pd.DataFrame:
