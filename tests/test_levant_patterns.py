@@ -1,0 +1,237 @@
+"""The Levant pattern checks: the evaluator on hand-made tables, the catalogue's validation and its
+agreement with the data it cites, the command line, and the Levant scenario against every pattern
+(median over seeds 1-10, 36 months; each failure names the pattern's source)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.cli import UsageError
+from experiments.patterns.__main__ import main, parse_seeds
+from experiments.patterns.catalogue import CATALOGUE_FILE, check_against_scenario, load_catalogue
+from experiments.patterns.evaluate import Geography, deaths_by_year, run_values, summarise
+from experiments.patterns.fit import default_steps, format_fit, run_pattern_values
+from model.scenario import load
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "scenarios" / "data"
+LEVANT = ROOT / "scenarios" / "levant_2014.toml"
+CATALOGUE = load_catalogue()
+SEEDS = list(range(1, 11))
+
+# ----------------------------------------------------------------------------- hand-made run
+
+HEADER = '[actors]\nisis = "isis"\nsyria_government = "syria"\nsdf_ypg = "ypg"\nopposition = "opposition"\n'
+SOURCE = 'sources = ["x.csv:1"]\norganisation = "o"\nobserved = "o"\nbasis = "b"\n'
+
+
+def _catalogue(tmp_path: Path, body: str):
+    path = tmp_path / "patterns.toml"
+    path.write_text(HEADER + body, encoding="utf-8")
+    return load_catalogue(path)
+
+
+def _pattern(kind: str, fields: str, low: str = "low = 0.0") -> str:
+    return f'[[pattern]]\nid = "p"\nkind = "{kind}"\n{fields}\n{low}\n{SOURCE}'
+
+
+@pytest.fixture
+def run() -> dict[str, pd.DataFrame]:
+    """Two regions of country AAA (areas 100 and 300 km2) and one of BBB, months 2014-12 .. 2016-01."""
+    dates = [f"{2014 + (m + 11) // 12}-{(m + 11) % 12 + 1:02d}" for m in range(14)]  # 2014-12 .. 2016-01
+    control = pd.DataFrame([
+        # date, region, actor, share
+        ("2015-01", "a1", "isis", 0.5), ("2015-01", "a1", "syria", 0.5),
+        ("2015-01", "a2", "isis", 0.1), ("2015-01", "a2", "ypg", 0.9),
+        ("2015-02", "a1", "isis", 0.25), ("2015-02", "a1", "syria", 0.75),
+        ("2015-02", "a2", "ypg", 1.0),
+        ("2015-03", "a1", "syria", 1.0), ("2015-03", "a2", "isis", 0.4), ("2015-03", "a2", "ypg", 0.6),
+    ], columns=["date", "region", "actor", "share"])
+    regions = pd.DataFrame([(d, r, 1.0 if r != "b1" else 0.0) for d in dates for r in ("a1", "a2", "b1")],
+                           columns=["date", "region", "losses"])
+    actors = pd.DataFrame([("2015-01", "isis", 25.0, 40_000.0), ("2015-01", "syria", 100.0, 60_000.0)],
+                          columns=["date", "actor", "capability", "territory_km2"])
+    return {"control": control, "regions": regions, "actors": actors}
+
+
+GEO = Geography(area_km2={"a1": 100.0, "a2": 300.0, "b1": 50.0}, country={"a1": "AAA", "a2": "AAA", "b1": "BBB"},
+                deaths_per_unit=10.0)
+
+
+@pytest.mark.parametrize(("kind", "fields", "expected"), [
+    # isis + ypg in a2 at 2015-01: 0.1 + 0.9
+    ("region_share", 'regions = ["a2"]\nactors = ["isis", "sdf_ypg"]\ndate = "2015-01"', 1.0),
+    # an actor holding nothing has share 0
+    ("region_share", 'regions = ["a1"]\nactors = ["sdf_ypg"]\ndate = "2015-01"', 0.0),
+    # isis in a1: 0.25 (2015-02) - 0.5 (2015-01)
+    ("share_change", 'regions = ["a1"]\nactors = ["isis"]\nbefore = "2015-01"\nafter = "2015-02"', -0.25),
+    # isis over a1, a2 and 2015-01..2015-03: largest 0.5 (a1, 2015-01), smallest 0 (a2 2015-02, a1 2015-03)
+    ("region_share_extreme", 'regions = ["a1", "a2"]\nactors = ["isis"]\nstart = "2015-01"\nend = "2015-03"\nstatistic = "max"', 0.5),
+    ("region_share_extreme", 'regions = ["a1", "a2"]\nactors = ["isis"]\nstart = "2015-01"\nend = "2015-03"\nstatistic = "min"', 0.0),
+    # isis over AAA at 2015-01: (0.5 x 100 + 0.1 x 300) / 400 = 80 / 400
+    ("country_share", 'country = "AAA"\nactors = ["isis"]\ndate = "2015-01"', 0.2),
+    # 25 capability units x 1,000 fighters
+    ("fighters", 'actors = ["isis"]\ndate = "2015-01"', 25_000.0),
+    # isis 40,000 + syria 60,000 km2; ypg absent counts 0
+    ("territory", 'actors = ["isis", "syria_government", "sdf_ypg"]\ndate = "2015-01"', 100_000.0),
+    # AAA, 2015: rows dated 2015-02 .. 2016-01 hold the twelve months of 2015; 2 regions x 1 unit x 10 deaths x 12
+    ("battle_deaths", 'country = "AAA"\nyear = 2015', 240.0),
+])
+def test_value_of_each_kind(tmp_path, run, kind, fields, expected):
+    catalogue = _catalogue(tmp_path, _pattern(kind, fields))
+    assert run_values(catalogue, run, GEO)["p"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("kind", "fields"), [
+    ("region_share", 'regions = ["a1"]\nactors = ["isis"]\ndate = "2016-06"'),  # after the run's last month
+    ("share_change", 'regions = ["a1"]\nactors = ["isis"]\nbefore = "2014-06"\nafter = "2015-01"'),  # before its first
+    ("battle_deaths", 'country = "AAA"\nyear = 2014'),  # only December 2014 is simulated
+])
+def test_value_outside_the_run_is_nan(tmp_path, run, kind, fields):
+    catalogue = _catalogue(tmp_path, _pattern(kind, fields))
+    assert math.isnan(run_values(catalogue, run, GEO)["p"])
+
+
+def test_deaths_use_the_region_battle_deaths_column_when_present(run):
+    # 2015 in a1 only: 12 months x 7 deaths, whatever the losses
+    regions = run["regions"].assign(battle_deaths=7.0)
+    assert deaths_by_year(regions, ["a1"], 10.0).to_dict() == {2015: 84.0}
+
+
+def test_summarise_takes_the_median_over_runs(tmp_path):
+    catalogue = _catalogue(tmp_path, _pattern("region_share", 'regions = ["a1"]\nactors = ["isis"]\ndate = "2015-01"',
+                                              "low = 0.2\nhigh = 0.4"))
+    # runs 0.1, 0.3, 0.5 and one that cannot tell (NaN): median of three = 0.3, inside [0.2, 0.4]
+    table = summarise(catalogue, pd.DataFrame({"p": [0.1, 0.3, 0.5, math.nan]}))
+    row = table.iloc[0]
+    assert (row["median"], row["runs"], bool(row["passed"])) == (pytest.approx(0.3), 3, True)
+    assert row["q10"] == pytest.approx(0.14)  # 0.1 + 0.2 x (0.3 - 0.1)
+    failed = summarise(catalogue, pd.DataFrame({"p": [0.5, 0.6]})).iloc[0]
+    assert not failed["passed"]
+    unknown = summarise(catalogue, pd.DataFrame({"p": [math.nan]})).iloc[0]
+    assert unknown["runs"] == 0 and not unknown["passed"]
+    assert "n/a" in format_fit(summarise(catalogue, pd.DataFrame({"p": [math.nan]})))
+
+
+# ----------------------------------------------------------------------------- catalogue validation
+
+@pytest.mark.parametrize(("body", "message"), [
+    (_pattern("region_share", 'regions = ["a1"]\nactors = ["isis"]\ndate = "2017-02"'), "pattern[p]: date 2017-02 is outside 2014-01..2017-01"),
+    (_pattern("region_share", 'regions = ["a1"]\nactors = ["isis"]'), "kind region_share needs date"),
+    (_pattern("region_share", 'regions = ["a1"]\nactors = ["isis"]\ndate = "2015-01"\nyear = 2015'), "takes no year"),
+    (_pattern("region_share", 'regions = ["a1"]\nactors = ["kurds"]\ndate = "2015-01"'), "actor 'kurds' is not in [actors]"),
+    (_pattern("region_share", 'regions = ["a1"]\nactors = ["isis"]\ndate = "2015-01"', "low = 0.5\nhigh = 0.2"), "low 0.5 is above high 0.2"),
+    (_pattern("share_change", 'regions = ["a1"]\nactors = ["isis"]\nbefore = "2015-03"\nafter = "2015-01"'), "before 2015-03 is not before after 2015-01"),
+    (_pattern("battle_deaths", 'country = "AAA"\nyear = 2017'), "year"),
+    (_pattern("region_share", 'regions = ["a1"]\nactors = ["isis"]\ndate = "2015-01"', "") , "give low, high or both"),
+    (_pattern("region_share", 'regions = ["a1"]\nactors = ["isis"]\ndate = "2015-1"'), "is not a month written YYYY-MM"),
+])
+def test_catalogue_mistakes_are_one_line_errors(tmp_path, body, message):
+    with pytest.raises(UsageError) as caught:
+        _catalogue(tmp_path, body)
+    text = str(caught.value)
+    assert text.startswith(str(tmp_path / "patterns.toml") + ": ") and message in text and "\n" not in text
+
+
+def test_catalogue_names_only_regions_and_actors_of_the_levant_scenario():
+    check_against_scenario(CATALOGUE, load(LEVANT))  # raises UsageError otherwise
+
+
+def test_a_pattern_naming_an_unknown_region_is_refused(tmp_path):
+    catalogue = _catalogue(tmp_path, _pattern("region_share", 'regions = ["iq_atlantis"]\nactors = ["isis"]\ndate = "2015-01"'))
+    with pytest.raises(UsageError, match=r"pattern\[p\]\.regions: scenario levant_2014 has no region 'iq_atlantis'"):
+        check_against_scenario(catalogue, load(LEVANT))
+
+
+# ----------------------------------------------------------------------------- the catalogue agrees with its data
+
+def _row(source: str) -> pd.Series:
+    file, _, row = source.rpartition(":")
+    table = pd.read_csv(DATA / file, dtype=str)
+    assert 1 <= int(row) <= len(table), f"{source}: no such row"
+    return table.iloc[int(row) - 1]
+
+
+@pytest.mark.parametrize("pattern", CATALOGUE.pattern, ids=lambda p: p.id)
+def test_cited_rows_exist_and_concern_the_pattern(pattern):
+    for source in pattern.sources:
+        row = _row(source)
+        date = str(row.get("date", row.get("start_date", row.get("year"))))
+        assert date[:4] <= "2016" or date == "2017-01-01", f"{source}: dated {date}, after 2016"
+        if "region_control" in source and pattern.regions:
+            assert set(str(row["region_id"]).split(";")) & set(pattern.regions), f"{source}: about {row['region_id']}"
+        if "offensives" in source:
+            assert set(str(row["region_ids"]).split(";")) & set(pattern.regions), f"{source}: about {row['region_ids']}"
+        if "country_control" in source:
+            assert row["country"] == pattern.country, f"{source}: about {row['country']}"
+
+
+@pytest.mark.parametrize("pattern", [p for p in CATALOGUE.pattern if p.kind in ("battle_deaths", "fighters", "territory")],
+                         ids=lambda p: p.id)
+def test_numeric_ranges_follow_their_rule(pattern):
+    row = _row(pattern.sources[0])
+    if pattern.kind == "battle_deaths":  # factor of two around UCDP's best estimate, same country and year
+        assert (row["location"], int(row["year"])) == ({"IRQ": "Iraq", "SYR": "Syria"}[pattern.country], pattern.year)
+        best = float(row["brd_bd_best"])
+        assert (pattern.low, pattern.high) == (best / 2, best * 2)
+    elif pattern.kind == "fighters":  # the published range, ISIS
+        assert row["actor"] == "ISIS"
+        assert (pattern.low, pattern.high) == (float(row["estimate_low"]), float(row["estimate_high"]))
+    else:  # IHS km2 +- 20%
+        assert "IHS" in row["source_org"]
+        km2 = float(row["km2"])
+        assert (pattern.low, pattern.high) == pytest.approx((0.8 * km2, 1.2 * km2))
+
+
+# ----------------------------------------------------------------------------- command line
+
+def test_parse_seeds():
+    assert parse_seeds("1-3,7") == [1, 2, 3, 7]
+    assert parse_seeds("4") == [4]
+    for bad in ("", "a", "3-1", "1-"):
+        with pytest.raises(ValueError, match="--seeds"):
+            parse_seeds(bad)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["missing.toml"], "missing.toml"),
+    ([str(LEVANT), "--seeds", "x"], "--seeds"),
+    ([str(LEVANT), "--steps", "0"], "--steps"),
+    ([str(LEVANT), "--catalogue", "nowhere.toml"], "nowhere.toml: file not found"),
+])
+def test_bad_command_line_exits_2_with_one_line(capsys, argv, message):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_command_prints_the_fit_table(capsys):
+    assert main([str(LEVANT), "--seeds", "1", "--steps", "3"]) == 0
+    out = capsys.readouterr().out
+    # three months reach only the patterns of early 2014 or none: the rest print n/a
+    assert "south_iraq_isis_trace" in out and "n/a" in out and "patterns pass" in out
+
+
+# ----------------------------------------------------------------------------- the Levant scenario
+
+@pytest.fixture(scope="module")
+def levant_values() -> pd.DataFrame:
+    spec = load(LEVANT)
+    assert default_steps(spec) == 36
+    return run_pattern_values(spec, CATALOGUE, SEEDS, 36)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pattern", CATALOGUE.pattern, ids=lambda p: p.id)
+def test_levant_matches_pattern(levant_values, pattern):
+    """Median over seeds 1-10 inside the pattern's range (docs/patterns.md)."""
+    values = levant_values[pattern.id].dropna()
+    assert len(values) == len(SEEDS), f"{pattern.id}: the 36-month run does not reach the pattern's months"
+    median = float(values.median())
+    assert pattern.accepts(median), (
+        f"{pattern.id}: median {median:.4g} over seeds 1-10 outside [{pattern.low}, {pattern.high}]; "
+        f"source: {pattern.organisation} ({'; '.join(pattern.sources)}): {pattern.observed}")
