@@ -235,3 +235,9 @@ def test_levant_matches_pattern(levant_values, pattern):
     assert pattern.accepts(median), (
         f"{pattern.id}: median {median:.4g} over seeds 1-10 outside [{pattern.low}, {pattern.high}]; "
         f"source: {pattern.organisation} ({'; '.join(pattern.sources)}): {pattern.observed}")
+
+
+def test_docs_describe_every_pattern():
+    text = (ROOT / "docs" / "patterns.md").read_text(encoding="utf-8")
+    missing = [p.id for p in CATALOGUE.pattern if f"`{p.id}`" not in text]
+    assert not missing, f"docs/patterns.md lacks {missing}"
