@@ -12,7 +12,7 @@ import pytest
 
 from experiments.cli import UsageError
 from experiments.patterns.__main__ import main, parse_seeds
-from experiments.patterns.catalogue import CATALOGUE_FILE, check_against_scenario, load_catalogue
+from experiments.patterns.catalogue import check_against_scenario, load_catalogue
 from experiments.patterns.evaluate import Geography, deaths_by_year, run_values, summarise
 from experiments.patterns.fit import default_steps, format_fit, run_pattern_values
 from model.scenario import load
@@ -237,7 +237,19 @@ def test_levant_matches_pattern(levant_values, pattern):
         f"source: {pattern.organisation} ({'; '.join(pattern.sources)}): {pattern.observed}")
 
 
-def test_docs_describe_every_pattern():
-    text = (ROOT / "docs" / "patterns.md").read_text(encoding="utf-8")
-    missing = [p.id for p in CATALOGUE.pattern if f"`{p.id}`" not in text]
+def test_docs_describe_every_pattern_with_its_range():
+    rows = {line.split("`")[1]: line for line in (ROOT / "docs" / "patterns.md").read_text(encoding="utf-8").splitlines()
+            if line.startswith("| `")}
+    missing = [p.id for p in CATALOGUE.pattern if p.id not in rows]
     assert not missing, f"docs/patterns.md lacks {missing}"
+    for p in CATALOGUE.pattern:
+        assert f"| {_doc_bound(p, p.low)} .. {_doc_bound(p, p.high)} |" in rows[p.id], f"docs/patterns.md: range of {p.id}"
+
+
+def _doc_bound(pattern, bound: float | None) -> str:
+    """A bound as docs/patterns.md writes it: counts with separators, changes signed, shares to 3 digits."""
+    if bound is None:
+        return "–"
+    if pattern.kind in ("battle_deaths", "fighters", "territory"):
+        return f"{bound:,.0f}"
+    return f"{bound:+.2f}" if pattern.kind == "share_change" else f"{bound:.3g}"
