@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 import mesa
 
-from model.strategies import Behaviour, HomeDefence, Plan
+from model.contract import Plan
+from model.strategies import Behaviour
 
 if TYPE_CHECKING:
     from model.model import RegionalModel
@@ -36,17 +37,11 @@ class Actor(mesa.Agent):
         return "+".join(b.name for b in self.strategy)
 
     def decide(self) -> None:
-        """Turn the strategy into this month's plan and hand it to the model."""
-        model = self.model
+        """Turn the strategy into this month's plan from the month's view, and hand it to the model."""
         plan = Plan()
         for behaviour in self.strategy:
-            behaviour.act(self, model, plan)
-        model.adopt(self, plan)
-
-    @property
-    def garrison(self) -> float:
-        """Share of home forces spread evenly over held regions (home_defence's parameter)."""
-        return next((b.params.garrison for b in self.strategy if isinstance(b, HomeDefence)), 0.5)
+            behaviour.act(self.index, self.model.view, plan)
+        self.model.adopt(self.index, plan)
 
 
 class StateActor(Actor):

@@ -9,18 +9,50 @@ from __future__ import annotations
 import numpy as np
 
 
-def tie_targets(wishes: np.ndarray, hostility: np.ndarray, fighting_together: np.ndarray) -> np.ndarray:
+def tie_targets(wishes: np.ndarray, hostility: np.ndarray, fighting_together: np.ndarray, allied: np.ndarray) -> np.ndarray:
     """The level each tie moves towards this month.
 
     A tie is wanted when one side wishes it and the other is not hostile (one-sided offers
     accepted by non-hostile partners), or when the two fight side by side against a common
-    enemy. Hostile pairs have target 0.
+    enemy. Hostile pairs have target 0, and so do pairs where one is allied to the other's
+    enemy: no tie forms with an ally's enemy (structural balance: Heider 1946; Cartwright &
+    Harary 1956), so co-belligerents against a common enemy do not merge into one bloc when
+    one of them fights the other's ally.
     """
     accepts = hostility == 0
     offered = np.maximum(wishes * accepts.T, wishes.T * accepts)
     target = np.maximum(offered, fighting_together)
     np.fill_diagonal(target, 0.0)
-    return np.where(hostility > 0, 0.0, target)
+    return np.where((hostility > 0) | unbalanced(allied, hostility), 0.0, target)
+
+
+def unbalanced(allied: np.ndarray, hostility: np.ndarray) -> np.ndarray:
+    """(n, n) bool: a tie a-b would close an unbalanced triad (a allied to an enemy of b, or b to one of a's).
+
+    For `allied` A and enemies E (boolean): (A @ E) [a, b] counts the c with a-c allied and
+    c-b hostile.
+    """
+    a = allied.astype(float)
+    e = (hostility > 0).astype(float)
+    through = (a @ e) > 0
+    return through | through.T
+
+
+def relation_targets(relations: np.ndarray, latent: np.ndarray, shared_threat: np.ndarray, lift: float,
+                     rate: float) -> np.ndarray:
+    """Next month's relations: towards the latent level lifted by common enemies.
+
+    R <- R + rate x (latent + lift x cos(Theta_a, Theta_b) - R), clipped to [-1, 1]. The cosine of the two threat profiles measures how much a pair shares enemies
+    (model.contract.View.shared_threat): while a common enemy threatens both, their relation
+    stands above its latent level; as the enemy recedes, latent rivalries return (Walt 1987:
+    alliances against a threat dissolve when it passes; Snyder 1997 on alliance politics).
+    Deliberate shifts (bandwagoning) move the latent level itself (RegionalModel.update).
+    """
+    common = lift * shared_threat
+    np.fill_diagonal(common, 0.0)
+    moved = relations + rate * (latent + common - relations)
+    np.fill_diagonal(moved, 0.0)
+    return np.clip(moved, -1.0, 1.0)
 
 
 def update_ties(ties: np.ndarray, target: np.ndarray, rate: float, decay: float, hostility: np.ndarray) -> np.ndarray:

@@ -96,58 +96,102 @@ def credit_external(strength: np.ndarray, fights_for: np.ndarray, holds_ground: 
     return own + own * (partners.T @ share)
 
 
+def support(region_affinity: np.ndarray, sovereign: np.ndarray, standing: np.ndarray, sovereign_support: float) -> np.ndarray:
+    """(n, R) popular support factor of each actor in each region, in [0, 1].
+
+    s[a, r] is the larger of the identity affinity of the region's population to the actor,
+    exp(-(|id_a - id_r| / sigma)^2), and `sovereign_support` where the actor has the standing
+    of the region's state (`standing[a, s(r)]`: it is that state, or fights beside it). An
+    armed force fights at a disadvantage among a population hostile to its identity (Kalyvas
+    2006 on control and collaboration; the identity threat of the seed study) unless it
+    carries the state's standing: a militia cannot hold another community's ground without a
+    sovereign partner, and a government army among an alienated population fights at the
+    sovereign level only (the collapse of the Iraqi army in Sunni Nineveh, June 2014).
+    """
+    n, r = region_affinity.shape
+    with_state = np.zeros((n, r), dtype=bool)
+    has = sovereign >= 0
+    with_state[:, has] = standing[:, sovereign[has]]
+    return np.maximum(region_affinity, np.where(with_state, sovereign_support, 0.0))
+
+
 def contest(
     control: np.ndarray,
     strength: np.ndarray,
+    enemies: np.ndarray,
     columns: np.ndarray,
-    decisiveness: float,
     speed: np.ndarray,
-    sides: np.ndarray | None = None,
+    front_width: float,
 ) -> np.ndarray:
-    """Control moves towards the Tullock contest outcome in contested regions (in place).
+    """(n, R) control share each actor takes this month from its enemies (difference form).
 
-    Allies fight as one side: with `sides` (n,) labels (blocs), a side's strength is the sum of
-    its members' (credited) effective force x, and its expected share is
-    p_s = X_s^m / sum_t X_t^m (Tullock 1980; Hirshleifer 1989, ratio form of the contest
-    success function; m the decisiveness). The side's share moves by speed_r x (p_s - C_s);
-    a gain is split between members by their strength, a loss by their current shares, so
-    allies do not take ground from each other. The ungoverned share has no force and goes
-    towards zero where anybody fights; a region where no side has force keeps its control.
-    Without `sides` every actor is its own side. Updates `control` in place and returns it.
+    In region r the enemies of b bring strength E[b] = sum_a e[a, b] S[a] (`enemies` e is
+    boolean and symmetric). b loses the share
+        L[b] = kappa_r x C[b] x tanh(max(0, E[b] - S[b]) / w)
+    of its control, which goes to its enemies in proportion to their strength:
+        G[a] = S[a] x sum_b e[a, b] L[b] / E[b].
+    The contest success function is Hirshleifer's (1989) difference form: what moves a front
+    is the absolute superiority brought to bear, so a concentrated force breaks through while
+    thin, balanced fronts barely move (Biddle 2004 on force employment). Ground held with no
+    force behind it (S[b] = 0) is lost to any enemy present. Actors that are not enemies never
+    take ground from each other, whatever their ties (co-belligerents are not one side).
+    Only the `columns` are computed; returns the gains minus the losses (zero elsewhere).
     """
     n = strength.shape[0]
-    labels, side_of = np.unique(np.arange(n) if sides is None else sides, return_inverse=True)
-    member = (side_of[None, :] == np.arange(labels.size)[:, None]).astype(float)
+    change = np.zeros((n, control.shape[1]))
     cols = np.flatnonzero(columns)
-    side_force = member @ strength[:, cols]
-    x = side_force**decisiveness
-    total = x.sum(axis=0)
-    fought = total > TINY
-    if not fought.any():
-        return control
-    cols, x, total, side_force = cols[fought], x[:, fought], total[fought], side_force[:, fought]
-    held = control[:-1, cols]
-    side_held = member @ held
-    rate = speed[cols]
-    change = (rate * (x / total - side_held))[side_of]
-    gain_split = np.divide(strength[:, cols], side_force[side_of], out=np.zeros_like(held), where=side_force[side_of] > TINY)
-    loss_split = np.divide(held, side_held[side_of], out=np.zeros_like(held), where=side_held[side_of] > 0)
-    control[:-1, cols] += change * np.where(change > 0, gain_split, loss_split)
-    control[-1, cols] -= rate * control[-1, cols]
+    if cols.size == 0:
+        return change
+    s = strength[:, cols]
+    e = enemies.astype(float)
+    facing = e.T @ s
+    pressure = np.tanh(np.maximum(facing - s, 0.0) / front_width)
+    lost = speed[cols] * control[:-1, cols] * pressure
+    per_unit = np.divide(lost, facing, out=np.zeros_like(lost), where=facing > TINY)
+    change[:, cols] = s * (e @ per_unit) - lost
+    return change
+
+
+def credit_sovereign(change: np.ndarray, sovereign: np.ndarray, partnered: np.ndarray) -> np.ndarray:
+    """Move gains made in an allied state's country to that state (a copy of `change`).
+
+    A gain by actor a in region r whose sovereign s(r) is a's partner (`partnered[a, s]`, a
+    != s) is credited to s: forces fighting for a sovereign ally restore the ally's control
+    rather than taking the ground for themselves. Losses stay with whoever held the ground.
+    """
+    out = change.copy()
+    has = np.flatnonzero(sovereign >= 0)
+    owner = sovereign[has]
+    gains = np.where(change[:, has] > 0, change[:, has], 0.0)
+    moved = gains * partnered[:, owner]
+    out[:, has] -= moved
+    out[owner, has] += moved.sum(axis=0)
+    return out
+
+
+def abandon(control: np.ndarray, forceless: np.ndarray, rate: float) -> np.ndarray:
+    """Ground held with no force behind it drifts to the ungoverned share (in place).
+
+    `forceless` (n, R) marks shares whose holder has no force in the region, at home or not;
+    `rate` of each such share becomes ungoverned each month (a government whose garrison has
+    fled or been destroyed leaves a vacuum that others fill: Kirkuk and Mosul, June 2014).
+    """
+    lost = rate * control[:-1] * forceless
+    control[:-1] -= lost
+    control[-1] += lost.sum(axis=0)
     return control
 
 
 def absorb_ungoverned(control: np.ndarray, strength: np.ndarray, columns: np.ndarray, rate: float) -> np.ndarray:
-    """In uncontested regions, forces present take `rate` of the ungoverned share per month.
+    """(n, R) ungoverned share taken this month by the forces present in the `columns`.
 
-    The share taken is split between the actors present in proportion to their strength.
-    Updates `control` in place and returns it.
+    Forces present take `rate` of the ungoverned share per month, split between them in
+    proportion to their strength (support included, so a force takes little among a hostile
+    population).
     """
+    gains = np.zeros_like(strength)
     total = strength.sum(axis=0)
     cols = np.flatnonzero(columns & (total > TINY) & (control[-1] > 0))
-    if cols.size == 0:
-        return control
-    taken = rate * control[-1, cols]
-    control[:-1, cols] += taken * strength[:, cols] / total[cols]
-    control[-1, cols] -= taken
-    return control
+    if cols.size:
+        gains[:, cols] = rate * control[-1, cols] * strength[:, cols] / total[cols]
+    return gains

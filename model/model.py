@@ -1,8 +1,9 @@
 """RegionalModel: the state arrays, the staged monthly step and data collection.
 
-One step is one month: perceive (threat), decide (each actor's strategy -> plan), resolve
-(attrition and the contest for control), update (control, income, recruitment, upkeep, aid,
-ties, exits), collect (metrics and events). See docs/ODD.md for the rules and their sources.
+One step is one month: perceive (the month's View: threat, exposure, support, alliances),
+decide (each actor's strategy turns the View into a Plan, model.contract), resolve (attrition
+and the contest for control), update (force generation, income, upkeep, aid, training, ties,
+relations, exits), collect (metrics and events). See docs/ODD.md for the rules and sources.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 
 from model import combat
 from model.actors import KINDS, Actor
-from model.alliances import aid_transfers, blocs, fighting_together, tie_targets, update_ties
+from model.alliances import aid_transfers, blocs, fighting_together, relation_targets, tie_targets, update_ties
 from model.calendar import add_months
 from model.geography import UNREACHABLE, build_geography
 from model.linalg import actor_product
@@ -28,8 +29,9 @@ from model.metrics import (
     power_shares,
     strategic_depth,
 )
+from model.contract import Plan, View
 from model.scenario import ActorSpec, ScenarioSpec
-from model.strategies import Plan, accessible_regions, build_strategy, home_allocation
+from model.strategies import accessible_regions, build_strategy, home_allocation
 
 
 class RegionalModel(mesa.Model):
@@ -67,6 +69,7 @@ class RegionalModel(mesa.Model):
         self.actor_records: list[dict[str, np.ndarray]] = []
         self.perceive()
         self.agents.do("decide")
+        self.station_reserves()
         self.deployment, self.strike = self.planned, self.planned_strike
         self.battle = combat.Battle(np.zeros_like(self.deployment), np.zeros((self.n_actors,) * 2), np.zeros(self.geo.size, bool))
         self.collect()
@@ -93,6 +96,9 @@ class RegionalModel(mesa.Model):
                                         where=basing.any(axis=1, keepdims=True))
         self.home_distance = np.array([self.geo.distance_from(self.home[i] | self.basing[i]) for i in range(n)])
         self.control = _initial_control(spec, self.home, rix, self.kind)
+        self.sovereign = _sovereign(self.home, self.kind == "state")
+        self.state = np.zeros(n, dtype=bool)
+        self.state[self.sovereign[self.sovereign >= 0]] = True
         # regions of a country that no actor has as home (a state the scenario does not model):
         # no actor sends forces there or takes their ground
         countries = np.array(self.geo.country)
@@ -100,12 +106,14 @@ class RegionalModel(mesa.Model):
         self.outside = (countries != "") & ~modelled
         identity = np.array([a.identity for a in spec.actor], dtype=float)
         sigma = self.params.identity_scale
-        self.identity_affinity = np.exp(-((np.linalg.norm(identity[:, None] - identity[None], axis=2) / sigma) ** 2))
+        self.actor_affinity = np.exp(-((np.linalg.norm(identity[:, None] - identity[None], axis=2) / sigma) ** 2))
         self.region_affinity = np.exp(-((np.linalg.norm(identity[:, None] - self.geo.identity[None], axis=2) / sigma) ** 2))
         self.relations = np.zeros((n, n))
+        self.latent = np.zeros((n, n))
         for rel in spec.relation:
             i, j = self.actor_index[rel.a], self.actor_index[rel.b]
             self.relations[i, j] = self.relations[j, i] = rel.value
+            self.latent[i, j] = self.latent[j, i] = rel.value if rel.latent is None else rel.latent
         self.ties = np.zeros((n, n))
         for tie in spec.tie:
             i, j = self.actor_index[tie.a], self.actor_index[tie.b]
@@ -114,6 +122,17 @@ class RegionalModel(mesa.Model):
         self.deployment = np.zeros((n, r))
         self.strike = np.zeros((n, r))
         self.fights_for = np.full(n, -1)
+        self.training = np.zeros(n)
+        self.garrison = np.full(n, 0.5)
+        self.reserve = np.zeros(n)
+        self.foreign_fighters = np.array([a.foreign_fighters for a in spec.actor], dtype=float)
+        countries = np.array(self.geo.country)
+        transit = np.array([a.transit_country or "\0" for a in spec.actor])
+        next_to = [(self.geo.neighbourhood @ (countries == c).astype(float)) > 0 for c in transit]
+        self.crossings = np.array(next_to, dtype=bool).reshape(n, r) & (countries[None, :] != transit[:, None])
+        self.pool_initial = self.params.mobilisation_ceiling * self.geo.population / 1e6
+        self.pool = self.pool_initial.copy()
+        self.peak_territory = np.zeros(n)
         self.tie_wish = np.zeros((n, n))
         self.aid_share = np.zeros(n)
         self.relation_shift = np.zeros((n, n))
@@ -122,12 +141,15 @@ class RegionalModel(mesa.Model):
         self.diameter = int(self.geo.hops[self.geo.hops < UNREACHABLE].max(initial=0))
 
     def _set_base_income(self, spec: ScenarioSpec) -> None:
-        """Home-economy income; unset values make the initial capability a steady state.
+        """Home-economy income of states and external powers; non-state actors live off held ground.
 
-        Steady state: upkeep x K0 = base income + income from held ground + recruitment.
+        An unset income makes a state's (or an external power's) initial capability a steady
+        state: upkeep x K0 = base income + income from held ground. A non-state actor's
+        base income is 0 unless given: its upkeep is paid by the revenue of the ground it
+        holds, and it grows by recruitment.
         """
-        held_income, recruits = self._territorial_income()
-        steady = np.maximum(self.params.upkeep * self.capability - held_income - recruits, 0.0)
+        steady = np.maximum(self.params.upkeep * self.capability - self._held_income(), 0.0)
+        steady = np.where(self.kind == "non_state", 0.0, steady)
         given = np.array([np.nan if a.income is None else a.income for a in spec.actor])
         self.base_income = np.where(np.isnan(given), steady, given)
 
@@ -197,6 +219,7 @@ class RegionalModel(mesa.Model):
     def _change_relation(self, event) -> None:
         i, j = self._actor_of(event), self.actor_index[event.other]
         self.relations[i, j] = self.relations[j, i] = event.value
+        self.latent[i, j] = self.latent[j, i] = event.value
         self.record("relation", actor=i, other=j, value=event.value)
 
     def _change_tie(self, event) -> None:
@@ -210,6 +233,7 @@ class RegionalModel(mesa.Model):
         """One month: perceive, decide, resolve, update, collect."""
         self.perceive()
         self.agents.do("decide")
+        self.station_reserves()
         self.resolve()
         self.update()
         self.collect()
@@ -229,37 +253,43 @@ class RegionalModel(mesa.Model):
         return h * self.active[:, None] * self.active[None, :]
 
     def perceive(self) -> None:
-        """Threat Theta[a, b] = max(0, -R[a,b]) K_b^alpha exp(-d(a,b)/lambda) and local exposure.
+        """Build the month's View: threat, exposure, support, alliances and access.
 
-        d(a, b): hops from a's home (or basing) regions to the nearest region where b has
-        forces or holds ground (Walt 1987: power, proximity, intent).
+        Threat Theta[a, b] = max(0, -R[a,b]) K_b^alpha exp(-d(a,b)/lambda), d(a, b) the hops
+        from a's home (or basing) regions to the nearest region where b has forces or holds
+        ground (Walt 1987: power, proximity, intent).
         """
         p = self.params
-        self.present = (self.deployment > p.presence) & self.active[:, None]
-        self.held_mask = (self.control[:-1] >= p.domain_share) & self.active[:, None]
-        footprint = self.present | self.held_mask
+        present = (self.deployment > p.presence) & self.active[:, None]
+        footprint = present | ((self.control[:-1] >= p.domain_share) & self.active[:, None])
         self.hostility = self._hostility()
         distance = _nearest_presence(self.home_distance, footprint)
         intent = np.maximum(0.0, -self.relations) * self.active[:, None] * self.active[None, :]
-        self.threat = intent * self.capability[None, :] ** p.threat_exponent * np.exp(-distance / p.threat_range)
-        norm = np.linalg.norm(self.threat, axis=1)
-        unit = np.divide(self.threat, norm[:, None], out=np.zeros_like(self.threat), where=norm[:, None] > 0)
-        self.shared_threat = unit @ unit.T
-        self.total_force = self.deployment.sum(axis=0)
+        threat = intent * self.capability[None, :] ** p.threat_exponent * np.exp(-distance / p.threat_range)
+        norm = np.linalg.norm(threat, axis=1)
+        unit = np.divide(threat, norm[:, None], out=np.zeros_like(threat), where=norm[:, None] > 0)
         nearby = (self.geo.neighbourhood @ self.deployment.T).T
-        self.exposure = actor_product(self.hostility, nearby)
-        self.majority_holder = np.argmax(self.control, axis=0)
         self.allied = self._allied()
-        self.access = accessible_regions(self.majority_holder, self.allied, self.hostility) & ~self.outside
-        garrison = np.array([a.garrison if a is not None else 0.5 for a in self.agents_by_index])
-        self.home_weights = np.where(self.holds_ground[:, None],
-                                     home_allocation(self.home | self.held_mask, self.exposure, garrison),
-                                     self.basing_weights)
+        self.partnered = self._partnered()
+        majority_holder = np.argmax(self.control, axis=0)
+        self.view = View(
+            params=p, geo=self.geo, active=self.active.copy(), holds_ground=self.holds_ground,
+            capability=self.capability.copy(), control=self.control.copy(), deployment=self.deployment.copy(),
+            home=self.home, home_distance=self.home_distance, sovereign=self.sovereign, state=self.state,
+            relations=self.relations.copy(), ties=self.ties.copy(), hostility=self.hostility.copy(),
+            allied=self.allied.copy(), threat=threat, shared_threat=unit @ unit.T,
+            exposure=actor_product(self.hostility, nearby), actor_affinity=self.actor_affinity,
+            support=self._support(),
+            access=accessible_regions(majority_holder, self.allied, self.hostility) & ~self.outside,
+        )
+        self.threat = threat
         self.planned = np.zeros_like(self.deployment)
         self.planned_strike = np.zeros_like(self.strike)
         self.tie_wish[:] = 0.0
         self.aid_share[:] = 0.0
         self.relation_shift[:] = 0.0
+        self.training[:] = 0.0
+        self.reserve[:] = 0.0
         self.fights_for[:] = -1
 
     def _allied(self) -> np.ndarray:
@@ -268,16 +298,25 @@ class RegionalModel(mesa.Model):
         np.fill_diagonal(allied, False)
         return allied
 
-    def domain(self, a: int) -> np.ndarray:
-        """Regions actor `a` defends: its home regions and the ground it holds."""
-        return self.home[a] | self.held_mask[a]
+    def _partnered(self) -> np.ndarray:
+        """partnered[a, b]: a fights beside b this month (allied and not hostile, or a fights for b)."""
+        partnered = self.allied & (self.hostility == 0)
+        fighting = np.flatnonzero(self.fights_for >= 0)
+        partnered[fighting, self.fights_for[fighting]] = True
+        np.fill_diagonal(partnered, False)
+        return partnered
 
-    def adopt(self, actor: Actor, plan: Plan) -> None:
+    def _support(self) -> np.ndarray:
+        """(n, R) popular support of each actor in each region (combat.support)."""
+        standing = self.partnered | np.eye(self.n_actors, dtype=bool)
+        return combat.support(self.region_affinity, self.sovereign, standing, self.params.sovereign_support)
+
+    def adopt(self, a: int, plan: Plan) -> None:
         """Turn actor a's plan into its rows of next month's arrays; the uncommitted rest stays home.
 
-        Plans go to `planned` so that every actor decides on the same perceived state.
+        Plans go to `planned` so that every actor decides on the same perceived state. Shares
+        that add up to more than one are scaled down to one.
         """
-        a = actor.index
         commitments = plan.ground + plan.strike
         claimed = sum(share for share, _ in commitments)
         scale = 1.0 / claimed if claimed > 1.0 else 1.0
@@ -287,70 +326,126 @@ class RegionalModel(mesa.Model):
             ground += (k * share * scale) * weights
         for share, weights in plan.strike:
             self.planned_strike[a] += (k * share * scale) * weights
-        rest = max(0.0, 1.0 - claimed * scale)
-        if rest > 0:
-            ground += (k * rest) * self.home_weights[a]
+        self.reserve[a] = max(0.0, 1.0 - claimed * scale)
         if plan.tie_wish is not None:
             self.tie_wish[a] = plan.tie_wish
         self.aid_share[a] = plan.aid_share
         self.fights_for[a] = -1 if plan.fights_for is None else plan.fights_for
+        for other, units in plan.training.items():
+            self.training[other] += units
         for other, shift in plan.relation_shift.items():
             self.relation_shift[a, other] = shift
+        self.garrison[a] = plan.garrison
+
+    def station_reserves(self) -> None:
+        """Forces no behaviour committed stand in the domain (home_allocation) or at the bases.
+
+        Done for all actors at once after every plan is in: `reserve` (n,) is the share of
+        capability left uncommitted, `garrison` the share of it spread evenly.
+        """
+        view = self.view
+        weights = np.where(self.holds_ground[:, None],
+                           home_allocation(view.domain, view.exposure, self.garrison,
+                                           self.control[:-1] * self.geo.population[None, :]), self.basing_weights)
+        self.planned += (self.capability * self.reserve)[:, None] * weights
 
     def resolve(self) -> None:
-        """Attrition and the contest for control, in every contested region at once."""
+        """Attrition and the contest for control, in every contested region at once.
+
+        Strength S = effective force x support (+ the strength of external partners credited to
+        the ground-holders they fight beside). Every actor with forces or any control share in a
+        region is in it: no share is too small to be contested.
+        """
         p = self.params
         h = self.hostility
         self.deployment, self.strike = self.planned, self.planned_strike
-        present = (self.deployment > p.presence) & self.active[:, None]
+        self.partnered = self._partnered()
+        support = self._support()
+        forces = (self.deployment > p.presence) & self.active[:, None]
         striking = (self.strike > p.presence) & self.active[:, None]
-        contested = combat.contested_regions(h, present | self.held_mask | striking)
-        effective = combat.effective_force(self.deployment, self.control, self.geo.defence)
+        holding = (self.control[:-1] > 0) & self.active[:, None]
+        contested = combat.contested_regions(h, forces | holding | striking)
+        effective = combat.effective_force(self.deployment, self.control, self.geo.defence) * support
         fire = effective + p.strike_effect * self.strike
         losses, dyads = combat.attrition(self.deployment, fire, h, p.attrition, contested)
-        allied = (self.ties >= p.bloc_threshold) & (h == 0)
-        strength = combat.credit_external(effective, self.fights_for, self.holds_ground, allied)
+        strength = combat.credit_external(effective, self.fights_for, self.holds_ground, self.partnered)
         speed = np.clip(p.front_speed * np.exp(p.front_noise * self.rng.standard_normal(self.geo.size)), 0.0, 1.0)
-        control = combat.contest(self.control.copy(), strength, contested, p.decisiveness, speed, sides=self.bloc)
-        combat.absorb_ungoverned(control, strength, ~contested & present.any(axis=0) & ~self.outside, p.absorption)
+        change = combat.contest(self.control, strength, h > 0, contested, speed, p.front_width)
+        taken = combat.absorb_ungoverned(self.control, strength, forces.any(axis=0) & ~self.outside, p.absorption)
+        change = combat.credit_sovereign(change + taken, self.sovereign, self.partnered)
+        control = self.control.copy()
+        control[:-1] += change
+        control[-1] -= taken.sum(axis=0)
+        forceless = holding & ~forces
+        combat.abandon(control, forceless, p.abandonment)
         self.battle = combat.Battle(losses, dyads, contested)
-        _renormalise(control)
+        _renormalise(control, p.share_floor)
         self._control_events(control)
         self.control = control
         self.deployment = self.deployment - losses
 
-    def _territorial_income(self) -> tuple[np.ndarray, np.ndarray]:
-        """(income from held regions, recruits from held affine population), units per month.
+    def _held_income(self) -> np.ndarray:
+        """(n,) income from held regions, capability units per month (their resources x share held)."""
+        return (self.control[:-1] * self.holds_ground[:, None]) @ self.geo.resources
 
-        Recruitment is logistic in the actor's capability: mobilisation x pool x (1 - K / ceiling),
-        where the pool is the affine population held (millions) and the ceiling is
-        `mobilisation_ceiling` x pool — an armed group cannot field more than a fraction of the
-        people it controls (diminishing returns; Verhulst growth towards a carrying capacity).
+    def _recruits(self) -> tuple[np.ndarray, np.ndarray]:
+        """(recruits per actor (n,), recruits drawn from each region (n, R)), capability units per month.
+
+        Actor a draws mobilisation_a x people (millions) x base[a, r] x affinity(a, r) x
+        pool_r / pool0_r from region r, where base is the share of r it holds — or, in its own
+        home regions, the share held by it or its partners (a militia raised in its community
+        under a friendly government) — and the pool is the region's recruitable people left
+        (`mobilisation_ceiling` units per million at the start), which recruitment depletes.
         """
-        held = self.control[:-1] * self.holds_ground[:, None]
-        income = held @ self.geo.resources
-        pool = (held * self.region_affinity) @ (self.geo.population / 1e6)
-        ceiling = self.params.mobilisation_ceiling * pool
-        room = np.clip(1.0 - np.divide(self.capability, ceiling, out=np.ones_like(pool), where=ceiling > combat.TINY), 0.0, 1.0)
-        return income, self.mobilisation * pool * room
+        held = self.control[:-1] * self.holds_ground[:, None] * self.active[:, None]
+        friendly = held + actor_product(self.partnered.astype(float), held)
+        base = np.maximum(held, self.home * friendly)
+        left = np.divide(self.pool, self.pool_initial, out=np.zeros_like(self.pool), where=self.pool_initial > 0)
+        per_region = self.mobilisation[:, None] * base * self.region_affinity * (self.geo.population / 1e6 * left)[None, :]
+        drawn = per_region.sum(axis=0)
+        scale = np.divide(np.minimum(drawn, self.pool), drawn, out=np.ones_like(drawn), where=drawn > 0)
+        per_region *= scale[None, :]
+        return per_region.sum(axis=1), per_region
+
+    def _foreign_fighters(self) -> np.ndarray:
+        """(n,) foreign recruits per month: inflow x border access x momentum.
+
+        Border access is the area-weighted share an actor holds of the regions next to its
+        transit country (the crossing points); momentum is its territory over its peak
+        territory so far (recruits join a winning cause; Hegghammer 2010 on foreign-fighter
+        mobilisation). Data: force_generation_2014_2016.csv.
+        """
+        area = self.crossings * self.geo.area_km2[None, :]
+        total = area.sum(axis=1)
+        held = (self.control[:-1] * area).sum(axis=1)
+        access = np.divide(held, total, out=np.zeros_like(held), where=total > 0)
+        territory = self.control[:-1] @ self.geo.area_km2
+        self.peak_territory = np.maximum(self.peak_territory, territory)
+        momentum = np.divide(territory, self.peak_territory, out=np.zeros_like(territory), where=self.peak_territory > 0)
+        return self.foreign_fighters * access * momentum
 
     def update(self) -> None:
-        """Capability, aid, ties, relations and exits after the month's fighting."""
+        """Capability, aid, training, ties, relations and exits after the month's fighting."""
         p = self.params
-        held_income, self.recruitment = self._territorial_income()
+        held_income = self._held_income()
+        recruits, drawn = self._recruits()
+        self.pool = np.maximum(self.pool - drawn.sum(axis=0), 0.0)
+        self.recruitment = (recruits + self._foreign_fighters()) * self.active
         self.income = (self.base_income + held_income) * self.active
         losses = self.battle.losses.sum(axis=1)
         need = self.threat.sum(axis=1) / np.maximum(self.capability, p.presence)
         aid = aid_transfers(self.income, self.aid_share, self.ties, p.bloc_threshold, need)
-        gain = self.income + self.recruitment * self.active + aid.sum(axis=0) - aid.sum(axis=1)
+        gain = self.income + self.recruitment + self.training * self.active + aid.sum(axis=0) - aid.sum(axis=1)
         after = np.maximum((self.capability - losses) * (1 - p.upkeep) + gain, 0.0)
         self.capability = np.where(self.active, after, self.capability)
         self.aid = aid
-        together = fighting_together(self.present, self.battle.contested, self.hostility, p.bloc_threshold + 0.1)
-        target = tie_targets(self.tie_wish, self.hostility, together)
+        beside = (self.deployment > p.presence) | (self.strike > p.presence)
+        together = fighting_together(beside & self.active[:, None], self.battle.contested, self.hostility, p.bloc_threshold + 0.1)
+        target = tie_targets(self.tie_wish, self.hostility, together, self.allied)
         self._tie_events(update_ties(self.ties, target, p.tie_rate, p.tie_decay, self.hostility))
         shift = np.maximum(self.relation_shift, self.relation_shift.T)
-        self.relations = np.clip(self.relations + shift, -1.0, 1.0)
+        self.latent = np.clip(self.latent + shift, -1.0, 1.0)
+        self.relations = relation_targets(self.relations, self.latent, self.view.shared_threat, p.common_enemy_lift, p.relation_rate)
         self._wars()
         for i in np.flatnonzero(self.active & (self.capability < p.presence)):
             if self.control[i].sum() < p.domain_share:
@@ -478,6 +573,8 @@ class RegionRecord:
     ungoverned: np.ndarray
     forces: np.ndarray
     losses: np.ndarray
+    battle_deaths: np.ndarray
+    """(R,) battle deaths in the region this month (losses x deaths_per_unit)."""
     shares: tuple[np.ndarray, np.ndarray, np.ndarray]
     """(actor row, region, share) of every non-zero control share; row n is ungoverned."""
 
@@ -492,6 +589,7 @@ class RegionRecord:
             ungoverned=control[-1].copy(),
             forces=model.deployment.sum(axis=0),
             losses=model.battle.losses.sum(axis=0),
+            battle_deaths=model.battle.losses.sum(axis=0) * model.params.deaths_per_unit,
             shares=(who, where, control[who, where]),
         )
 
@@ -527,6 +625,12 @@ def _nearest_presence(home_distance: np.ndarray, footprint: np.ndarray) -> np.nd
     return distance
 
 
+def _sovereign(home: np.ndarray, is_state: np.ndarray) -> np.ndarray:
+    """(R,) the state whose home each region is (the first listed if several), or -1."""
+    sovereign_of = home & is_state[:, None]
+    return np.where(sovereign_of.any(axis=0), np.argmax(sovereign_of, axis=0), -1)
+
+
 def _initial_control(spec: ScenarioSpec, home: np.ndarray, rix: dict[str, int], kind: np.ndarray) -> np.ndarray:
     """Control shares (n + 1, R): explicit shares, the rest to the sovereign state, else ungoverned."""
     n, r = home.shape
@@ -543,7 +647,10 @@ def _initial_control(spec: ScenarioSpec, home: np.ndarray, rix: dict[str, int], 
     return control
 
 
-def _renormalise(control: np.ndarray) -> None:
-    """Clip rounding noise and make every column sum to exactly one (in place)."""
+def _renormalise(control: np.ndarray, floor: float) -> None:
+    """Clip rounding noise, send shares below `floor` to the ungoverned row, make columns sum to one (in place)."""
     np.clip(control, 0.0, None, out=control)
+    crumbs = control[:-1] < floor
+    control[-1] += np.where(crumbs, control[:-1], 0.0).sum(axis=0)
+    control[:-1][crumbs] = 0.0
     control /= control.sum(axis=0, keepdims=True)

@@ -48,8 +48,8 @@ class Parameters(Strict):
     threat_exponent: Finite = Field(1.0, gt=0, description="alpha: threat grows as K_b**alpha")
     threat_range: Finite = Field(2.0, gt=0, description="lambda: threat decays as exp(-hops/lambda)")
     hostility_threshold: Share = Field(0.2, description="relations below -this are hostile")
-    decisiveness: Finite = Field(1.5, gt=0, description="m: Tullock contest exponent")
-    front_speed: Share = Field(0.25, description="kappa: share of the gap to the contest outcome closed per month")
+    front_width: Finite = Field(2.0, gt=0, le=1e6, description="w: superiority (capability units) at which a front moves at tanh(1) = 76% of its speed")
+    front_speed: Share = Field(0.25, description="kappa: most of a losing holder's share lost per month")
     front_noise: NonNegative = Field(0.2, description="sd of the log-normal noise on front speed")
     attrition: Share = Field(0.05, description="beta: losses per unit of enemy effective force per month")
     strike_effect: NonNegative = Field(1.0, description="fire of one unit of strike power relative to one ground unit")
@@ -57,11 +57,16 @@ class Parameters(Strict):
     tie_rate: Share = Field(0.2, description="share of the gap to the tie target closed per month")
     tie_decay: Share = Field(0.02, description="share of an unsupported tie lost per month")
     bloc_threshold: Share = Field(0.4, description="ties at or above this form blocs and count as alliances")
-    absorption: Share = Field(0.1, description="share of ungoverned ground taken per month by an uncontested force")
+    absorption: Share = Field(0.1, description="share of ungoverned ground taken per month by the forces present")
+    abandonment: Share = Field(0.1, description="share of ground held with no force in it (outside home) that becomes ungoverned per month")
+    share_floor: Share = Field(0.001, description="control shares below this are not held (become ungoverned)")
+    sovereign_support: Share = Field(0.5, description="support of a state in its own country, and of those fighting beside it, where identity gives less")
+    relation_rate: Share = Field(0.05, description="share of the gap to the relation target closed per month")
+    common_enemy_lift: Finite = Field(0.3, ge=0, le=2, description="relation gained at full common-enemy overlap (cosine of threat profiles 1)")
     presence: NonNegative = Field(0.01, description="forces (capability units) below this do not count as present")
     domain_share: Share = Field(0.05, description="control share from which a region counts as held")
     identity_scale: Finite = Field(1.0, gt=0, description="sigma: affinity = exp(-(distance/sigma)**2)")
-    mobilisation_ceiling: NonNegative = Field(10.0, description="most capability units recruitment can sustain per million affine people held (10 = 1%)")
+    mobilisation_ceiling: NonNegative = Field(10.0, description="recruitable pool, capability units per million people (10 = 1% of the population), depleted by recruitment")
     resources_per_million: NonNegative = Field(0.05, description="income of a region per million people, capability units per month")
     deaths_per_unit: NonNegative = Field(1000.0, description="battle deaths per capability unit lost")
     war_threshold: NonNegative = Field(0.05, description="dyad losses per month (capability units) that count as war")
@@ -111,7 +116,9 @@ class ActorSpec(Strict):
     basing: list[str] = Field(default_factory=list)
     capability: NonNegative = Field(description="military capability, capability units (1 = 1,000 fighter-equivalents)")
     income: NonNegative | None = Field(None, description="home-economy income, units per month; None = steady state")
-    mobilisation: NonNegative = Field(0.0, description="recruits per million people of affine held population per month")
+    mobilisation: NonNegative = Field(0.0, description="recruits (capability units) per month per million affine people held, at a full pool")
+    foreign_fighters: NonNegative = Field(0.0, description="foreign recruits per month (capability units) with every crossing held and at peak territory")
+    transit_country: str = Field("", description="country (region `country` code) through which foreign recruits arrive")
     identity: tuple[Finite, Finite] = (0.0, 0.0)
     identity_label: str = ""
     strategy: list[BehaviourSpec] = Field(default_factory=lambda: [BehaviourSpec(behaviour="home_defence")])
@@ -132,6 +139,8 @@ class RelationSpec(Strict):
     a: str
     b: str
     value: Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False)]
+    latent: Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False)] | None = Field(
+        None, description="the relation without a common enemy (default: value)")
     source: str = ""
 
 

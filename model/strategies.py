@@ -1,11 +1,11 @@
 """Composable behaviours: each turns what an actor perceives into part of its monthly plan.
 
-A strategy is a list of behaviours. Each behaviour reads the model's arrays (threat, exposure,
-control, deployment, ties, relations, geography) and writes into the actor's `Plan`: a share of
-its forces with weights over regions (ground deployment or air strikes), tie wishes towards
-other actors, aid, relation shifts and the ally its expeditionary forces fight for. The model
-turns plans into arrays; nothing in the monthly step knows which behaviours exist, so a new
-behaviour is one class registered with `@behaviour`.
+A strategy is a list of behaviours. Each behaviour reads the month's `View` (model.contract:
+threat, exposure, control, deployment, ties, relations, support, geography) and writes into the
+actor's `Plan`: a share of its forces with weights over regions (ground deployment or air
+strikes), tie wishes, aid, training, relation shifts and the ally its expeditionary forces fight
+for. The model turns plans into arrays; nothing in the monthly step knows which behaviours exist,
+so a new behaviour is one class registered with `@behaviour`.
 
 Array conventions: n actors, R regions; capability in capability units (1 unit = 1,000
 fighter-equivalents); shares are fractions of the actor's capability.
@@ -13,45 +13,15 @@ fighter-equivalents); shares are fractions of the actor's capability.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from model.contract import Plan, View
+
 if TYPE_CHECKING:
-    from model.actors import Actor
-    from model.model import RegionalModel
     from model.scenario import BehaviourSpec
-
-
-@dataclass
-class Plan:
-    """What one actor intends this month."""
-
-    ground: list[tuple[float, np.ndarray]] = field(default_factory=list)
-    strike: list[tuple[float, np.ndarray]] = field(default_factory=list)
-    tie_wish: np.ndarray | None = None
-    """Tie targets towards each actor in [0, 1]; None = no wish."""
-    aid_share: float = 0.0
-    relation_shift: dict[int, float] = field(default_factory=dict)
-    fights_for: int | None = None
-
-    def deploy(self, share: float, weights: np.ndarray) -> None:
-        """Commit `share` of capability to ground forces spread by `weights` (ignored if all zero)."""
-        total = weights.sum()
-        if share > 0 and total > 0:
-            self.ground.append((share, weights / total))
-
-    def air_strike(self, share: float, weights: np.ndarray) -> None:
-        """Commit `share` of capability to strike power spread by `weights` (ignored if all zero)."""
-        total = weights.sum()
-        if share > 0 and total > 0:
-            self.strike.append((share, weights / total))
-
-    def wish_ties(self, strengths: np.ndarray) -> None:
-        """Raise tie targets towards other actors (values in [0, 1]); keeps the larger wish."""
-        self.tie_wish = strengths.copy() if self.tie_wish is None else np.maximum(self.tie_wish, strengths)
 
 
 class Params(BaseModel):
@@ -74,7 +44,8 @@ class Behaviour:
         self.refs = {key: _indices(getattr(self.params, key), index) for key in self.actor_refs}
         return self
 
-    def act(self, actor: Actor, model: RegionalModel, plan: Plan) -> None:
+    def act(self, a: int, view: View, plan: Plan) -> None:
+        """Write actor `a`'s part of this month's plan from what it perceives."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -135,16 +106,6 @@ def build_strategy(specs: list[BehaviourSpec], actor_ids: set[str]) -> list[Beha
 # --------------------------------------------------------------------------- helpers
 
 
-def allies_of(model: RegionalModel, a: int) -> np.ndarray:
-    """Boolean mask (a copy) of the active actors tied to `a` at or above the bloc threshold."""
-    return model.allied[a].copy()
-
-
-def held(model: RegionalModel, a: int | np.ndarray) -> np.ndarray:
-    """Regions where actor(s) `a` hold at least the domain share of control."""
-    return model.control[a] >= model.params.domain_share
-
-
 def accessible_regions(holder: np.ndarray, allied: np.ndarray, hostility: np.ndarray) -> np.ndarray:
     """(n, R) regions each actor may send forces into: its own, allies', hostile-held or ungoverned.
 
@@ -159,46 +120,26 @@ def accessible_regions(holder: np.ndarray, allied: np.ndarray, hostility: np.nda
     return ungoverned[None, :] | own | allied[:, owner] | (hostility[:, owner] > 0)
 
 
-def strongest_threat(model: RegionalModel, a: int) -> int | None:
+def strongest_threat(view: View, a: int) -> int | None:
     """The actor posing the largest threat to `a`, or None if nobody threatens it."""
-    row = model.threat[a]
+    row = view.threat[a]
     if row.max(initial=0.0) <= 0:
         return None
     return int(np.argmax(row))
 
 
-# --------------------------------------------------------------------------- behaviours
-
-
-class HomeDefenceParams(Params):
-    garrison: float = Field(0.5, ge=0, le=1, description="share of home forces spread evenly over held regions")
-
-
-@behaviour
-class HomeDefence(Behaviour):
-    """Forces left at home go to held regions: a garrison share evenly, the rest by threat.
-
-    Always on: whatever other behaviours do not commit is deployed by this rule (external
-    powers keep it at their basing regions). Reason: a state first defends what it holds,
-    where the hostile forces are (Walt 1987, balance of threat).
-    """
-
-    name = "home_defence"
-    Params = HomeDefenceParams
-    claims_forces = False
-
-    def act(self, actor: Actor, model: RegionalModel, plan: Plan) -> None:
-        """Home defence claims nothing explicitly: it takes the remainder (see `home_allocation`)."""
-
-
-def home_allocation(domain: np.ndarray, exposure: np.ndarray, garrison: np.ndarray) -> np.ndarray:
+def home_allocation(domain: np.ndarray, exposure: np.ndarray, garrison: np.ndarray, people: np.ndarray) -> np.ndarray:
     """(n, R) weights of the forces that stay home, for all actors at once.
 
-    A `garrison` share (n,) goes evenly over the actor's domain (held regions), the rest in
-    proportion to the hostile exposure there; all evenly where nothing threatens; zero rows
-    for actors that hold nothing.
+    `people` (n, R) is the population each actor holds in each region (control share x
+    population). A `garrison` share (n,) is spread over the domain in proportion to the people
+    held there, the rest in proportion to the hostile exposure where people are held; all by
+    people where nothing threatens; evenly over the domain where it holds nobody; zero rows for
+    actors without a domain. Reason: forces guard the population they control, the object of
+    irregular war (Kalyvas 2006), and a state under strain holds its core first.
     """
-    held = domain.astype(float)
+    held = domain * people
+    held = np.where(held.sum(axis=1, keepdims=True) > 0, held, domain.astype(float))
     threat = held * exposure
     threatened = threat.sum(axis=1) > 0
     share = np.where(threatened, garrison, 1.0)[:, None]
@@ -208,6 +149,41 @@ def home_allocation(domain: np.ndarray, exposure: np.ndarray, garrison: np.ndarr
 def _rows_normalised(weights: np.ndarray) -> np.ndarray:
     total = weights.sum(axis=1, keepdims=True)
     return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+
+
+def enemy_strength(view: View, a: int) -> np.ndarray:
+    """(R,) what a's enemies bring to each region: their forces x terrain x their support there."""
+    enemies = view.hostility[a] > 0
+    if not enemies.any():
+        return np.zeros(view.geo.size)
+    terrain = 1.0 + (view.geo.defence - 1.0) * view.control[:-1][enemies]
+    return (view.deployment[enemies] * terrain * view.support[enemies]).sum(axis=0)
+
+
+# --------------------------------------------------------------------------- behaviours
+
+
+class HomeDefenceParams(Params):
+    garrison: float = Field(0.5, ge=0, le=1, description="share of home forces spread evenly over the domain")
+
+
+@behaviour
+class HomeDefence(Behaviour):
+    """Forces left at home go to the domain: a garrison share evenly, the rest by threat.
+
+    Always on: whatever other behaviours do not commit is deployed by this rule (external
+    powers keep it at their basing regions). A state's domain is its own country; an armed
+    group's is the ground it holds (View.domain). Reason: a state first defends what it holds,
+    where the hostile forces are (Walt 1987, balance of threat).
+    """
+
+    name = "home_defence"
+    Params = HomeDefenceParams
+    claims_forces = False
+
+    def act(self, a: int, view: View, plan: Plan) -> None:
+        """Sets the garrison share; the remainder of forces is placed by `home_allocation`."""
+        plan.garrison = self.params.garrison
 
 
 @behaviour
@@ -220,12 +196,12 @@ class Passive(Behaviour):
     name = "passive"
     claims_forces = False
 
-    def act(self, actor: Actor, model: RegionalModel, plan: Plan) -> None:
+    def act(self, a: int, view: View, plan: Plan) -> None:
         """Nothing: the remainder of forces stays home."""
 
 
 class ForwardParams(Params):
-    depth: int = Field(2, ge=1, description="hops beyond the home border that forward defence reaches")
+    depth: int = Field(2, ge=1, le=50, description="hops beyond the home border that forward defence reaches")
     share: float = Field(0.3, ge=0, le=1, description="share of capability committed forward")
 
 
@@ -234,66 +210,95 @@ class ForwardDefence(Behaviour):
     """Proactive cross-border defence in strategic depth.
 
     A share of forces goes to regions 1..depth hops beyond the border where hostile forces are
-    present or adjacent, nearest first (weight exp(-(hops-1)) times the hostile force there),
-    and to allied regions under attack in that range. Reason: meeting a threat before it
-    reaches home ("forward defence" in "strategic depth"; Ostovar 2016 on Iran).
+    present or adjacent, nearest first (weight exp(-(hops-1)) times the hostile force there).
+    Ground these forces win in a partner state's country is credited to that state
+    (combat.credit_sovereign). Reason: meeting a threat before it reaches home ("forward
+    defence" in "strategic depth"; Ostovar 2016 on Iran).
     """
 
     name = "forward_defence"
     Params = ForwardParams
 
-    def act(self, actor: Actor, model: RegionalModel, plan: Plan) -> None:
-        a = actor.index
-        hops = model.home_distance[a]
-        in_range = (hops >= 1) & (hops <= self.params.depth) & model.access[a]
+    def act(self, a: int, view: View, plan: Plan) -> None:
+        hops = view.home_distance[a]
+        in_range = (hops >= 1) & (hops <= self.params.depth) & view.access[a]
         nearest_first = np.exp(-(hops - 1.0).clip(min=0))
-        weights = np.where(in_range, model.exposure[a] * nearest_first, 0.0)
-        plan.deploy(self.params.share, weights)
+        plan.deploy(self.params.share, np.where(in_range, view.exposure[a] * nearest_first, 0.0))
 
 
-class ExpansionParams(Params):
-    ratio: float = Field(1.5, gt=0, description="attack where own force exceeds ratio x terrain x defence")
-    share: float = Field(0.5, ge=0, le=1, description="share of capability used to attack")
+class OffensiveParams(Params):
+    share: float = Field(0.5, ge=0, le=1, description="share of capability massed on the objectives (the campaign's mass)")
+    ratio: float = Field(1.5, gt=0, le=100, description="local superiority (own strength / enemy strength) needed to launch")
+    fronts: int = Field(1, ge=1, le=20, description="objectives pursued at once, the mass split evenly")
+    duration: int = Field(6, ge=1, le=120, description="months a campaign is pursued before a new objective is chosen")
+    reach: Literal["adjacent", "home"] = Field("adjacent", description="objectives next to held ground, or in the own country only")
+    countries: list[str] = Field(default_factory=list, description="countries (region `country` codes) objectives may lie in; empty = any")
 
 
 @behaviour
-class Expansion(Behaviour):
-    """Insurgent proto-state expansion: attack adjacent ground where local superiority is assured.
+class Offensive(Behaviour):
+    """Campaigns: mass forces on a few objectives until they are taken or the time runs out.
 
-    Candidates are regions next to (or inside) held ground not fully held already and not held
-    by allies; the cost of a region is ratio x delta x (non-allied force there); the cheapest
-    are taken in order until the attacking share is spent, each receiving its cost and the
-    leftover spread in proportion. Recruitment from held population by identity affinity is in
-    the monthly update (actor `mobilisation`). Reason: insurgent expansion into weakly held
-    ground (Kalyvas 2006, control and collaboration; Cederman 1997, GeoSim conquest rule).
+    Objectives are regions within reach (next to the domain, or the actor's own country for
+    `reach = "home"`) where an enemy holds ground or ungoverned ground lies. The value of an
+    objective is the population there not yet held, times the actor's support there, discounted
+    with distance from home; it is feasible if the mass can bring `ratio` times the enemy strength there. The best feasible
+    objectives are pursued for `duration` months or until the enemy share falls below the
+    domain share. Reason: offensives concentrate force at a point of decision (Clausewitz;
+    Biddle 2004 on force employment; Epstein 1985 on the adaptive concentration of attackers)
+    — combined with the difference-form contest this is what breaks fronts.
     """
 
-    name = "expansion"
-    Params = ExpansionParams
+    name = "offensive"
+    Params = OffensiveParams
 
-    def act(self, actor: Actor, model: RegionalModel, plan: Plan) -> None:
-        a = actor.index
-        domain = model.domain(a)
-        frontier = (model.geo.neighbourhood @ domain.astype(float)) > 0
-        allies = allies_of(model, a)
-        allied_held = held(model, np.flatnonzero(allies)).any(axis=0) if allies.any() else np.zeros_like(domain)
-        candidates = frontier & (model.control[a] < 0.999) & ~(allied_held & ~domain) & model.access[a]
-        if not candidates.any():
-            return
-        friendly = model.deployment[a] + (model.deployment[allies].sum(axis=0) if allies.any() else 0.0)
-        defence = (model.total_force - friendly) * model.geo.defence
-        cost = self.params.ratio * defence + model.params.presence
-        budget = self.params.share * model.capability[a]
-        order = np.flatnonzero(candidates)[np.argsort(cost[candidates], kind="stable")]
-        spend = np.cumsum(cost[order])
-        chosen = order[spend <= budget]
-        if chosen.size == 0:
-            return
-        weights = np.zeros(model.geo.size)
-        weights[chosen] = cost[chosen] / budget
-        leftover = 1.0 - weights.sum()
-        weights[chosen] += leftover * cost[chosen] / cost[chosen].sum()
-        plan.deploy(self.params.share, weights)
+    def __init__(self, params: Params) -> None:
+        super().__init__(params)
+        self.objectives = np.zeros(0, dtype=int)
+        self.months_left = 0
+
+    def act(self, a: int, view: View, plan: Plan) -> None:
+        enemy = enemy_strength(view, a)
+        contestable = self._contestable(a, view)
+        live = self.objectives[contestable[self.objectives]] if self.months_left > 0 else self.objectives[:0]
+        if live.size == 0:
+            live = self._choose(a, view, enemy, contestable)
+            self.months_left = self.params.duration
+        self.objectives = live
+        self.months_left -= 1
+        if live.size:
+            weights = np.zeros(view.geo.size)
+            weights[live] = 1.0
+            plan.deploy(self.params.share, weights)
+
+    def _contestable(self, a: int, view: View) -> np.ndarray:
+        enemies = view.hostility[a] > 0
+        enemy_held = view.control[:-1][enemies].sum(axis=0) >= view.params.domain_share
+        open_ground = view.control[-1] >= view.params.domain_share
+        if self.params.reach == "home":
+            reach = view.home[a]
+        else:
+            domain = view.domain[a].astype(float)
+            reach = (view.geo.neighbourhood @ domain) > 0
+        if self.params.countries:
+            reach &= np.isin(np.array(view.geo.country), self.params.countries)
+        return reach & view.access[a] & (enemy_held | open_ground)
+
+    def _choose(self, a: int, view: View, enemy: np.ndarray, contestable: np.ndarray) -> np.ndarray:
+        """The `fronts` most valuable feasible objectives.
+
+        Value: population not held x support x exp(-hops from home / lambda), the loss of
+        strength with distance from the home base (Boulding 1962) at the decay the model uses
+        for threat.
+        """
+        mass = self.params.share * view.capability[a] / self.params.fronts
+        strength = mass * view.support[a]
+        feasible = contestable & (strength >= self.params.ratio * enemy)
+        reach = np.exp(-view.home_distance[a] / view.params.threat_range)
+        value = view.geo.population * (1.0 - view.control[a]) * view.support[a] * reach
+        candidates = np.flatnonzero(feasible & (value > 0))
+        order = candidates[np.argsort(-value[candidates], kind="stable")]
+        return order[: self.params.fronts]
 
 
 class AllianceParams(Params):
@@ -317,11 +322,10 @@ class AllianceBuilding(Behaviour):
     Params = AllianceParams
     claims_forces = False
 
-    def act(self, actor: Actor, model: RegionalModel, plan: Plan) -> None:
-        a = actor.index
-        score = model.shared_threat[a] * model.identity_affinity[a]
+    def act(self, a: int, view: View, plan: Plan) -> None:
+        score = view.shared_threat[a] * view.actor_affinity[a]
         score[a] = 0.0
-        plan.wish_ties(np.where((score >= self.params.threshold) & model.active, score, 0.0))
+        plan.wish_ties(np.where((score >= self.params.threshold) & view.active, score, 0.0))
         plan.aid_share = max(plan.aid_share, self.params.aid_share)
 
 
@@ -340,12 +344,11 @@ class Balancing(Behaviour):
     Params = AlignmentParams
     claims_forces = False
 
-    def act(self, actor: Actor, model: RegionalModel, plan: Plan) -> None:
-        a = actor.index
-        c = strongest_threat(model, a)
+    def act(self, a: int, view: View, plan: Plan) -> None:
+        c = strongest_threat(view, a)
         if c is None:
             return
-        coalition = (model.threat[:, c] > 0) & model.active
+        coalition = (view.threat[:, c] > 0) & view.active
         coalition[a] = False
         plan.wish_ties(np.where(coalition, self.params.strength, 0.0))
 
@@ -369,16 +372,15 @@ class Bandwagoning(Behaviour):
     claims_forces = False
     side: int | None = None
 
-    def act(self, actor: Actor, model: RegionalModel, plan: Plan) -> None:
-        a = actor.index
+    def act(self, a: int, view: View, plan: Plan) -> None:
         if self.side is None:
-            self.side = strongest_threat(model, a)
+            self.side = strongest_threat(view, a)
         c = self.side
-        if c is None or not model.active[c]:
+        if c is None or not view.active[c]:
             return
-        if model.relations[a, c] < self.params.alignment:
+        if view.relations[a, c] < self.params.alignment:
             plan.relation_shift[c] = self.params.rapprochement
-        side = allies_of(model, c)
+        side = view.allied[c].copy()
         side[c] = True
         side[a] = False
         plan.wish_ties(np.where(side, self.params.strength, 0.0))
@@ -387,62 +389,76 @@ class Bandwagoning(Behaviour):
 class AirParams(Params):
     share: float = Field(0.5, ge=0, le=1, description="share of capability flown as strike power")
     targets: list[str] = Field(default_factory=list, description="actors struck; empty = all hostile actors")
+    partners: list[str] = Field(default_factory=list, description="actors supported from the air; empty = allies")
+    theatre: list[str] = Field(default_factory=list, description="countries (region `country` codes) struck in; empty = anywhere")
 
 
 @behaviour
 class AirCampaign(Behaviour):
-    """Strike power against named enemies where allies fight them: attrition, never control.
+    """Strike power against named enemies where named partners fight them, in named theatres.
 
-    Weights: the targets' ground forces in regions where an ally of the striking actor (tie at
-    or above the bloc threshold, or the ally it fights for) has forces or holds ground in or
-    next to the region. Reason: air power wears forces down but does not hold ground (Pape
-    1996; coalition air campaign against ISIS from August 2014).
+    Weights: the targets' ground forces in theatre regions where a partner (the `partners`, or
+    the actor's allies, plus the ally it fights for) has forces or holds ground in or next to
+    the region. Strikes wear forces down but never take ground; flying for a partner counts
+    as fighting beside it (ties, View.allied). Reason: air power wears forces down but does not
+    hold ground (Pape 1996; the coalition air campaign against ISIS from August 2014, flown for
+    Iraqi and Kurdish forces on the ground).
     """
 
     name = "air_campaign"
     Params = AirParams
-    actor_refs = ("targets",)
+    actor_refs = ("targets", "partners")
 
-    def act(self, actor: Actor, model: RegionalModel, plan: Plan) -> None:
-        a = actor.index
-        targets = self.refs["targets"] if self.params.targets else np.flatnonzero(model.hostility[a] > 0)
+    def act(self, a: int, view: View, plan: Plan) -> None:
+        targets = self.refs["targets"] if self.params.targets else np.flatnonzero(view.hostility[a] > 0)
         if targets.size == 0:
             return
-        partners = allies_of(model, a)
+        partners = np.zeros(view.n_actors, dtype=bool)
+        if self.params.partners:
+            partners[self.refs["partners"]] = True
+        else:
+            partners |= view.allied[a]
         if plan.fights_for is not None:
             partners[plan.fights_for] = True
+        partners &= view.active
         if not partners.any():
             return
-        partner_ground = (model.present[partners] | held(model, np.flatnonzero(partners))).any(axis=0)
-        near_partners = (model.geo.neighbourhood @ partner_ground.astype(float)) > 0
-        weights = np.where(near_partners, model.deployment[targets].sum(axis=0), 0.0)
-        plan.air_strike(self.params.share, weights)
+        ground = ((view.deployment[partners] > view.params.presence) | view.held(np.flatnonzero(partners))).any(axis=0)
+        near = (view.geo.neighbourhood @ ground.astype(float)) > 0
+        if self.params.theatre:
+            near &= np.isin(np.array(view.geo.country), self.params.theatre)
+        plan.air_strike(self.params.share, np.where(near, view.deployment[targets].sum(axis=0), 0.0))
 
 
 class ExpeditionaryParams(Params):
     ally: str = Field(description="the actor supported")
     share: float = Field(0.3, ge=0, le=1, description="share of capability sent as ground and air support")
+    training: float = Field(0.0, ge=0, le=100, description="the ally's forces trained per month, capability units")
 
 
 @behaviour
 class Expeditionary(Behaviour):
-    """Ground and air support that keeps an ally's regions: forces go where the ally is threatened.
+    """Ground and air support that keeps an ally's regions, and training of the ally's forces.
 
     Weights: the ally's control share x the hostile force in or next to each region, evenly over
-    its held ground if none is threatened. Control won by these forces is credited to the ally
-    (see combat.credit_external). List it before `air_campaign` so strikes follow the ally.
+    its held ground if none is threatened. Control won by these forces goes to the ally (an
+    external power's strength is credited to the partners it fights beside,
+    combat.credit_external; ground taken in the ally's country goes to the ally,
+    combat.credit_sovereign). `training` adds trained units to the ally's capability each month
+    (train-and-equip programmes). List it before `air_campaign` so strikes follow the ally.
     """
 
     name = "expeditionary"
     Params = ExpeditionaryParams
     actor_refs = ("ally",)
 
-    def act(self, actor: Actor, model: RegionalModel, plan: Plan) -> None:
+    def act(self, a: int, view: View, plan: Plan) -> None:
         ally = self.refs["ally"]
-        if ally.size == 0 or not model.active[ally[0]]:
+        if ally.size == 0 or not view.active[ally[0]] or ally[0] == a:
             return
         b = int(ally[0])
         plan.fights_for = b
-        share_held = np.where(model.control[b] >= model.params.domain_share, model.control[b], 0.0)
-        weights = share_held * model.exposure[b]
+        plan.training[b] = plan.training.get(b, 0.0) + self.params.training
+        share_held = np.where(view.held(b), view.control[b], 0.0)
+        weights = share_held * view.exposure[b]
         plan.deploy(self.params.share, weights if weights.sum() > 0 else share_held)

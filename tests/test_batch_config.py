@@ -32,7 +32,7 @@ def _batch(tmp_path, text: str, capsys) -> tuple[int, str]:
     (HEAD + "[[factor]]\npath = \"parameters.nope\"\nvalue = 1\n", "factor[parameters.nope]: 1 in scenario 'abstract': unknown model parameter 'nope'"),
     (HEAD + "[[factor]]\npath = \"actor.ghost.capability\"\nvalue = 1\n", "no actor 'ghost' in the scenario"),
     (HEAD + "[[factor]]\npath = \"parameters.front_speed\"\nvalues = [0.2, 3.0]\n", "parameters.front_speed: Input should be less than or equal to 1"),
-    (HEAD + "[[factor]]\npath = \"actor.north.strategy.expansion.ratio\"\nvalue = 2\n", "actor 'north' never uses behaviour 'expansion'"),
+    (HEAD + "[[factor]]\npath = \"actor.north.strategy.offensive.ratio\"\nvalue = 2\n", "actor 'north' never uses behaviour 'offensive'"),
     (HEAD + "[[factor]]\npath = \"parameters.attrition\"\nlow = 0.2\nhigh = 0.1\n", "low (0.2) must be below high (0.1)"),
     (HEAD + "[[factor]]\npath = \"parameters.attrition\"\nlow = 0.1\nhigh = 0.2\n", "a factorial design needs values, or a uniform/loguniform range with levels"),
     (HEAD + "[design]\nkind = \"sobol\"\n", "design.kind: a sobol design needs at least one varied factor"),

@@ -44,7 +44,7 @@ def _frontier(defender_strategy: list[dict]) -> dict:
         [
             {"id": "state", "kind": "state", "home": ["home"], "capability": 20, "strategy": defender_strategy},
             {"id": "rebels", "kind": "non_state", "home": ["b3"], "capability": 6, "control": {"b3": 1.0},
-             "strategy": [{"behaviour": "expansion", "ratio": 1.2, "share": 0.8}]},
+             "strategy": [{"behaviour": "offensive", "ratio": 1.2, "share": 0.8}]},
         ],
         relations=[("state", "rebels", -1.0)],
     )
@@ -140,7 +140,7 @@ def _capital(supported: bool) -> RegionalModel:
     actors = [
         {"id": "state", "kind": "state", "home": ["capital", "march"], "capability": 4},
         {"id": "rebels", "kind": "non_state", "home": ["desert"], "capability": 12, "control": {"desert": 1.0},
-         "strategy": [{"behaviour": "expansion", "ratio": 1.0, "share": 0.9}]},
+         "strategy": [{"behaviour": "offensive", "ratio": 1.0, "share": 0.9}]},
         {"id": "patron", "kind": "external", "basing": ["capital"], "capability": 20, "enabled": supported,
          "strategy": [{"behaviour": "expeditionary", "ally": "state", "share": 0.9}]},
     ]
@@ -190,18 +190,98 @@ def test_alliance_building_forms_ties_and_moves_aid_against_a_common_enemy():
     assert built.bloc[donor] == built.bloc[frontline]
 
 
-# ----------------------------------------------------------------- expansion and home defence
+# ----------------------------------------------------------------- offensives and home defence
 
 
-def test_expansion_takes_weakly_held_adjacent_ground():
+def test_an_offensive_takes_weakly_held_adjacent_ground():
     raw = line_world(
         ["base", "open1", "open2"],
         [{"id": "rebels", "kind": "non_state", "home": ["base"], "capability": 5, "control": {"base": 1.0},
-          "strategy": [{"behaviour": "expansion"}]}],
+          "strategy": [{"behaviour": "offensive"}]}],
     )
     model = run(raw, 12)
     assert model.control[0, model.geo.index["open1"]] > 0.5
     assert model.territory_km2[0] > 10_000
+
+
+def _campaign_world(state_capability: float, duration: int = 3) -> dict:
+    # w1 - base - e1: rebels at base; the state holds w1 (2 million people) and e1 (1 million).
+    raw = line_world(
+        ["w1", "base", "e1"],
+        [{"id": "rebels", "kind": "non_state", "home": ["base"], "capability": 10, "control": {"base": 1.0},
+          "strategy": [{"behaviour": "offensive", "share": 0.8, "ratio": 1.5, "duration": duration}]},
+         {"id": "state", "kind": "state", "home": ["w1", "e1"], "capability": state_capability,
+          "strategy": [{"behaviour": "home_defence", "garrison": 1.0}]}],
+        relations=[("rebels", "state", -1.0)],
+    )
+    raw["region"][0]["population"] = 2e6
+    return raw
+
+
+def test_an_offensive_masses_on_the_most_valuable_feasible_objective_and_keeps_it():
+    model = RegionalModel(parse(_campaign_world(1.5)), rng=1)
+    model.step()
+    w1, e1 = model.geo.index["w1"], model.geo.index["e1"]
+    # the state's garrison follows population: 1.0 in w1, 0.5 in e1. Mass 0.8 x 10 = 8 >= 1.5 x 1.0:
+    # both are feasible; w1 has more people (2 million not held) -> all 8 units go to w1
+    assert model.planned[0, w1] == pytest.approx(8.0)
+    assert model.planned[0, e1] == 0.0
+    offensive = model.agents_by_index[0].strategy[-1]
+    # chosen at set-up (the model decides once before the first month) and kept: 3 - 2 months left
+    assert list(offensive.objectives) == [w1] and offensive.months_left == 1
+
+
+def test_an_offensive_skips_objectives_it_cannot_win():
+    model = RegionalModel(parse(_campaign_world(12.0, duration=1)), rng=1)
+    model.step()
+    w1, e1 = model.geo.index["w1"], model.geo.index["e1"]
+    # a new objective each month; in month 1 the state's garrison stands 8 in w1 and 4 in e1 (by
+    # population, 2 : 1): mass 8 < 1.5 x 8 but 8 >= 1.5 x 4 -> the smaller prize e1
+    assert model.planned[0, e1] == pytest.approx(8.0)
+    assert model.planned[0, w1] == 0.0
+
+
+def test_a_state_defends_its_country_not_the_ground_it_took_abroad():
+    raw = line_world(
+        ["home", "abroad"],
+        [{"id": "state", "kind": "state", "home": ["home"], "capability": 10, "control": {"abroad": 0.5}},
+         {"id": "group", "kind": "non_state", "home": ["abroad"], "capability": 10, "control": {"abroad": 0.5}}],
+    )
+    model = RegionalModel(parse(raw), rng=1)
+    model.step()
+    abroad = model.geo.index["abroad"]
+    assert model.planned[0, abroad] == 0.0, "no behaviour sends the state abroad"
+    assert model.planned[1, abroad] == pytest.approx(10.0), "an armed group defends what it holds"
+
+
+def test_garrisons_follow_the_population_held():
+    raw = line_world(
+        ["city", "desert"],
+        [{"id": "state", "kind": "state", "home": ["city", "desert"], "capability": 10}],
+    )
+    raw["region"][0]["population"] = 4e6
+    model = RegionalModel(parse(raw), rng=1)
+    model.step()
+    # nothing threatens: all by people held, 4 : 1
+    np.testing.assert_allclose(model.planned[0], [8.0, 2.0])
+
+
+def test_an_air_campaign_strikes_only_in_its_theatre():
+    raw = line_world(
+        ["x0", "x1", "y0", "y1"],
+        [{"id": "ally", "kind": "state", "home": ["x0", "y0"], "capability": 10},
+         {"id": "rebels", "kind": "non_state", "home": ["x1"], "capability": 6, "control": {"x1": 1.0, "y1": 1.0}},
+         {"id": "air", "kind": "external", "basing": ["x0"], "capability": 10,
+          "strategy": [{"behaviour": "air_campaign", "share": 1.0, "partners": ["ally"], "theatre": ["Y"]}]}],
+        relations=[("ally", "rebels", -1.0), ("air", "rebels", -1.0)],
+    )
+    for r, country in zip(raw["region"], "XXYY"):
+        r["country"] = country
+    model = RegionalModel(parse(raw), rng=1)
+    model.step()
+    x1, y1 = model.geo.index["x1"], model.geo.index["y1"]
+    assert model.strike[2, x1] == 0.0
+    assert model.strike[2].sum() == pytest.approx(10.0) and model.strike[2, y1] > 0
 
 
 def test_home_defence_puts_forces_where_the_threat_is():
@@ -254,7 +334,7 @@ def test_an_unmodelled_states_region_is_outside_the_game():
     raw = line_world(
         ["base", "open1", "kuwait"],
         [{"id": "rebels", "kind": "non_state", "home": ["base"], "capability": 5, "control": {"base": 1.0},
-          "strategy": [{"behaviour": "expansion"}]}],
+          "strategy": [{"behaviour": "offensive"}]}],
     )
     raw["region"][2]["country"] = "KWT"  # a country no actor of the scenario has as home
     model = run(raw, 24)

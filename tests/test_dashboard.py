@@ -82,7 +82,7 @@ def test_strategy_rows_become_typed_behaviours():
             {"behaviour": "air_campaign", "params": {"targets": "insurgents, south", "share": ""}}]
     assert strategy_from_rows("north", rows) == [
         {"behaviour": "forward_defence", "depth": 3, "share": 0.5},
-        {"behaviour": "air_campaign", "share": 0.5, "targets": ["insurgents", "south"]},
+        {"behaviour": "air_campaign", "share": 0.5, "targets": ["insurgents", "south"], "partners": [], "theatre": []},
     ]
 
 

@@ -7,6 +7,8 @@ late entries and relation events, random model parameters and seeds.
 
 from __future__ import annotations
 
+from typing import Literal, get_args, get_origin
+
 import annotated_types as at
 import numpy as np
 from hypothesis import given
@@ -17,6 +19,7 @@ from model.strategies import REGISTRY, Behaviour
 
 MONTHS = 8
 KINDS = ("state", "non_state", "external")
+COUNTRIES = ("A", "B")
 
 
 def _floats(low: float, high: float) -> st.SearchStrategy[float]:
@@ -52,8 +55,18 @@ def _behaviour(draw, cls: type[Behaviour], me: str, others: list[str]) -> dict:
             else:
                 spec[name] = draw(st.lists(st.sampled_from(others), unique=True)) if others else []
         elif draw(st.booleans()):
-            spec[name] = _number(draw, field)
+            spec[name] = _value(draw, field)
     return spec
+
+
+def _value(draw, field):
+    """A random value of a behaviour parameter: a choice, a list of country codes, or a number."""
+    origin = get_origin(field.annotation)
+    if origin is Literal:
+        return draw(st.sampled_from(get_args(field.annotation)))
+    if origin is list:
+        return draw(st.lists(st.sampled_from(COUNTRIES), unique=True))
+    return _number(draw, field)
 
 
 def _strategy(draw, me: str, others: list[str]) -> list[dict]:
@@ -72,6 +85,7 @@ def worlds(draw) -> dict:
     regions = [
         region(r, area_km2=draw(_floats(100, 50_000)), population=draw(_floats(0, 5e6)),
                terrain=draw(st.sampled_from(["open", "desert", "urban", "mountain"])),
+               country=draw(st.sampled_from(["", *COUNTRIES])),
                identity=[draw(_floats(-1, 1)), draw(_floats(-1, 1))])
         for r in names
     ]
@@ -117,7 +131,11 @@ def worlds(draw) -> dict:
         "front_noise": draw(_floats(0, 1)),
         "front_speed": draw(_floats(0, 1)),
         "attrition": draw(_floats(0, 0.5)),
-        "decisiveness": draw(_floats(0.3, 4)),
+        "front_width": draw(_floats(0.1, 10)),
+        "abandonment": draw(_floats(0, 1)),
+        "sovereign_support": draw(_floats(0, 1)),
+        "common_enemy_lift": draw(_floats(0, 2)),
+        "relation_rate": draw(_floats(0, 1)),
         "threat_exponent": draw(_floats(0.3, 2)),
         "absorption": draw(_floats(0, 1)),
         "upkeep": draw(_floats(0, 0.2)),

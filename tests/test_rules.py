@@ -12,7 +12,7 @@ import pytest
 from worlds import actor, build, line_world, region, world
 
 from model import combat
-from model.alliances import aid_transfers, blocs
+from model.alliances import aid_transfers, blocs, relation_targets, tie_targets
 from model.metrics import (
     WarEpisodes,
     bloc_balance,
@@ -127,44 +127,82 @@ def test_effective_force_gives_the_holder_its_share_of_the_terrain_multiplier():
 # ----------------------------------------------------------------- resolve: contest for control
 
 
-def test_contest_moves_control_towards_the_tullock_share():
+ENEMIES_AB = np.array([[False, True], [True, False]])
+
+
+def test_contest_difference_form_takes_ground_from_the_weaker_enemy():
     control = np.array([[0.5], [0.3], [0.2]])
     strength = np.array([[3.0], [1.0]])
-    combat.contest(control, strength, YES, 2.0, np.array([0.5]))
-    # m = 2: p = 9 / (9 + 1) = 0.9 and 0.1; ungoverned p = 0
-    # C' = C + 0.5 (p - C): 0.5 + 0.2 = 0.7, 0.3 - 0.1 = 0.2, 0.2 - 0.1 = 0.1
-    np.testing.assert_allclose(control[:, 0], [0.7, 0.2, 0.1])
-    assert control.sum() == pytest.approx(1.0)
+    change = combat.contest(control, strength, ENEMIES_AB, YES, np.array([0.5]), front_width=2.0)
+    # B faces E = 3: pressure tanh((3 - 1) / 2) = tanh(1) = 0.761594; B loses 0.5 x 0.3 x 0.761594 = 0.114239
+    # A faces E = 1 < 3: no pressure. A gains S_A x lost_B / E_B = 3 x 0.114239 / 3
+    lost = 0.5 * 0.3 * math.tanh(1.0)
+    np.testing.assert_allclose(change[:, 0], [lost, -lost])
 
 
-def test_a_side_without_force_loses_ground_and_forceless_or_quiet_regions_keep_control():
-    control = np.array([[0.4, 0.4, 0.4], [0.6, 0.6, 0.6], [0.0, 0.0, 0.0]])
-    strength = np.array([[2.0, 0.0, 2.0], [0.0, 0.0, 1.0]])
-    combat.contest(control, strength, np.array([True, True, False]), 1.5, np.full(3, 0.25))
-    # region 0: p = (1, 0); B's 0.6 falls by 0.25 x 0.6 = 0.15 to 0.45, A rises to 0.55
-    np.testing.assert_allclose(control[:, 0], [0.55, 0.45, 0.0])
-    # region 1: nobody has force, region 2: not contested -> unchanged
-    np.testing.assert_allclose(control[:, 1:], [[0.4, 0.4], [0.6, 0.6], [0.0, 0.0]])
+def test_balanced_fronts_stand_still_and_superiority_breaks_through():
+    control = np.array([[0.5], [0.5], [0.0]])
+    even = combat.contest(control, np.array([[2.0], [2.0]]), ENEMIES_AB, YES, np.array([0.5]), front_width=2.0)
+    np.testing.assert_allclose(even, 0.0)
+    # the difference form depends on the gap, not the ratio: 12 v 10 moves less than 10 v 2
+    # tanh(2 / 2) = 0.7616 < tanh(8 / 2) = 0.9993
+    thin = combat.contest(control, np.array([[12.0], [10.0]]), ENEMIES_AB, YES, np.array([1.0]), front_width=2.0)
+    massed = combat.contest(control, np.array([[10.0], [2.0]]), ENEMIES_AB, YES, np.array([1.0]), front_width=2.0)
+    assert thin[1, 0] == pytest.approx(-0.5 * math.tanh(1.0))
+    assert massed[1, 0] == pytest.approx(-0.5 * math.tanh(4.0))
 
 
-def test_allies_contest_as_one_side_and_split_gains_by_strength():
-    # A and B are one side (bloc 0), C another; m = 1, speed 0.3
-    control = np.array([[0.3], [0.1], [0.4], [0.2]])
-    strength = np.array([[3.0], [1.0], [2.0]])
-    combat.contest(control, strength, YES, 1.0, np.array([0.3]), sides=np.array([0, 0, 2]))
-    # side AB: X = 4 -> p = 4/6; held 0.4 -> change 0.3 x (2/3 - 0.4) = 0.08, split 3 : 1 by strength
-    # side C: X = 2 -> p = 1/3; held 0.4 -> change 0.3 x (1/3 - 0.4) = -0.02
-    # ungoverned: 0.2 - 0.3 x 0.2 = 0.14
-    np.testing.assert_allclose(control[:, 0], [0.36, 0.12, 0.38, 0.14])
+def test_ground_held_without_force_is_lost_to_any_enemy_present_however_small_the_share():
+    control = np.array([[0.0], [0.002], [0.998]])
+    change = combat.contest(control, np.array([[2.0], [0.0]]), ENEMIES_AB, YES, np.array([0.25]), front_width=2.0)
+    # B has no force: pressure tanh(2 / 2); it loses 0.25 x 0.002 x 0.761594 even of a 0.2% share
+    assert change[1, 0] == pytest.approx(-0.25 * 0.002 * math.tanh(1.0))
 
 
-def test_a_losing_side_gives_ground_in_proportion_to_what_each_member_holds():
-    control = np.array([[0.3], [0.1], [0.4], [0.2]])
-    strength = np.array([[1.0], [0.0], [3.0]])
-    combat.contest(control, strength, YES, 1.0, np.array([0.3]), sides=np.array([0, 0, 2]))
-    # side AB: p = 1/4, held 0.4 -> change 0.3 x (0.25 - 0.4) = -0.045, split 0.3 : 0.1
-    # -> A 0.3 - 0.03375, B 0.1 - 0.01125; C: 0.4 + 0.3 x (0.75 - 0.4) = 0.505; ungoverned 0.14
-    np.testing.assert_allclose(control[:, 0], [0.26625, 0.08875, 0.505, 0.14])
+def test_co_belligerents_never_take_ground_from_each_other():
+    # A (4) and B (2) are not enemies; C (3) is the enemy of both. speed 0.2, w = 2
+    enemies = np.array([[False, False, True], [False, False, True], [True, True, False]])
+    control = np.array([[0.3], [0.3], [0.4], [0.0]])
+    change = combat.contest(control, np.array([[4.0], [2.0], [3.0]]), enemies, YES, np.array([0.2]), front_width=2.0)
+    # E_A = 3 < 4: A loses nothing. E_B = 3: B loses 0.2 x 0.3 x tanh(0.5) = 0.0277272
+    # E_C = 4 + 2 = 6: C loses 0.2 x 0.4 x tanh(1.5) = 0.0724118, to A 4/6 and to B 2/6
+    lost_b = 0.2 * 0.3 * math.tanh(0.5)
+    lost_c = 0.2 * 0.4 * math.tanh(1.5)
+    np.testing.assert_allclose(change[:, 0], [lost_c * 4 / 6, lost_c * 2 / 6 - lost_b, lost_b - lost_c])
+    assert change.sum() == pytest.approx(0.0)
+
+
+def test_uncontested_columns_do_not_move():
+    control = np.array([[0.5], [0.5], [0.0]])
+    change = combat.contest(control, np.array([[9.0], [0.0]]), ENEMIES_AB, np.array([False]), np.array([1.0]), 2.0)
+    np.testing.assert_allclose(change, 0.0)
+
+
+def test_gains_in_a_partner_states_country_go_to_that_state():
+    # r0 is the home of state S (0); E (1) fights beside S; G (2) does not; H (3) loses ground
+    change = np.array([[0.0, 0.0], [0.1, 0.1], [0.05, 0.0], [-0.15, -0.1]])
+    partnered = np.zeros((4, 4), bool)
+    partnered[1, 0] = True
+    credited = combat.credit_sovereign(change, np.array([0, -1]), partnered)
+    # r0: E's 0.1 goes to S; G keeps its 0.05; H's loss stays. r1 has no sovereign: E keeps 0.1
+    np.testing.assert_allclose(credited, [[0.1, 0.0], [0.0, 0.1], [0.05, 0.0], [-0.15, -0.1]])
+
+
+def test_ground_held_with_no_force_in_it_drifts_to_ungoverned():
+    control = np.array([[0.4, 0.4], [0.6, 0.6], [0.0, 0.0]])
+    forceless = np.array([[True, False], [False, False]])
+    combat.abandon(control, forceless, 0.1)
+    # A has no force in r0: 0.1 x 0.4 = 0.04 becomes ungoverned; r1 unchanged
+    np.testing.assert_allclose(control, [[0.36, 0.4], [0.6, 0.6], [0.04, 0.0]])
+
+
+def test_support_is_identity_affinity_or_the_sovereign_standing():
+    affinity = np.array([[1.0, 0.1, 0.02], [0.02, 0.9, 0.1]])
+    standing = np.array([[True, False], [True, True]])  # B (1) fights beside state A (0)
+    support = combat.support(affinity, np.array([0, 0, -1]), standing, 0.3)
+    # r0, r1 are A's country: A max(1, 0.3) and max(0.1, 0.3); B beside A: max(0.02, 0.3), max(0.9, 0.3)
+    # r2 has no state: affinity only
+    np.testing.assert_allclose(support, [[1.0, 0.3, 0.02], [0.3, 0.9, 0.1]])
 
 
 def test_credit_external_moves_strength_to_the_partners_present():
@@ -183,11 +221,11 @@ def test_credit_external_without_a_partner_present_takes_no_ground():
     np.testing.assert_allclose(credited, 0.0)
 
 
-def test_uncontested_forces_absorb_ungoverned_ground_by_strength():
+def test_forces_present_absorb_ungoverned_ground_by_strength():
     control = np.array([[0.5], [0.0], [0.5]])
-    combat.absorb_ungoverned(control, np.array([[3.0], [1.0]]), YES, 0.1)
+    gains = combat.absorb_ungoverned(control, np.array([[3.0], [1.0]]), YES, 0.1)
     # taken = 0.1 x 0.5 = 0.05, split 3 : 1 -> A + 0.0375, B + 0.0125
-    np.testing.assert_allclose(control[:, 0], [0.5375, 0.0125, 0.45])
+    np.testing.assert_allclose(gains[:, 0], [0.0375, 0.0125])
 
 
 def test_air_strikes_wear_down_the_enemy_forces_they_are_aimed_at():
@@ -212,64 +250,96 @@ def test_air_strikes_wear_down_the_enemy_forces_they_are_aimed_at():
 # ----------------------------------------------------------------- update: income, recruitment, upkeep
 
 
-def _economy(income: float | None = None) -> dict:
+def _economy(income: float | None = None, mobilisation: float = 0.0) -> dict:
     # one state alone, home r0 (resources 0.3/month) and r1 (0.1/month), one million people each,
-    # identity equal to its regions' (affinity 1); upkeep 0.02 per month, K0 = 50, mobilisation
-    # 0.2 recruits per million, recruitment ceiling 50 units per million affine people held
+    # identity equal to its regions' (affinity 1); upkeep 0.02 per month, K0 = 50; a recruitable
+    # pool of 50 units per million people
     return world(
         [region("r0", resources=0.3), region("r1", resources=0.1)],
         [("r0", "r1")],
-        [actor("A", home=["r0", "r1"], capability=50, mobilisation=0.2, income=income)],
+        [actor("A", home=["r0", "r1"], capability=50, mobilisation=mobilisation, income=income)],
         upkeep=0.02,
         mobilisation_ceiling=50.0,
     )
 
 
-def test_base_income_makes_the_initial_capability_a_steady_state():
+def test_base_income_makes_a_states_initial_capability_a_steady_state():
     model = build(_economy())
-    # recruits = mobilisation x pool x (1 - K / ceiling) = 0.2 x 2 x (1 - 50 / (50 x 2)) = 0.2
-    # upkeep x K0 = 0.02 x 50 = 1.0 = base + held income (0.3 + 0.1) + recruits 0.2 -> base = 0.4
-    assert model.base_income[0] == pytest.approx(0.4)
+    # upkeep x K0 = 0.02 x 50 = 1.0 = base + held income (0.3 + 0.1) -> base = 0.6
+    assert model.base_income[0] == pytest.approx(0.6)
     model.run_for(24)
     assert model.capability[0] == pytest.approx(50.0, rel=1e-12)
-    assert model.income[0] == pytest.approx(0.8)  # base 0.4 + held 0.4
-    assert model.recruitment[0] == pytest.approx(0.2)
+    assert model.income[0] == pytest.approx(1.0)
 
 
-def test_given_income_recruitment_and_upkeep_add_up():
-    model = build(_economy(income=1.0))
+def test_a_non_state_actor_lives_off_the_ground_it_holds():
+    raw = world([region("r0", resources=0.4)], [],
+                [actor("G", "non_state", capability=10, home=["r0"], control={"r0": 0.5})], absorption=0.0)
+    model = build(raw)
+    # no base income: 0 unless given; held income 0.5 x 0.4 = 0.2
+    assert model.base_income[0] == 0.0
     model.step()
-    # K1 = K0 (1 - upkeep) + base + held + recruits = 50 x 0.98 + 1.0 + 0.4 + 0.2 = 50.6
-    assert model.capability[0] == pytest.approx(50.6)
+    assert model.capability[0] == pytest.approx(10 * 0.98 + 0.2)
 
 
-def test_held_share_and_identity_affinity_scale_income_and_recruits():
-    # a non-state group holds half of r0 (identity (1, 0), 2 million people); its own identity is
-    # (0, 0), sigma = 1, so affinity = exp(-1). No absorption of the ungoverned half.
+def test_recruits_come_from_a_pool_that_depletes():
+    model = build(_economy(income=1.0, mobilisation=0.2))
+    model.step()
+    # recruits = mobilisation x people x share held x affinity x pool left = 0.2 x 1 x 1 x 1 x 1 per region = 0.4
+    # K1 = 50 x 0.98 + base 1.0 + held 0.4 + recruits 0.4 = 50.8; pool per region 50 - 0.2 = 49.8
+    assert model.recruitment[0] == pytest.approx(0.4)
+    assert model.capability[0] == pytest.approx(50.8)
+    np.testing.assert_allclose(model.pool, [49.8, 49.8])
+    model.step()
+    # the rate falls with the pool: 0.4 x 49.8 / 50
+    assert model.recruitment[0] == pytest.approx(0.4 * 49.8 / 50)
+
+
+def test_recruitment_scales_with_held_share_and_identity_affinity():
+    # a group holds half of r0 (identity (1, 0), 2 million people); its own identity is (0, 0),
+    # sigma = 1, so affinity = exp(-1); r0 is not its home
     raw = world(
-        [region("r0", resources=0.4, population=2e6, identity=[1.0, 0.0])],
-        [],
-        [actor("G", "non_state", capability=10, home=["r0"], control={"r0": 0.5}, mobilisation=1.0, income=0.0)],
-        absorption=0.0,
-        mobilisation_ceiling=100.0,
+        [region("r0", resources=0.0, population=2e6, identity=[1.0, 0.0]), region("r1")], [("r0", "r1")],
+        [actor("G", "non_state", capability=10, home=["r1"], control={"r0": 0.5, "r1": 1.0}, mobilisation=1.0,
+               identity=[0.0, 0.0])],
+        absorption=0.0, abandonment=0.0, mobilisation_ceiling=100.0,
     )
     model = build(raw)
-    model.step()
-    # held income 0.5 x 0.4 = 0.2
-    # pool = 0.5 x 2 million x exp(-1) = 1/e million; ceiling = 100 / e units
-    # recruits = 1.0 x (1/e) x (1 - 10 / (100 / e)) = 1/e - 0.1
-    assert model.income[0] == pytest.approx(0.2)
-    assert model.recruitment[0] == pytest.approx(math.exp(-1) - 0.1)
-    # K1 = 10 x 0.98 + 0.2 + 1/e - 0.1
-    assert model.capability[0] == pytest.approx(9.8 + 0.2 + math.exp(-1) - 0.1)
+    recruits, drawn = model._recruits()
+    # r0: 1.0 x 2 x 0.5 x exp(-1) = exp(-1); r1 (identity (0, 0), 1 million, all held): 1.0 x 1 x 1 x 1 = 1
+    np.testing.assert_allclose(drawn[0], [math.exp(-1), 1.0])
+    assert recruits[0] == pytest.approx(math.exp(-1) + 1.0)
 
 
-def test_recruitment_stops_at_the_ceiling():
-    raw = _economy()
-    raw["actor"][0]["capability"] = 100.0  # = ceiling 50 x 2 million: no room
+def test_a_militia_recruits_in_its_home_community_under_a_partner_government():
+    # state S holds r0 (its country); militia M has r0 as home but holds none of it
+    raw = world([region("r0")], [],
+                [actor("S", home=["r0"], capability=10),
+                 actor("M", "non_state", capability=5, home=["r0"], mobilisation=1.0,
+                       strategy=[{"behaviour": "home_defence"}, {"behaviour": "expeditionary", "ally": "S", "share": 0.5}])],
+                ties=(("S", "M", 0.8),))
     model = build(raw)
-    model.step()
-    assert model.recruitment[0] == 0.0
+    recruits, _ = model._recruits()
+    # base for M in r0 = max(own 0, home x (own + partner S's 1.0)) = 1 -> 1.0 x 1 million x 1 x 1
+    assert recruits[1] == pytest.approx(1.0)
+
+
+def test_foreign_fighters_need_the_crossings_and_momentum():
+    # T (transit country) borders r1; G holds r1 (the crossing) and half of r2
+    raw = world(
+        [region("t0", country="T"), region("r1", country="X"), region("r2", country="X")],
+        [("t0", "r1"), ("r1", "r2")],
+        [actor("G", "non_state", capability=10, home=["r1"], control={"r1": 1.0, "r2": 0.5},
+               foreign_fighters=2.0, transit_country="T")],
+        absorption=0.0, abandonment=0.0,
+    )
+    model = build(raw)
+    # access: G holds all of r1, the only region next to T outside T -> 1; momentum: territory at its peak -> 1
+    np.testing.assert_allclose(model._foreign_fighters(), [2.0])
+    model.control[0, 1] = 0.5
+    model.control[-1, 1] = 0.5
+    # half the crossing (access 0.5); territory 10,000 of a peak 15,000 (momentum 2/3): 2 x 0.5 x 2/3
+    np.testing.assert_allclose(model._foreign_fighters(), [2.0 / 3.0])
 
 
 def test_upkeep_applies_to_what_is_left_after_the_months_losses():
@@ -287,6 +357,34 @@ def test_upkeep_applies_to_what_is_left_after_the_months_losses():
     assert losses.min() > 0, "the two sides fight"
     expected = (before - losses) * (1 - model.params.upkeep) + model.income + model.recruitment
     np.testing.assert_allclose(model.capability, expected)
+
+
+def test_no_tie_forms_with_an_allys_enemy():
+    # A allied to B; B and C are enemies. A and C fight side by side against D, and wish a tie
+    allied = np.zeros((4, 4), bool)
+    allied[0, 1] = allied[1, 0] = True
+    hostility = np.zeros((4, 4))
+    hostility[1, 2] = hostility[2, 1] = 1.0
+    hostility[[0, 2], 3] = hostility[3, [0, 2]] = 1.0
+    together = np.zeros((4, 4))
+    together[0, 2] = together[2, 0] = 0.5
+    wishes = np.zeros((4, 4))
+    target = tie_targets(wishes, hostility, together, allied)
+    # A-C would close the triad A+B, B-C, A?C with one negative edge: unbalanced (Heider 1946)
+    assert target[0, 2] == 0.0 and target[2, 0] == 0.0
+    # without the A-B alliance, fighting together against D makes the A-C tie a target
+    assert tie_targets(wishes, hostility, together, np.zeros((4, 4), bool))[0, 2] == 0.5
+
+
+def test_relations_return_to_their_latent_level_as_the_common_enemy_recedes():
+    relations = np.array([[0.0, 0.2], [0.2, 0.0]])
+    latent = np.array([[0.0, -0.4], [-0.4, 0.0]])
+    shared = np.array([[1.0, 1.0], [1.0, 1.0]])  # identical threat profiles
+    moved = relation_targets(relations, latent, shared, lift=0.6, rate=0.5)
+    # target = -0.4 + 0.6 x 1 = 0.2 = R: no change while the enemy is shared
+    np.testing.assert_allclose(moved, relations)
+    # the enemy gone (cosine 0): R -> 0.2 + 0.5 x (-0.4 - 0.2) = -0.1
+    np.testing.assert_allclose(relation_targets(relations, latent, np.zeros((2, 2)), 0.6, 0.5), [[0.0, -0.1], [-0.1, 0.0]])
 
 
 def test_aid_is_split_over_allies_by_tie_times_need():

@@ -1,0 +1,125 @@
+"""The monthly contract between the model and its behaviours.
+
+Each month the model perceives the world once and hands every behaviour the same read-only
+`View`; a behaviour writes only into its actor's `Plan`. The model then turns all plans into
+next month's arrays (`RegionalModel.adopt`). Nothing in the model knows which behaviours exist,
+and no behaviour reads the model itself: what a behaviour may read is exactly the fields below.
+
+Shapes: n actors, R regions. Forces and capability in capability units (1 = 1,000
+fighter-equivalents); control in shares of a region's area; relations in [-1, 1].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from model.geography import Geography
+    from model.scenario import Parameters
+
+
+@dataclass(frozen=True)
+class View:
+    """What every actor perceives at the start of a month (arrays are read-only)."""
+
+    params: Parameters
+    geo: Geography
+    active: np.ndarray
+    """(n,) bool: the actor is in the theatre."""
+    holds_ground: np.ndarray
+    """(n,) bool: the actor's forces take and hold control (external powers do not)."""
+    capability: np.ndarray
+    """(n,) capability units."""
+    control: np.ndarray
+    """(n + 1, R) control shares; the last row is the ungoverned share."""
+    deployment: np.ndarray
+    """(n, R) ground forces deployed last month, capability units."""
+    home: np.ndarray
+    """(n, R) bool: the actor's sovereign (or base) regions."""
+    home_distance: np.ndarray
+    """(n, R) hops from the actor's home or basing regions."""
+    sovereign: np.ndarray
+    """(R,) index of the state whose home the region is, or -1."""
+    state: np.ndarray
+    """(n,) bool: the actor is sovereign somewhere (a state with a country); its domain is that country."""
+    relations: np.ndarray
+    """(n, n) relations in [-1, 1]."""
+    ties: np.ndarray
+    """(n, n) tie strengths in [0, 1]."""
+    hostility: np.ndarray
+    """(n, n) H[a, b] = -R[a, b] where below -hostility_threshold, else 0; 0 for inactive actors."""
+    allied: np.ndarray
+    """(n, n) bool: b is active and tied to a at or above the bloc threshold (the one definition of "allied")."""
+    threat: np.ndarray
+    """(n, n) threat Theta[a, b] that b poses to a."""
+    shared_threat: np.ndarray
+    """(n, n) cosine of the threat profiles of a and b (common enemies)."""
+    exposure: np.ndarray
+    """(n, R) hostile force (hostility-weighted) in or next to each region, per actor."""
+    actor_affinity: np.ndarray
+    """(n, n) identity affinity exp(-(|id_a - id_b| / sigma)^2) between actors."""
+    support: np.ndarray
+    """(n, R) popular support factor in [0, 1] of each actor in each region (combat.support)."""
+    access: np.ndarray
+    """(n, R) bool: regions the actor may send forces into (combat-free neutral ground excluded)."""
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+
+    @property
+    def n_actors(self) -> int:
+        return self.capability.shape[0]
+
+    def held(self, a: int | np.ndarray) -> np.ndarray:
+        """Regions where actor(s) `a` hold at least the domain share of control."""
+        return self.control[a] >= self.params.domain_share
+
+    @cached_property
+    def domain(self) -> np.ndarray:
+        """(n, R) regions each actor defends: its home, plus the ground it holds if it is not a state.
+
+        States defend their own country; ground beyond a border is held only through a
+        behaviour that sends forces there (forward defence, expeditionary support).
+        """
+        held = self.control[:-1] >= self.params.domain_share
+        return self.home | (held & ~self.state[:, None])
+
+
+@dataclass
+class Plan:
+    """What one actor intends this month: the only thing a behaviour writes."""
+
+    ground: list[tuple[float, np.ndarray]] = field(default_factory=list)
+    strike: list[tuple[float, np.ndarray]] = field(default_factory=list)
+    tie_wish: np.ndarray | None = None
+    """Tie targets towards each actor in [0, 1]; None = no wish."""
+    aid_share: float = 0.0
+    relation_shift: dict[int, float] = field(default_factory=dict)
+    fights_for: int | None = None
+    training: dict[int, float] = field(default_factory=dict)
+    """Capability units of each partner's forces trained this month."""
+    garrison: float = 0.5
+    """Share of the forces left at home spread evenly over the domain (the rest by threat)."""
+
+    def deploy(self, share: float, weights: np.ndarray) -> None:
+        """Commit `share` of capability to ground forces spread by `weights` (ignored if all zero)."""
+        total = weights.sum()
+        if share > 0 and total > 0:
+            self.ground.append((share, weights / total))
+
+    def air_strike(self, share: float, weights: np.ndarray) -> None:
+        """Commit `share` of capability to strike power spread by `weights` (ignored if all zero)."""
+        total = weights.sum()
+        if share > 0 and total > 0:
+            self.strike.append((share, weights / total))
+
+    def wish_ties(self, strengths: np.ndarray) -> None:
+        """Raise tie targets towards other actors (values in [0, 1]); keeps the larger wish."""
+        self.tie_wish = strengths.copy() if self.tie_wish is None else np.maximum(self.tie_wish, strengths)
