@@ -26,8 +26,8 @@ STATE_STRATEGIES = (
     [{"behaviour": "passive"}],
 )
 GROUP_STRATEGIES = (
-    [{"behaviour": "expansion", "ratio": 1.3, "share": 0.6}],
-    [{"behaviour": "expansion", "ratio": 1.5, "share": 0.5}, {"behaviour": "alliance_building"}],
+    [{"behaviour": "offensive", "ratio": 1.3, "share": 0.6}],
+    [{"behaviour": "offensive", "ratio": 1.5, "share": 0.5}, {"behaviour": "alliance_building"}],
 )
 
 
