@@ -68,10 +68,17 @@ class View:
     """(n, R) bool: regions the actor may send forces into (combat-free neutral ground excluded)."""
 
     def __post_init__(self) -> None:
+        """Hold every array through a read-only view: no copy, and no way to write into the model's arrays.
+
+        The model never writes into the arrays it hands over while the month's plans are being
+        made (it replaces them with new arrays), so the views show the perceived state throughout.
+        """
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, np.ndarray):
+                value = value.view()
                 value.flags.writeable = False
+                object.__setattr__(self, f.name, value)
 
     @property
     def n_actors(self) -> int:

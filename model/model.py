@@ -96,6 +96,8 @@ class RegionalModel(mesa.Model):
                                         where=basing.any(axis=1, keepdims=True))
         self.home_distance = np.array([self.geo.distance_from(self.home[i] | self.basing[i]) for i in range(n)])
         self.control = _initial_control(spec, self.home, rix, self.kind)
+        self.majority_holder = np.argmax(self.control, axis=0)
+        """(R,) largest holder of each region (n = ungoverned), refreshed whenever `control` changes."""
         self.sovereign = _sovereign(self.home, self.kind == "state")
         self.state = np.zeros(n, dtype=bool)
         self.state[self.sovereign[self.sovereign >= 0]] = True
@@ -203,6 +205,7 @@ class RegionalModel(mesa.Model):
         self.strike[i] = 0.0
         self.control[-1] += self.control[i]
         self.control[i] = 0.0
+        self.majority_holder = np.argmax(self.control, axis=0)
         self.ties[i, :] = self.ties[:, i] = 0.0
         self.agents_by_index[i].remove()
         self.agents_by_index[i] = None
@@ -271,16 +274,15 @@ class RegionalModel(mesa.Model):
         nearby = (self.geo.neighbourhood @ self.deployment.T).T
         self.allied = self._allied()
         self.partnered = self._partnered()
-        majority_holder = np.argmax(self.control, axis=0)
         self.view = View(
-            params=p, geo=self.geo, active=self.active.copy(), holds_ground=self.holds_ground,
-            capability=self.capability.copy(), control=self.control.copy(), deployment=self.deployment.copy(),
+            params=p, geo=self.geo, active=self.active, holds_ground=self.holds_ground,
+            capability=self.capability, control=self.control, deployment=self.deployment,
             home=self.home, home_distance=self.home_distance, sovereign=self.sovereign, state=self.state,
-            relations=self.relations.copy(), ties=self.ties.copy(), hostility=self.hostility.copy(),
-            allied=self.allied.copy(), threat=threat, shared_threat=unit @ unit.T,
+            relations=self.relations, ties=self.ties, hostility=self.hostility,
+            allied=self.allied, threat=threat, shared_threat=unit @ unit.T,
             exposure=actor_product(self.hostility, nearby), actor_affinity=self.actor_affinity,
             support=self._support(),
-            access=accessible_regions(majority_holder, self.allied, self.hostility) & ~self.outside,
+            access=accessible_regions(self.majority_holder, self.allied, self.hostility) & ~self.outside,
         )
         self.threat = threat
         self.planned = np.zeros_like(self.deployment)
@@ -470,8 +472,8 @@ class RegionalModel(mesa.Model):
         })
 
     def _control_events(self, control: np.ndarray) -> None:
-        before = np.argmax(self.control, axis=0)
-        after = np.argmax(control, axis=0)
+        before = self.majority_holder
+        after = self.majority_holder = np.argmax(control, axis=0)
         for r in np.flatnonzero(before != after):
             self.record("control_change", actor=int(after[r]), other=int(before[r]), region=int(r),
                         value=float(control[after[r], r]))
@@ -497,7 +499,6 @@ class RegionalModel(mesa.Model):
         p = self.params
         self.shares = power_shares(self.capability, self.active)
         self.territory_km2 = self.control[:-1] @ self.geo.area_km2
-        self.majority_holder = np.argmax(self.control, axis=0)
         held = (self.control[:-1] >= p.domain_share) & self.active[:, None]
         self.hostility = self._hostility()
         hostile_held = actor_product((self.hostility > 0).astype(float), held.astype(float)) > 0
@@ -581,7 +582,7 @@ class RegionRecord:
     @classmethod
     def of(cls, model: RegionalModel) -> RegionRecord:
         control = model.control
-        holder = np.argmax(control, axis=0)
+        holder = model.majority_holder
         who, where = np.nonzero(control)
         return cls(
             holder=holder,

@@ -281,7 +281,7 @@ class Offensive(Behaviour):
             domain = view.domain[a].astype(float)
             reach = (view.geo.neighbourhood @ domain) > 0
         if self.params.countries:
-            reach &= np.isin(np.array(view.geo.country), self.params.countries)
+            reach = reach & np.isin(np.array(view.geo.country), self.params.countries)
         return reach & view.access[a] & (enemy_held | open_ground)
 
     def _choose(self, a: int, view: View, enemy: np.ndarray, contestable: np.ndarray) -> np.ndarray:
