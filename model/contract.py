@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.combat import effective_force
+
 if TYPE_CHECKING:
     from model.geography import Geography
     from model.scenario import Parameters
@@ -97,6 +99,20 @@ class View:
         """
         held = self.control[:-1] >= self.params.domain_share
         return self.home | (held & ~self.state[:, None])
+
+    @cached_property
+    def near_domain(self) -> np.ndarray:
+        """(n, R) bool: regions in or next to each actor's domain."""
+        return (self.geo.neighbourhood @ self.domain.T.astype(float)).T > 0
+
+    @cached_property
+    def strength(self) -> np.ndarray:
+        """(n, R) ground strength each actor brings to each region: forces x terrain x support.
+
+        The strength with which forces take ground (combat.effective_force x support), as the
+        model computes it when the month's fighting is resolved.
+        """
+        return effective_force(self.deployment, self.control, self.geo.defence) * self.support
 
 
 @dataclass

@@ -48,6 +48,11 @@ class Geography:
         return matrix.toarray() if self.size < DENSE_LIMIT else matrix
 
     @cached_property
+    def country_codes(self) -> np.ndarray:
+        """(R,) str: `country` as an array (\"\" where the region belongs to no country)."""
+        return np.array(self.country)
+
+    @cached_property
     def index(self) -> dict[str, int]:
         """Region id -> position in the arrays."""
         return {rid: i for i, rid in enumerate(self.ids)}

@@ -103,7 +103,7 @@ class RegionalModel(mesa.Model):
         self.state[self.sovereign[self.sovereign >= 0]] = True
         # regions of a country that no actor has as home (a state the scenario does not model):
         # no actor sends forces there or takes their ground
-        countries = np.array(self.geo.country)
+        countries = self.geo.country_codes
         modelled = np.isin(countries, countries[self.home.any(axis=0)])
         self.outside = (countries != "") & ~modelled
         identity = np.array([a.identity for a in spec.actor], dtype=float)
@@ -128,7 +128,7 @@ class RegionalModel(mesa.Model):
         self.garrison = np.full(n, 0.5)
         self.reserve = np.zeros(n)
         self.foreign_fighters = np.array([a.foreign_fighters for a in spec.actor], dtype=float)
-        countries = np.array(self.geo.country)
+        countries = self.geo.country_codes
         transit = np.array([a.transit_country or "\0" for a in spec.actor])
         next_to = [(self.geo.neighbourhood @ (countries == c).astype(float)) > 0 for c in transit]
         self.crossings = np.array(next_to, dtype=bool).reshape(n, r) & (countries[None, :] != transit[:, None])

@@ -156,8 +156,7 @@ def enemy_strength(view: View, a: int) -> np.ndarray:
     enemies = view.hostility[a] > 0
     if not enemies.any():
         return np.zeros(view.geo.size)
-    terrain = 1.0 + (view.geo.defence - 1.0) * view.control[:-1][enemies]
-    return (view.deployment[enemies] * terrain * view.support[enemies]).sum(axis=0)
+    return view.strength[enemies].sum(axis=0)
 
 
 # --------------------------------------------------------------------------- behaviours
@@ -278,10 +277,9 @@ class Offensive(Behaviour):
         if self.params.reach == "home":
             reach = view.home[a]
         else:
-            domain = view.domain[a].astype(float)
-            reach = (view.geo.neighbourhood @ domain) > 0
+            reach = view.near_domain[a]
         if self.params.countries:
-            reach = reach & np.isin(np.array(view.geo.country), self.params.countries)
+            reach = reach & np.isin(view.geo.country_codes, self.params.countries)
         return reach & view.access[a] & (enemy_held | open_ground)
 
     def _choose(self, a: int, view: View, enemy: np.ndarray, contestable: np.ndarray) -> np.ndarray:
@@ -426,7 +424,7 @@ class AirCampaign(Behaviour):
         ground = ((view.deployment[partners] > view.params.presence) | view.held(np.flatnonzero(partners))).any(axis=0)
         near = (view.geo.neighbourhood @ ground.astype(float)) > 0
         if self.params.theatre:
-            near &= np.isin(np.array(view.geo.country), self.params.theatre)
+            near &= np.isin(view.geo.country_codes, self.params.theatre)
         plan.air_strike(self.params.share, np.where(near, view.deployment[targets].sum(axis=0), 0.0))
 
 
