@@ -45,10 +45,11 @@ def strategic_depth(hops: np.ndarray, home: np.ndarray, hostile_held: np.ndarray
 
     `home` and `hostile_held` are (n, R) boolean; the distance is capped at `cap` (the
     theatre's diameter + 1, meaning "no hostile ground reachable"). NaN for actors with no home.
-    Computed for all (actor, home region) pairs at once.
+    Computed for all (actor, home region) pairs at once, over the regions someone's enemy holds.
     """
     actor, region = np.nonzero(home)
-    nearest = np.where(hostile_held[actor], hops[region], cap).min(axis=1, initial=cap)
+    held = np.flatnonzero(hostile_held.any(axis=0))
+    nearest = np.where(hostile_held[np.ix_(actor, held)], hops[np.ix_(region, held)], cap).min(axis=1, initial=cap)
     n = home.shape[0]
     total = np.bincount(actor, weights=area[region], minlength=n)
     summed = np.bincount(actor, weights=nearest * area[region], minlength=n)

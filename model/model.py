@@ -132,6 +132,9 @@ class RegionalModel(mesa.Model):
         transit = np.array([a.transit_country or "\0" for a in spec.actor])
         next_to = [(self.geo.neighbourhood @ (countries == c).astype(float)) > 0 for c in transit]
         self.crossings = np.array(next_to, dtype=bool).reshape(n, r) & (countries[None, :] != transit[:, None])
+        self.crossing_area = self.crossings * self.geo.area_km2[None, :]
+        self.crossers = np.flatnonzero(self.crossings.any(axis=1))
+        """Actors with crossing points (the only ones with border access to foreign recruits)."""
         self.pool_initial = self.params.mobilisation_ceiling * self.geo.population / 1e6
         self.pool = self.pool_initial.copy()
         self.peak_territory = np.zeros(n)
@@ -398,16 +401,22 @@ class RegionalModel(mesa.Model):
         home regions, the share held by it or its partners (a militia raised in its community
         under a friendly government) — and the pool is the region's recruitable people left
         (`mobilisation_ceiling` units per million at the start), which recruitment depletes.
+        Computed in the regions where some actor holds ground (base is zero elsewhere).
         """
-        held = self.control[:-1] * self.holds_ground[:, None] * self.active[:, None]
+        held = self.control[:-1] * (self.holds_ground & self.active)[:, None]
+        cols = np.flatnonzero(held.any(axis=0))
+        held = held[:, cols]
         friendly = held + actor_product(self.partnered.astype(float), held)
-        base = np.maximum(held, self.home * friendly)
-        left = np.divide(self.pool, self.pool_initial, out=np.zeros_like(self.pool), where=self.pool_initial > 0)
-        per_region = self.mobilisation[:, None] * base * self.region_affinity * (self.geo.population / 1e6 * left)[None, :]
+        base = np.maximum(held, self.home[:, cols] * friendly)
+        pool, pool_initial = self.pool[cols], self.pool_initial[cols]
+        left = np.divide(pool, pool_initial, out=np.zeros_like(pool), where=pool_initial > 0)
+        per_region = self.mobilisation[:, None] * base * self.region_affinity[:, cols] * (self.geo.population[cols] / 1e6 * left)[None, :]
         drawn = per_region.sum(axis=0)
-        scale = np.divide(np.minimum(drawn, self.pool), drawn, out=np.ones_like(drawn), where=drawn > 0)
+        scale = np.divide(np.minimum(drawn, pool), drawn, out=np.ones_like(drawn), where=drawn > 0)
         per_region *= scale[None, :]
-        return per_region.sum(axis=1), per_region
+        everywhere = np.zeros_like(self.control[:-1])
+        everywhere[:, cols] = per_region
+        return per_region.sum(axis=1), everywhere
 
     def _foreign_fighters(self) -> np.ndarray:
         """(n,) foreign recruits per month: inflow x border access x momentum.
@@ -417,9 +426,11 @@ class RegionalModel(mesa.Model):
         territory so far (recruits join a winning cause; Hegghammer 2010 on foreign-fighter
         mobilisation). Data: force_generation_2014_2016.csv.
         """
-        area = self.crossings * self.geo.area_km2[None, :]
+        area = self.crossing_area
         total = area.sum(axis=1)
-        held = (self.control[:-1] * area).sum(axis=1)
+        held = np.zeros_like(total)
+        rows = self.crossers
+        held[rows] = (self.control[rows] * area[rows]).sum(axis=1)
         access = np.divide(held, total, out=np.zeros_like(held), where=total > 0)
         territory = self.control[:-1] @ self.geo.area_km2
         self.peak_territory = np.maximum(self.peak_territory, territory)
