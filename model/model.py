@@ -311,10 +311,10 @@ class RegionalModel(mesa.Model):
         np.fill_diagonal(partnered, False)
         return partnered
 
-    def _support(self) -> np.ndarray:
-        """(n, R) popular support of each actor in each region (combat.support)."""
+    def _support(self, cols: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """(n, C) popular support of each actor in the regions `cols` (all by default; combat.support)."""
         standing = self.partnered | np.eye(self.n_actors, dtype=bool)
-        return combat.support(self.region_affinity, self.sovereign, standing, self.params.sovereign_support)
+        return combat.support(self.region_affinity[:, cols], self.sovereign[cols], standing, self.params.sovereign_support)
 
     def adopt(self, a: int, plan: Plan) -> None:
         """Turn actor a's plan into its rows of next month's arrays; the uncommitted rest stays home.
@@ -359,28 +359,26 @@ class RegionalModel(mesa.Model):
 
         Strength S = effective force x support (+ the strength of external partners credited to
         the ground-holders they fight beside). Every actor with forces or any control share in a
-        region is in it: no share is too small to be contested.
+        region is in it: no share is too small to be contested. The fighting is computed only in
+        the regions where it can change something (`_fight`): contested regions, and regions
+        where forces meet ungoverned ground.
         """
         p = self.params
-        h = self.hostility
         self.deployment, self.strike = self.planned, self.planned_strike
         self.partnered = self._partnered()
-        support = self._support()
         forces = (self.deployment > p.presence) & self.active[:, None]
         striking = (self.strike > p.presence) & self.active[:, None]
         holding = (self.control[:-1] > 0) & self.active[:, None]
-        contested = combat.contested_regions(h, forces | holding | striking)
-        effective = combat.effective_force(self.deployment, self.control, self.geo.defence) * support
-        fire = effective + p.strike_effect * self.strike
-        losses, dyads = combat.attrition(self.deployment, fire, h, p.attrition, contested)
-        strength = combat.credit_external(effective, self.fights_for, self.holds_ground, self.partnered)
+        contested = combat.contested_regions(self.hostility, forces | holding | striking)
         speed = np.clip(p.front_speed * np.exp(p.front_noise * self.rng.standard_normal(self.geo.size)), 0.0, 1.0)
-        change = combat.contest(self.control, strength, h > 0, contested, speed, p.front_width)
-        taken = combat.absorb_ungoverned(self.control, strength, forces.any(axis=0) & ~self.outside, p.absorption)
-        change = combat.credit_sovereign(change + taken, self.sovereign, self.partnered)
+        absorbing = forces.any(axis=0) & ~self.outside
+        cols = np.flatnonzero(contested | (absorbing & (self.control[-1] > 0)))
+        losses_there, dyads, change, taken = self._fight(cols, contested[cols], absorbing[cols], speed[cols])
+        losses = np.zeros_like(self.deployment)
+        losses[:, cols] = losses_there
         control = self.control.copy()
-        control[:-1] += change
-        control[-1] -= taken.sum(axis=0)
+        control[:-1, cols] += change
+        control[-1, cols] -= taken.sum(axis=0)
         forceless = holding & ~forces
         combat.abandon(control, forceless, p.abandonment)
         self.battle = combat.Battle(losses, dyads, contested)
@@ -388,6 +386,26 @@ class RegionalModel(mesa.Model):
         self._control_events(control)
         self.control = control
         self.deployment = self.deployment - losses
+
+    def _fight(self, cols: np.ndarray, contested: np.ndarray, absorbing: np.ndarray,
+               speed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Attrition, contest and absorption in the regions `cols` (C of them).
+
+        `contested`, `absorbing` (forces present, region in the game) and `speed` are (C,).
+        Returns (losses (n, C), dyad losses (n, n), control change (n, C) after crediting
+        sovereign partners, ungoverned share taken (n, C)).
+        """
+        p = self.params
+        h = self.hostility
+        control, deployment = self.control[:, cols], self.deployment[:, cols]
+        effective = combat.effective_force(deployment, control, self.geo.defence[cols]) * self._support(cols)
+        fire = effective + p.strike_effect * self.strike[:, cols]
+        losses, dyads = combat.attrition(deployment, fire, h, p.attrition, contested)
+        strength = combat.credit_external(effective, self.fights_for, self.holds_ground, self.partnered)
+        change = combat.contest(control, strength, h > 0, contested, speed, p.front_width)
+        taken = combat.absorb_ungoverned(control, strength, absorbing, p.absorption)
+        change = combat.credit_sovereign(change + taken, self.sovereign[cols], self.partnered)
+        return losses, dyads, change, taken
 
     def _held_income(self) -> np.ndarray:
         """(n,) income from held regions, capability units per month (their resources x share held)."""
