@@ -52,6 +52,19 @@ class Geography:
         """(R,) str: `country` as an array (\"\" where the region belongs to no country)."""
         return np.array(self.country)
 
+    def in_countries(self, codes: list[str]) -> np.ndarray:
+        """(R,) bool, read-only: the regions of the countries `codes` (kept: behaviours ask every month)."""
+        key = tuple(codes)
+        if key not in self._country_masks:
+            mask = np.isin(self.country_codes, codes)
+            mask.flags.writeable = False
+            self._country_masks[key] = mask
+        return self._country_masks[key]
+
+    @cached_property
+    def _country_masks(self) -> dict[tuple[str, ...], np.ndarray]:
+        return {}
+
     @cached_property
     def index(self) -> dict[str, int]:
         """Region id -> position in the arrays."""

@@ -21,7 +21,7 @@ product per multiplication)."""
 
 
 def actor_product(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """left (n x n) @ right (n x R) as a dense (n x R) array."""
+    """left (m x n) @ right (n x R) as a dense (m x R) array."""
     if right.size < SPARSE_FROM or np.count_nonzero(left) > SPARSE_DENSITY * left.size:
         return left @ right
     return sparse.csr_array(left) @ right

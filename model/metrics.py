@@ -45,11 +45,19 @@ def strategic_depth(hops: np.ndarray, home: np.ndarray, hostile_held: np.ndarray
 
     `home` and `hostile_held` are (n, R) boolean; the distance is capped at `cap` (the
     theatre's diameter + 1, meaning "no hostile ground reachable"). NaN for actors with no home.
-    Computed for all (actor, home region) pairs at once, over the regions someone's enemy holds.
+    Computed over the (actor, home region, region hostile to that actor) triples only.
     """
     actor, region = np.nonzero(home)
-    held = np.flatnonzero(hostile_held.any(axis=0))
-    nearest = np.where(hostile_held[np.ix_(actor, held)], hops[np.ix_(region, held)], cap).min(axis=1, initial=cap)
+    owner, target = np.nonzero(hostile_held)
+    count = np.bincount(owner, minlength=home.shape[0])[actor]
+    first = np.searchsorted(owner, actor)
+    start = np.cumsum(count) - count
+    pair = np.repeat(np.arange(actor.size), count)
+    hops_to = hops[region[pair], target[np.repeat(first - start, count) + np.arange(pair.size)]]
+    nearest = np.full(actor.size, cap)
+    reaches = np.flatnonzero(count > 0)
+    if reaches.size:
+        nearest[reaches] = np.minimum(np.minimum.reduceat(hops_to, start[reaches]), cap)
     n = home.shape[0]
     total = np.bincount(actor, weights=area[region], minlength=n)
     summed = np.bincount(actor, weights=nearest * area[region], minlength=n)

@@ -346,13 +346,16 @@ class RegionalModel(mesa.Model):
         """Forces no behaviour committed stand in the domain (home_allocation) or at the bases.
 
         Done for all actors at once after every plan is in: `reserve` (n,) is the share of
-        capability left uncommitted, `garrison` the share of it spread evenly.
+        capability left uncommitted, `garrison` the share of it spread evenly. Computed in the
+        regions that are someone's domain or base (the weights are zero elsewhere).
         """
         view = self.view
+        cols = np.flatnonzero(view.domain.any(axis=0) | self.basing.any(axis=0))
+        people = self.control[:-1, cols] * self.geo.population[cols]
         weights = np.where(self.holds_ground[:, None],
-                           home_allocation(view.domain, view.exposure, self.garrison,
-                                           self.control[:-1] * self.geo.population[None, :]), self.basing_weights)
-        self.planned += (self.capability * self.reserve)[:, None] * weights
+                           home_allocation(view.domain[:, cols], view.exposure[:, cols], self.garrison, people),
+                           self.basing_weights[:, cols])
+        self.planned[:, cols] += (self.capability * self.reserve)[:, None] * weights
 
     def resolve(self) -> None:
         """Attrition and the contest for control, in every contested region at once.
@@ -419,22 +422,27 @@ class RegionalModel(mesa.Model):
         home regions, the share held by it or its partners (a militia raised in its community
         under a friendly government) — and the pool is the region's recruitable people left
         (`mobilisation_ceiling` units per million at the start), which recruitment depletes.
-        Computed in the regions where some actor holds ground (base is zero elsewhere).
+        Computed for the actors that mobilise, in the regions where some actor holds ground (the
+        draw is zero elsewhere).
         """
         held = self.control[:-1] * (self.holds_ground & self.active)[:, None]
         cols = np.flatnonzero(held.any(axis=0))
+        rows = np.flatnonzero(self.mobilisation > 0)
         held = held[:, cols]
-        friendly = held + actor_product(self.partnered.astype(float), held)
-        base = np.maximum(held, self.home[:, cols] * friendly)
+        friendly = held[rows] + actor_product(self.partnered[rows].astype(float), held)
+        base = np.maximum(held[rows], self.home[np.ix_(rows, cols)] * friendly)
         pool, pool_initial = self.pool[cols], self.pool_initial[cols]
         left = np.divide(pool, pool_initial, out=np.zeros_like(pool), where=pool_initial > 0)
-        per_region = self.mobilisation[:, None] * base * self.region_affinity[:, cols] * (self.geo.population[cols] / 1e6 * left)[None, :]
+        per_region = (self.mobilisation[rows, None] * base * self.region_affinity[np.ix_(rows, cols)]
+                      * (self.geo.population[cols] / 1e6 * left)[None, :])
         drawn = per_region.sum(axis=0)
         scale = np.divide(np.minimum(drawn, pool), drawn, out=np.ones_like(drawn), where=drawn > 0)
         per_region *= scale[None, :]
+        recruits = np.zeros(self.n_actors)
+        recruits[rows] = per_region.sum(axis=1)
         everywhere = np.zeros_like(self.control[:-1])
-        everywhere[:, cols] = per_region
-        return per_region.sum(axis=1), everywhere
+        everywhere[np.ix_(rows, cols)] = per_region
+        return recruits, everywhere
 
     def _foreign_fighters(self) -> np.ndarray:
         """(n,) foreign recruits per month: inflow x border access x momentum.

@@ -139,16 +139,19 @@ def home_allocation(domain: np.ndarray, exposure: np.ndarray, garrison: np.ndarr
     irregular war (Kalyvas 2006), and a state under strain holds its core first.
     """
     held = domain * people
-    held = np.where(held.sum(axis=1, keepdims=True) > 0, held, domain.astype(float))
+    held_total = held.sum(axis=1)
+    nobody = np.flatnonzero(held_total == 0)
+    held[nobody] = domain[nobody]
+    held_total[nobody] = held[nobody].sum(axis=1)
     threat = held * exposure
-    threatened = threat.sum(axis=1) > 0
-    share = np.where(threatened, garrison, 1.0)[:, None]
-    return share * _rows_normalised(held) + (1.0 - share) * _rows_normalised(threat)
+    threat_total = threat.sum(axis=1)
+    share = np.where(threat_total > 0, garrison, 1.0)
+    return held * _per_total(share, held_total)[:, None] + threat * _per_total(1.0 - share, threat_total)[:, None]
 
 
-def _rows_normalised(weights: np.ndarray) -> np.ndarray:
-    total = weights.sum(axis=1, keepdims=True)
-    return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+def _per_total(share: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """share / total where total > 0, else 0 (the factor that spreads `share` over a row summing to `total`)."""
+    return np.divide(share, total, out=np.zeros_like(total), where=total > 0)
 
 
 def enemy_strength(view: View, a: int) -> np.ndarray:
@@ -279,7 +282,7 @@ class Offensive(Behaviour):
         else:
             reach = view.near_domain[a]
         if self.params.countries:
-            reach = reach & np.isin(view.geo.country_codes, self.params.countries)
+            reach = reach & view.geo.in_countries(self.params.countries)
         return reach & view.access[a] & (enemy_held | open_ground)
 
     def _choose(self, a: int, view: View, enemy: np.ndarray, contestable: np.ndarray) -> np.ndarray:
@@ -424,7 +427,7 @@ class AirCampaign(Behaviour):
         ground = ((view.deployment[partners] > view.params.presence) | view.held(np.flatnonzero(partners))).any(axis=0)
         near = (view.geo.neighbourhood @ ground.astype(float)) > 0
         if self.params.theatre:
-            near &= np.isin(view.geo.country_codes, self.params.theatre)
+            near &= view.geo.in_countries(self.params.theatre)
         plan.air_strike(self.params.share, np.where(near, view.deployment[targets].sum(axis=0), 0.0))
 
 
