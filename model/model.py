@@ -364,7 +364,8 @@ class RegionalModel(mesa.Model):
         the ground-holders they fight beside). Every actor with forces or any control share in a
         region is in it: no share is too small to be contested. The fighting is computed only in
         the regions where it can change something (`_fight`): contested regions, and regions
-        where forces meet ungoverned ground.
+        where forces meet ungoverned ground; abandonment in the regions where someone holds
+        ground; and control is renormalised in the regions whose shares may have changed.
         """
         p = self.params
         self.deployment, self.strike = self.planned, self.planned_strike
@@ -382,10 +383,12 @@ class RegionalModel(mesa.Model):
         control = self.control.copy()
         control[:-1, cols] += change
         control[-1, cols] -= taken.sum(axis=0)
-        forceless = holding & ~forces
-        combat.abandon(control, forceless, p.abandonment)
+        held = np.flatnonzero(holding.any(axis=0))
+        forceless = holding[:, held] & ~forces[:, held]
+        control[:, held] = combat.abandon(control[:, held], forceless, p.abandonment)
         self.battle = combat.Battle(losses, dyads, contested)
-        _renormalise(control, p.share_floor)
+        changed = np.union1d(cols, held)
+        control[:, changed] = _renormalised(control[:, changed], p.share_floor)
         self._control_events(control)
         self.control = control
         self.deployment = self.deployment - losses
@@ -566,9 +569,9 @@ class RegionalModel(mesa.Model):
             "strategic_depth": self.depth[i],
             "forward_presence": self.forward[i],
             "bloc": ids[self.bloc[i]],
-            "deployed": self.deployment[i].sum(axis=1),
-            "strike_power": self.strike[i].sum(axis=1),
-            "losses": self.battle.losses[i].sum(axis=1),
+            "deployed": self.deployment.sum(axis=1)[i],
+            "strike_power": self.strike.sum(axis=1)[i],
+            "losses": self.battle.losses.sum(axis=1)[i],
             "strategy": np.array([self.agents_by_index[a].strategy_name for a in i], dtype=object),
         }
 
@@ -621,13 +624,14 @@ class RegionRecord:
         control = model.control
         holder = model.majority_holder
         who, where = np.nonzero(control)
+        losses = model.battle.losses.sum(axis=0)
         return cls(
             holder=holder,
             holder_share=control[holder, np.arange(control.shape[1])],
             ungoverned=control[-1].copy(),
             forces=model.deployment.sum(axis=0),
-            losses=model.battle.losses.sum(axis=0),
-            battle_deaths=model.battle.losses.sum(axis=0) * model.params.deaths_per_unit,
+            losses=losses,
+            battle_deaths=losses * model.params.deaths_per_unit,
             shares=(who, where, control[who, where]),
         )
 
@@ -685,10 +689,11 @@ def _initial_control(spec: ScenarioSpec, home: np.ndarray, rix: dict[str, int], 
     return control
 
 
-def _renormalise(control: np.ndarray, floor: float) -> None:
-    """Clip rounding noise, send shares below `floor` to the ungoverned row, make columns sum to one (in place)."""
+def _renormalised(control: np.ndarray, floor: float) -> np.ndarray:
+    """Clip rounding noise, send shares below `floor` to the ungoverned row, make columns sum to one (in place; returned)."""
     np.clip(control, 0.0, None, out=control)
     crumbs = control[:-1] < floor
     control[-1] += np.where(crumbs, control[:-1], 0.0).sum(axis=0)
     control[:-1][crumbs] = 0.0
     control /= control.sum(axis=0, keepdims=True)
+    return control
