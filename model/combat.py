@@ -32,10 +32,13 @@ def contested_regions(hostility: np.ndarray, present: np.ndarray) -> np.ndarray:
     """Regions where two hostile actors are both present (forces or held ground).
 
     `present` (n, R) is boolean; a region is contested if some a and b with hostility > 0 are
-    both present in it.
+    both present in it. Only regions where at least two actors are present are computed.
     """
-    p = present.astype(float)
-    return (actor_product((hostility > 0).astype(float), p) * p).sum(axis=0) > 0
+    contested = np.zeros(present.shape[1], dtype=bool)
+    cols = np.flatnonzero(present.sum(axis=0) >= 2)
+    p = present[:, cols].astype(float)
+    contested[cols] = (actor_product((hostility > 0).astype(float), p) * p).sum(axis=0) > 0
+    return contested
 
 
 def effective_force(deployment: np.ndarray, control: np.ndarray, defence: np.ndarray) -> np.ndarray:

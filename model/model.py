@@ -623,7 +623,11 @@ class RegionRecord:
     def of(cls, model: RegionalModel) -> RegionRecord:
         control = model.control
         holder = model.majority_holder
-        who, where = np.nonzero(control)
+        held = np.flatnonzero(control[:-1].any(axis=0))
+        who, where = np.nonzero(control[:-1, held])
+        ungoverned = np.flatnonzero(control[-1])
+        who = np.concatenate([who, np.full(ungoverned.size, control.shape[0] - 1)])
+        where = np.concatenate([held[where], ungoverned])
         losses = model.battle.losses.sum(axis=0)
         return cls(
             holder=holder,
