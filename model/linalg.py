@@ -25,3 +25,27 @@ def actor_product(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     if right.size < SPARSE_FROM or np.count_nonzero(left) > SPARSE_DENSITY * left.size:
         return left @ right
     return sparse.csr_array(left) @ right
+
+
+def matching_entries(keys: np.ndarray, table_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every (query, table entry) pair with equal keys, grouped by query: a join on sorted keys.
+
+    `table_keys` must be sorted (as the row indices np.nonzero returns are). Returns (query
+    index, table index, start, count): the pairs of query i are the `count[i]` consecutive
+    ones from `start[i]`, in table order. Used to reduce over the few regions where an actor
+    is present instead of over all regions.
+    """
+    first = np.searchsorted(table_keys, keys)
+    count = np.searchsorted(table_keys, keys, side="right") - first
+    start = np.cumsum(count) - count
+    query = np.repeat(np.arange(keys.size), count)
+    return query, np.repeat(first - start, count) + np.arange(query.size), start, count
+
+
+def grouped_min(values: np.ndarray, start: np.ndarray, count: np.ndarray, empty: float) -> np.ndarray:
+    """(groups,) minimum of each group of consecutive `values` (`start`, `count` as from matching_entries); `empty` for empty groups."""
+    out = np.full(count.size, empty, dtype=np.result_type(values, empty))
+    filled = np.flatnonzero(count > 0)
+    if filled.size:
+        out[filled] = np.minimum.reduceat(values, start[filled])
+    return out

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.linalg import actor_product
+from model.linalg import actor_product, grouped_min, matching_entries
 
 
 def power_shares(capability: np.ndarray, active: np.ndarray) -> np.ndarray:
@@ -49,15 +49,8 @@ def strategic_depth(hops: np.ndarray, home: np.ndarray, hostile_held: np.ndarray
     """
     actor, region = np.nonzero(home)
     owner, target = np.nonzero(hostile_held)
-    count = np.bincount(owner, minlength=home.shape[0])[actor]
-    first = np.searchsorted(owner, actor)
-    start = np.cumsum(count) - count
-    pair = np.repeat(np.arange(actor.size), count)
-    hops_to = hops[region[pair], target[np.repeat(first - start, count) + np.arange(pair.size)]]
-    nearest = np.full(actor.size, cap)
-    reaches = np.flatnonzero(count > 0)
-    if reaches.size:
-        nearest[reaches] = np.minimum(np.minimum.reduceat(hops_to, start[reaches]), cap)
+    pair, entry, start, count = matching_entries(actor, owner)
+    nearest = np.minimum(grouped_min(hops[region[pair], target[entry]], start, count, cap), cap)
     n = home.shape[0]
     total = np.bincount(actor, weights=area[region], minlength=n)
     summed = np.bincount(actor, weights=nearest * area[region], minlength=n)

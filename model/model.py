@@ -19,7 +19,7 @@ from model.actors import KINDS, Actor
 from model.alliances import aid_transfers, blocs, fighting_together, relation_targets, tie_targets, update_ties
 from model.calendar import add_months
 from model.geography import UNREACHABLE, build_geography
-from model.linalg import actor_product
+from model.linalg import actor_product, grouped_min, matching_entries
 from model.metrics import (
     WarEpisodes,
     bloc_balance,
@@ -269,8 +269,8 @@ class RegionalModel(mesa.Model):
         present = (self.deployment > p.presence) & self.active[:, None]
         footprint = present | ((self.control[:-1] >= p.domain_share) & self.active[:, None])
         self.hostility = self._hostility()
-        distance = _nearest_presence(self.home_distance, footprint)
         intent = np.maximum(0.0, -self.relations) * self.active[:, None] * self.active[None, :]
+        distance = _nearest_presence(self.home_distance, footprint, intent > 0)
         threat = intent * self.capability[None, :] ** p.threat_exponent * np.exp(-distance / p.threat_range)
         norm = np.linalg.norm(threat, axis=1)
         unit = np.divide(threat, norm[:, None], out=np.zeros_like(threat), where=norm[:, None] > 0)
@@ -658,16 +658,17 @@ MODEL_REPORTERS = {
 
 
 
-def _nearest_presence(home_distance: np.ndarray, footprint: np.ndarray) -> np.ndarray:
-    """d[a, b] = min over regions where b is present of a's hop distance to it (UNREACHABLE if none)."""
+def _nearest_presence(home_distance: np.ndarray, footprint: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """d[a, b] = min over regions where b is present of a's hop distance to it, for the pairs `wanted` (n, n).
+
+    UNREACHABLE where b is present nowhere and for the pairs not wanted.
+    """
     n = footprint.shape[0]
-    owners, regions = np.nonzero(footprint)
     distance = np.full((n, n), float(UNREACHABLE))
-    if owners.size == 0:
-        return distance
-    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-    reduced = np.minimum.reduceat(home_distance[:, regions], starts, axis=1)
-    distance[:, owners[starts]] = reduced
+    owners, regions = np.nonzero(footprint)
+    a, b = np.nonzero(wanted)
+    pair, entry, start, count = matching_entries(b, owners)
+    distance[a, b] = grouped_min(home_distance[a[pair], regions[entry]], start, count, UNREACHABLE)
     return distance
 
 
