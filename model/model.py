@@ -376,18 +376,20 @@ class RegionalModel(mesa.Model):
         contested = combat.contested_regions(self.hostility, forces | holding | striking)
         speed = np.clip(p.front_speed * np.exp(p.front_noise * self.rng.standard_normal(self.geo.size)), 0.0, 1.0)
         absorbing = forces.any(axis=0) & ~self.outside
-        cols = np.flatnonzero(contested | (absorbing & (self.control[-1] > 0)))
+        fighting = contested | (absorbing & (self.control[-1] > 0))
+        cols = np.flatnonzero(fighting)
         losses_there, dyads, change, taken = self._fight(cols, contested[cols], absorbing[cols], speed[cols])
         losses = np.zeros_like(self.deployment)
         losses[:, cols] = losses_there
         control = self.control.copy()
         control[:-1, cols] += change
         control[-1, cols] -= taken.sum(axis=0)
-        held = np.flatnonzero(holding.any(axis=0))
+        holders = holding.any(axis=0)
+        held = np.flatnonzero(holders)
         forceless = holding[:, held] & ~forces[:, held]
         control[:, held] = combat.abandon(control[:, held], forceless, p.abandonment)
         self.battle = combat.Battle(losses, dyads, contested)
-        changed = np.union1d(cols, held)
+        changed = np.flatnonzero(fighting | holders)
         control[:, changed] = _renormalised(control[:, changed], p.share_floor)
         self._control_events(control)
         self.control = control
@@ -433,10 +435,10 @@ class RegionalModel(mesa.Model):
         rows = np.flatnonzero(self.mobilisation > 0)
         held = held[:, cols]
         friendly = held[rows] + actor_product(self.partnered[rows].astype(float), held)
-        base = np.maximum(held[rows], self.home[np.ix_(rows, cols)] * friendly)
+        base = np.maximum(held[rows], self.home[rows[:, None], cols] * friendly)
         pool, pool_initial = self.pool[cols], self.pool_initial[cols]
         left = np.divide(pool, pool_initial, out=np.zeros_like(pool), where=pool_initial > 0)
-        per_region = (self.mobilisation[rows, None] * base * self.region_affinity[np.ix_(rows, cols)]
+        per_region = (self.mobilisation[rows, None] * base * self.region_affinity[rows[:, None], cols]
                       * (self.geo.population[cols] / 1e6 * left)[None, :])
         drawn = per_region.sum(axis=0)
         scale = np.divide(np.minimum(drawn, pool), drawn, out=np.ones_like(drawn), where=drawn > 0)
@@ -444,7 +446,7 @@ class RegionalModel(mesa.Model):
         recruits = np.zeros(self.n_actors)
         recruits[rows] = per_region.sum(axis=1)
         everywhere = np.zeros_like(self.control[:-1])
-        everywhere[np.ix_(rows, cols)] = per_region
+        everywhere[rows[:, None], cols] = per_region
         return recruits, everywhere
 
     def _foreign_fighters(self) -> np.ndarray:
