@@ -11,7 +11,7 @@ fighter-equivalents); control in shares of a region's area; relations in [-1, 1]
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -75,12 +75,11 @@ class View:
         The model never writes into the arrays it hands over while the month's plans are being
         made (it replaces them with new arrays), so the views show the perceived state throughout.
         """
-        for f in fields(self):
-            value = getattr(self, f.name)
+        for name, value in list(vars(self).items()):
             if isinstance(value, np.ndarray):
                 value = value.view()
                 value.flags.writeable = False
-                object.__setattr__(self, f.name, value)
+                object.__setattr__(self, name, value)
 
     @property
     def n_actors(self) -> int:

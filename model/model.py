@@ -98,6 +98,7 @@ class RegionalModel(mesa.Model):
         self.control = _initial_control(spec, self.home, rix, self.kind)
         self.majority_holder = np.argmax(self.control, axis=0)
         """(R,) largest holder of each region (n = ungoverned), refreshed whenever `control` changes."""
+        self._support_memo: tuple[bytes, np.ndarray] = (b"", np.zeros((n, r)))
         self.sovereign = _sovereign(self.home, self.kind == "state")
         self.state = np.zeros(n, dtype=bool)
         self.state[self.sovereign[self.sovereign >= 0]] = True
@@ -312,9 +313,18 @@ class RegionalModel(mesa.Model):
         return partnered
 
     def _support(self, cols: np.ndarray | slice = slice(None)) -> np.ndarray:
-        """(n, C) popular support of each actor in the regions `cols` (all by default; combat.support)."""
-        standing = self.partnered | np.eye(self.n_actors, dtype=bool)
-        return combat.support(self.region_affinity[:, cols], self.sovereign[cols], standing, self.params.sovereign_support)
+        """(n, C) popular support of each actor in the regions `cols` (all by default; combat.support).
+
+        Support changes only when partnerships do: the last result is kept and reused while
+        `partnered` is unchanged.
+        """
+        key = self.partnered.tobytes()
+        if self._support_memo[0] != key:
+            standing = self.partnered | np.eye(self.n_actors, dtype=bool)
+            support = combat.support(self.region_affinity, self.sovereign, standing, self.params.sovereign_support)
+            support.flags.writeable = False
+            self._support_memo = (key, support)
+        return self._support_memo[1][:, cols]
 
     def adopt(self, a: int, plan: Plan) -> None:
         """Turn actor a's plan into its rows of next month's arrays; the uncommitted rest stays home.
