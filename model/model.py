@@ -92,6 +92,8 @@ class RegionalModel(mesa.Model):
             self.basing[i, [rix[x] for x in a.basing]] = True
         # external powers keep uncommitted forces evenly at their basing regions
         basing = self.basing.astype(float)
+        self.bases = self.basing.any(axis=0)
+        """(R,) bool: regions where some external power is based."""
         self.basing_weights = np.divide(basing, basing.sum(axis=1, keepdims=True), out=np.zeros_like(basing),
                                         where=basing.any(axis=1, keepdims=True))
         self.home_distance = np.array([self.geo.distance_from(self.home[i] | self.basing[i]) for i in range(n)])
@@ -275,7 +277,6 @@ class RegionalModel(mesa.Model):
         threat = intent * self.capability[None, :] ** p.threat_exponent * np.exp(-distance / p.threat_range)
         norm = np.linalg.norm(threat, axis=1)
         unit = np.divide(threat, norm[:, None], out=np.zeros_like(threat), where=norm[:, None] > 0)
-        nearby = (self.geo.neighbourhood @ self.deployment.T).T
         self.allied = self._allied()
         self.partnered = self._partnered()
         self.view = View(
@@ -284,7 +285,7 @@ class RegionalModel(mesa.Model):
             home=self.home, home_distance=self.home_distance, sovereign=self.sovereign, state=self.state,
             relations=self.relations, ties=self.ties, hostility=self.hostility,
             allied=self.allied, threat=threat, shared_threat=unit @ unit.T,
-            exposure=actor_product(self.hostility, nearby), actor_affinity=self.actor_affinity,
+            exposure=self._exposure(), actor_affinity=self.actor_affinity,
             support=self._support(),
             access=accessible_regions(self.majority_holder, self.allied, self.hostility) & ~self.outside,
         )
@@ -297,6 +298,15 @@ class RegionalModel(mesa.Model):
         self.training[:] = 0.0
         self.reserve[:] = 0.0
         self.fights_for[:] = -1
+
+    def _exposure(self) -> np.ndarray:
+        """(n, R) hostile force in or next to each region: sum_b H[a, b] x (forces of b in r and its neighbours).
+
+        Summed over the regions where someone has forces (the others add nothing).
+        """
+        forces = np.flatnonzero(self.deployment.any(axis=0))
+        hostile = actor_product(self.hostility, self.deployment[:, forces])
+        return np.asarray(hostile @ self.geo.neighbourhood[forces])
 
     def _allied(self) -> np.ndarray:
         """allied[a, b]: b is active and tied to a at or above the bloc threshold (a != b)."""
@@ -360,7 +370,7 @@ class RegionalModel(mesa.Model):
         regions that are someone's domain or base (the weights are zero elsewhere).
         """
         view = self.view
-        cols = np.flatnonzero(view.domain.any(axis=0) | self.basing.any(axis=0))
+        cols = np.flatnonzero(view.domain.any(axis=0) | self.bases)
         people = self.control[:-1, cols] * self.geo.population[cols]
         weights = np.where(self.holds_ground[:, None],
                            home_allocation(view.domain[:, cols], view.exposure[:, cols], self.garrison, people),
@@ -427,7 +437,7 @@ class RegionalModel(mesa.Model):
 
     def _held_income(self) -> np.ndarray:
         """(n,) income from held regions, capability units per month (their resources x share held)."""
-        return (self.control[:-1] * self.holds_ground[:, None]) @ self.geo.resources
+        return (self.control[:-1] @ self.geo.resources) * self.holds_ground
 
     def _recruits(self) -> tuple[np.ndarray, np.ndarray]:
         """(recruits per actor (n,), recruits drawn from each region (n, R)), capability units per month.
