@@ -5,7 +5,8 @@
 (a) steps per second of the shipped scenarios; (b) seconds per step of synthetic worlds from
 40 to 2,500 regions and 5 to 200 actors, with growth exponents fitted on log-log axes;
 (c) a cProfile of the 2,500 x 200 world; (d) vectorised attrition against a per-region loop,
-measured in the same run; (e) the same worlds with BLAS on all cores and on one thread. Aims (from the project brief): >= 1,000 steps/s for ~70 regions x
+measured in the same run; (e) the same worlds with BLAS on all cores and on one thread; (f) this
+core against earlier revisions, in the same run (benchmarks/compare_core.py). Aims (from the project brief): >= 1,000 steps/s for ~70 regions x
 ~15 actors; cost growing about linearly in regions + borders; < 50 ms/step at 2,500 x 200.
 """
 
@@ -22,6 +23,7 @@ from pathlib import Path
 import mesa
 import numpy as np
 from attrition_reference import attrition_ratio
+from compare_core import PREVIOUS_CORE, compare
 from synthetic import synthetic_world
 from timing import (
     StepTiming,
@@ -35,6 +37,9 @@ from model import RegionalModel
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ("abstract.toml", "levant_2014.toml")
+EARLIER_CORES = ((PREVIOUS_CORE, "the core before the Levant v2 mechanisms"),
+                 ("a6f122e", "the Levant v2 mechanisms before the speed-ups of issue 9"))
+"""Revisions the core is timed against in section (f), with what each is."""
 REGION_SWEEP = (40, 100, 250, 640, 1600, 2500)
 """Regions of the sweep at a fixed number of actors (ACTORS_FIXED)."""
 ACTORS_FIXED = 20
@@ -122,6 +127,17 @@ def run(quick: bool) -> str:
     for regions, actors in (MEDIUM, (REGIONS_FIXED, 50), LARGE):
         default, single = (_time_in_process(regions, actors, threads, seconds) for threads in (None, "1"))
         lines.append(f"| {regions:,} x {actors} | {1000 * default:.2f} | {1000 * single:.2f} | {default / single:.1f} |")
+    lines += ["", "## (f) Against earlier cores", "",
+              ("Both cores timed in the same run, alternately in fresh processes, best of "
+              f"{1 if quick else 5} rounds; CPU time (`time.process_time`) with BLAS on one thread; Levant: whole "
+              "runs of seeds 1-3 with each core's own scenario file; synthetic worlds: each core's own generator "
+              "at the same size; the two cores alternate world by world. The cores differ in their rules, so this "
+              "compares cost, not results (benchmarks/compare_core.py). The host is shared with other jobs: CPU "
+              "time rises with their load, and repeated runs of this section on a busy host gave ratios for the "
+              "small worlds that differ by up to a factor of two; compare the ratios of several runs before "
+              "reading anything into a small-world ratio.")]
+    for revision, what in EARLIER_CORES:
+        lines += ["", f"Against {revision} ({what}):", "", *compare(revision, rounds=1 if quick else 5)]
     lines += ["", f"Total benchmark time: {time.perf_counter() - started:.0f} s."]
     return "\n".join(lines) + "\n"
 
