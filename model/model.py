@@ -287,7 +287,7 @@ class RegionalModel(mesa.Model):
             allied=self.allied, threat=threat, shared_threat=unit @ unit.T,
             exposure=self._exposure(), actor_affinity=self.actor_affinity,
             support=self._support(),
-            access=accessible_regions(self.majority_holder, self.allied, self.hostility) & ~self.outside,
+            access=accessible_regions(self.control >= p.domain_share, self.allied, self.hostility) & ~self.outside,
         )
         self.threat = threat
         self.planned = np.zeros_like(self.deployment)

@@ -464,6 +464,7 @@ def _check_actor(fail, a: ActorSpec, regions: set[str], countries: set[str], spe
     if a.kind != "external" and not (a.home or a.home_country):
         fail(f"{label}.home", "missing (a state or non-state actor needs home regions)")
     _check_strategy(fail, f"{label}.strategy", a.strategy, {x.id for x in spec.actor})
+    _check_places(fail, f"{label}.strategy", a.strategy, regions, countries)
     if not spec.abstract and "capability" not in a.sources:
         fail(f"{label}.sources.capability", "missing (a fact needs a source)")
 
@@ -475,6 +476,16 @@ def _check_strategy(fail, label: str, strategy: list[BehaviourSpec], actors: set
         build_strategy(strategy, actors)
     except ValueError as exc:
         fail(label, str(exc))
+
+
+def _check_places(fail, label: str, strategy: list[BehaviourSpec], regions: set[str], countries: set[str]) -> None:
+    """Country codes (`countries`, `theatre`) and region ids (`regions`) named by behaviours exist."""
+    for b in strategy:
+        extra = b.model_extra or {}
+        for field, known, what in (("countries", countries, "country"), ("theatre", countries, "country"), ("regions", regions, "region")):
+            for item in extra.get(field) or []:
+                if item not in known:
+                    fail(f"{label}.{b.behaviour}.{field}", f"unknown {what} {item!r}")
 
 
 def _check_control_sums(fail, spec: ScenarioSpec) -> None:
