@@ -14,7 +14,7 @@ from experiments.cli import UsageError
 from experiments.patterns.__main__ import main, parse_seeds
 from experiments.patterns.catalogue import check_against_scenario, load_catalogue
 from experiments.patterns.evaluate import Geography, deaths_by_year, run_values, summarise
-from experiments.patterns.fit import default_steps, format_fit, run_pattern_values
+from experiments.patterns.fit import default_steps, format_fit, pattern_distance, run_pattern_values
 from model.scenario import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -214,6 +214,40 @@ def test_command_prints_the_fit_table(capsys):
     out = capsys.readouterr().out
     # three months reach only the patterns of early 2014 or none: the rest print n/a
     assert "south_iraq_isis_trace" in out and "n/a" in out and "patterns pass" in out
+
+
+def test_pattern_distance_by_hand():
+    table = pd.DataFrame({
+        "kind": ["territory", "territory", "region_share", "share_change", "region_share", "fighters"],
+        "low": [50_000.0, 50_000.0, 0.75, float("nan"), 0.0, 20_000.0],
+        "high": [80_000.0, 80_000.0, 1.0, -0.05, 0.05, 30_000.0],
+        "median": [200_000.0, 60_000.0, 0.45, 0.15, float("nan"), 1.0],
+    })
+    distance = pattern_distance(table).tolist()
+    # 200,000 against the upper bound 80,000: log2(2.5) = 1.32 doublings; 60,000 is inside
+    assert distance[0] == pytest.approx(math.log2(2.5)) and distance[1] == 0.0
+    # a share 0.30 below its range, in sixths of a governorate: 0.30 / 0.15 = 2
+    assert distance[2] == pytest.approx(2.0)
+    # a change of +0.15 where at most -0.05 was seen: 0.20 / 0.1 = 2
+    assert distance[3] == pytest.approx(2.0)
+    # not reached: the cap (3); 1 fighter against 20,000: log2(20,000) = 14.3, capped at 3
+    assert distance[4] == 3.0 and distance[5] == 3.0
+
+
+def test_screen_ranks_design_points_by_their_pattern_loss(tmp_path):
+    from experiments.patterns.screen import main as screen
+
+    experiment = tmp_path / "screen.toml"
+    experiment.write_text(
+        f'name = "s"\nroot_seed = 1\n[[scenario]]\nfile = "{LEVANT.as_posix()}"\n[design]\nkind = "lhs"\nsamples = 2\n'
+        '[[factor]]\npath = "actor.isis.capability"\nlow = 10.0\nhigh = 20.0\n'
+        '[[factor]]\npath = "actor.isis.strategy.offensive.fronts"\nvalues = [1, 2]\n', encoding="utf-8")
+    out = tmp_path / "screen.csv"
+    assert screen([str(experiment), "--seeds", "1", "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert len(table) == 2 and table["loss"].is_monotonic_increasing
+    assert table["actor.isis.strategy.offensive.fronts"].isin([1, 2]).all()
+    assert screen([str(experiment), "--seeds", "1", "--out", str(out)]) == 2, "an existing --out is refused"
 
 
 # ----------------------------------------------------------------------------- the Levant scenario
