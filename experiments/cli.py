@@ -11,7 +11,7 @@ import importlib
 import sys
 import traceback
 
-from model.scenario import ScenarioError
+from model.errors import InputError, UsageError
 
 COMMANDS = (
     "experiments.commands.run",
@@ -21,10 +21,6 @@ COMMANDS = (
     "experiments.commands.sensitivity",
     "experiments.commands.figures",
 )
-
-
-class UsageError(ValueError):
-    """Bad input that is not a scenario file (an option value, an experiment file, a folder)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (ScenarioError, UsageError) as exc:
+    except InputError as exc:
         print(f"bopsim: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -58,7 +54,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # run through the imported module, so that its error classes are the ones the commands raise
-    from experiments.cli import main as entry_point
-
-    sys.exit(entry_point())
+    sys.exit(main())

@@ -14,7 +14,7 @@ from experiments.batch.design import design_table, plan
 from experiments.batch.executors import dask_client, run_tasks
 from experiments.batch.overrides import OverrideError, apply, base_scenario
 from experiments.batch.store import ResultStore
-from experiments.cli import UsageError
+from model.errors import UsageError
 from model.scenario import ScenarioError, parse
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from experiments.cli import UsageError
+from model.errors import UsageError
 
 TABLES = ("model", "actors", "regions", "control", "events")
 ACTOR_METRICS = ("power_share", "territory_km2", "territory_share", "strategic_depth", "capability", "forward_presence")

@@ -18,7 +18,7 @@ from contextlib import ExitStack, contextmanager
 from experiments.batch.config import Outputs
 from experiments.batch.design import RunTask
 from experiments.batch.runner import RunResult, execute
-from experiments.cli import UsageError
+from model.errors import UsageError
 
 EXECUTORS = ("serial", "process", "dask")
 

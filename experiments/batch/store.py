@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 from experiments.batch.config import LoadedExperiment
 from experiments.batch.design import RunTask
 from experiments.batch.runner import RunResult
-from experiments.cli import UsageError
+from model.errors import UsageError
 
 KEY_COLUMNS = ("run_id", "scenario", "point", "replication", "seed")
 PACKAGES = ("bopsim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "SALib", "dask", "distributed")

@@ -26,7 +26,7 @@ def sensitivity_command(args: argparse.Namespace) -> int:
 
     from experiments.batch.sensitivity import format_indices, indices
     from experiments.batch.store import ResultStore
-    from experiments.cli import UsageError
+    from model.errors import UsageError
 
     store = ResultStore.existing(args.results)
     path = store.root / "outcomes.parquet"
