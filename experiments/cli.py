@@ -1,7 +1,8 @@
 """The `bopsim` command line.
 
 Exit codes: 0 success; 2 bad input (one line naming the file, the field and what is wrong;
-no traceback); 1 internal error. Each subcommand lives in its own module with `register`.
+no traceback), including a file or folder that cannot be read or written (read-only, disk
+full: the line names the path); 1 internal error. Each subcommand lives in its own module with `register`.
 """
 
 from __future__ import annotations
@@ -43,14 +44,23 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"bopsim: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        if exc.filename is None:  # not about a file the user named: an internal error below
+            return _internal_error(exc, args.debug)
+        print(f"bopsim: error: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("bopsim: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # an internal error: one line, the traceback on request
-        if args.debug:
-            traceback.print_exc()
-        print(f"bopsim: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", file=sys.stderr)
-        return 1
+    except Exception as exc:  # noqa: BLE001 (an internal error: one line, the traceback on request)
+        return _internal_error(exc, args.debug)
+
+
+def _internal_error(exc: Exception, debug: bool) -> int:
+    if debug:
+        traceback.print_exception(exc)
+    print(f"bopsim: internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":
