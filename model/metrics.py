@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,17 +41,27 @@ def bloc_balance(capability: np.ndarray, bloc: np.ndarray) -> tuple[float, float
     return float(top[0] / total), float(top[1] / total), float(top[0] / top[1])
 
 
-def strategic_depth(hops: np.ndarray, home: np.ndarray, hostile_held: np.ndarray, area: np.ndarray, cap: int) -> np.ndarray:
+def strategic_depth(hops: np.ndarray | Callable[[np.ndarray], np.ndarray], home: np.ndarray, hostile_held: np.ndarray,
+                    area: np.ndarray, cap: int) -> np.ndarray:
     """Area-weighted mean hops from each home region to the nearest hostile-held region.
 
     `home` and `hostile_held` are (n, R) boolean; the distance is capped at `cap` (the
     theatre's diameter + 1, meaning "no hostile ground reachable"). NaN for actors with no home.
-    Computed over the (actor, home region, region hostile to that actor) triples only.
+    `hops` is the (R, R) hop matrix: computed over the (actor, home region, region hostile to
+    that actor) triples only. In a scenario too large for the matrix it is a function giving
+    the (R,) hops from the nearest region of a mask (Geography.distance_from): one search per
+    actor, memory linear in the regions. Both give the same depths.
     """
     actor, region = np.nonzero(home)
-    owner, target = np.nonzero(hostile_held)
-    pair, entry, start, count = matching_entries(actor, owner)
-    nearest = np.minimum(grouped_min(hops[region[pair], target[entry]], start, count, cap), cap)
+    if callable(hops):
+        nearest = np.empty(actor.size)
+        for a in np.unique(actor):
+            rows = actor == a
+            nearest[rows] = np.minimum(hops(hostile_held[a])[region[rows]], cap)
+    else:
+        owner, target = np.nonzero(hostile_held)
+        pair, entry, start, count = matching_entries(actor, owner)
+        nearest = np.minimum(grouped_min(hops[region[pair], target[entry]], start, count, cap), cap)
     n = home.shape[0]
     total = np.bincount(actor, weights=area[region], minlength=n)
     summed = np.bincount(actor, weights=nearest * area[region], minlength=n)
