@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import select
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -20,6 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
 from functools import partial
+from multiprocessing import forkserver
 
 from experiments.batch.config import Outputs
 from experiments.batch.design import RunTask
@@ -53,14 +55,55 @@ def dask_client(workers: int | None, scheduler: str | None):
 
     with ExitStack() as stack:
         if scheduler is None:
-            cluster = stack.enter_context(LocalCluster(
-                n_workers=workers or default_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address=None, silence_logs=logging.ERROR))
+            with _sigint_deferred(), _quiet_helpers():
+                cluster = stack.enter_context(LocalCluster(
+                    n_workers=workers or default_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
+                    dashboard_address=None, silence_logs=logging.ERROR))
         try:
             client = stack.enter_context(Client(cluster if scheduler is None else scheduler, timeout="20s"))
         except OSError as exc:
             raise UsageError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
         yield client
+
+
+@contextmanager
+def _quiet_helpers():
+    """Helper processes started inside this block get /dev/null as their standard error.
+
+    They share the batch's process group, so a Ctrl-C reaches them too; the batch stops them
+    and reports, and their own KeyboardInterrupt tracebacks must not reach the terminal. (A run's
+    error travels back to the batch as its result, not through standard error.)
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+@contextmanager
+def _sigint_deferred():
+    """A Ctrl-C while the block runs is raised when it ends, so what the block starts can be stopped whole."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        yield
+    except Exception:
+        if pressed:  # a start that failed because Ctrl-C reached the helpers too
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def _worker_setup(batch_pid: int) -> None:
@@ -106,6 +149,8 @@ def _process_pool(tasks: list[RunTask], outputs: Outputs, workers: int, run=exec
     """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["experiments.batch.runner"])
+    with _quiet_helpers():  # workers are forked by the fork server and inherit its standard error
+        forkserver.ensure_running()
     queue, suspects = deque(tasks), set()
     while queue:
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_setup,
