@@ -54,6 +54,9 @@ MAX_MULTIPLIER = 100.0
 """Dimensionless multipliers: terrain defence, strike effect, threat exponent."""
 MAX_EXPONENT = 10.0
 """The threat exponent alpha: K**alpha stays finite for any capability a run can reach (below 1e30)."""
+MIN_MAGNITUDE = 1e-9
+"""Smallest size of a non-zero number in a file (0 itself is allowed): dividing by a smaller one,
+such as a subnormal 1e-320, overflows to inf."""
 MIN_SCALE = 1e-6
 """Smallest distance-like scale (threat range, identity scale, front width), to keep divisions finite."""
 MAX_SCALE = 1e6

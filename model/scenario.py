@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -33,12 +34,20 @@ from model import limits
 from model.calendar import month_offset, parse_month
 from model.errors import ScenarioError
 
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-Capability = Annotated[float, Field(ge=0, le=limits.MAX_CAPABILITY, allow_inf_nan=False)]
-Rate = Annotated[float, Field(ge=0, le=limits.MAX_RATE, allow_inf_nan=False)]
-Coordinate = Annotated[float, Field(ge=-limits.MAX_IDENTITY, le=limits.MAX_IDENTITY, allow_inf_nan=False)]
+def _not_tiny(value: float) -> float:
+    """A number is 0 or at least limits.MIN_MAGNITUDE in size: dividing by less overflows."""
+    if 0 < abs(value) < limits.MIN_MAGNITUDE:
+        raise ValueError(f"{value!r} is nearer to 0 than {limits.MIN_MAGNITUDE} (use 0 or a larger value)")
+    return value
+
+
+Finite = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_not_tiny)]
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False), AfterValidator(_not_tiny)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), AfterValidator(_not_tiny)]
+Capability = Annotated[float, Field(ge=0, le=limits.MAX_CAPABILITY, allow_inf_nan=False), AfterValidator(_not_tiny)]
+Rate = Annotated[float, Field(ge=0, le=limits.MAX_RATE, allow_inf_nan=False), AfterValidator(_not_tiny)]
+Coordinate = Annotated[float, Field(ge=-limits.MAX_IDENTITY, le=limits.MAX_IDENTITY, allow_inf_nan=False),
+                       AfterValidator(_not_tiny)]
 Identity = Annotated[tuple[Coordinate, Coordinate], Field(strict=False)]
 """An identity point; a TOML array is accepted for the pair, its numbers are checked strictly."""
 
@@ -321,7 +330,8 @@ def _check_disabled_exist(path: Path, base: dict[str, Any], over: dict[str, Any]
         items = over.get(kind)
         if not isinstance(items, list):
             continue
-        known = {_KEYS[kind](item) for item in base.get(kind, []) if isinstance(item, dict)}
+        base_items = base.get(kind)
+        known = {_KEYS[kind](item) for item in base_items if isinstance(item, dict)} if isinstance(base_items, list) else set()
         for item in items:
             if isinstance(item, dict) and item.get("enabled") is False and _KEYS[kind](item) not in known:
                 raise ScenarioError(f"{path}: {kind}[{item.get('id')}].enabled: no {kind} {item.get('id')!r} "
@@ -384,14 +394,19 @@ def _border_rows(csv_path: Path, reader: csv.DictReader) -> list[dict[str, Any]]
     return rows
 
 
-_KEYS = {
-    "region": lambda item: item.get("id"),
-    "actor": lambda item: item.get("id"),
-    "event": lambda item: item.get("id") or None,
-    "relation": lambda item: frozenset((item.get("a"), item.get("b"))),
-    "tie": lambda item: frozenset((item.get("a"), item.get("b"))),
-    "border": lambda item: frozenset((item.get("a"), item.get("b"))),
-}
+def _id(item: dict[str, Any]) -> str | None:
+    """The `id` of a list item, or None if it has none (or one that is not text)."""
+    value = item.get("id")
+    return value if isinstance(value, str) and value else None
+
+
+def _pair(item: dict[str, Any]) -> frozenset[str] | None:
+    """The unordered pair `a`, `b` of a list item, or None if either is missing or not text."""
+    a, b = item.get("a"), item.get("b")
+    return frozenset((a, b)) if isinstance(a, str) and isinstance(b, str) else None
+
+
+_KEYS = {"region": _id, "actor": _id, "event": _id, "relation": _pair, "tie": _pair, "border": _pair}
 
 
 def merge_keyed(base: list[Any], over: list[Any], key) -> list[Any]:
@@ -429,17 +444,20 @@ def _drop_disabled(raw: dict[str, Any]) -> dict[str, Any]:
     validation to report.
     """
     actors = raw.get("actor")
-    gone = {a.get("id") for a in actors if isinstance(a, dict) and a.get("enabled") is False} if isinstance(actors, list) else set()
+    gone = {_id(a) for a in actors if isinstance(a, dict) and a.get("enabled") is False} - {None} if isinstance(actors, list) else set()
     out = dict(raw)
 
     def keep(key: str, dropped) -> None:
         if isinstance(raw.get(key), list):
             out[key] = [_without_refs(item, gone) for item in raw[key] if not (isinstance(item, dict) and dropped(item))]
 
-    keep("actor", lambda a: a.get("id") in gone)
-    keep("relation", lambda r: bool({r.get("a"), r.get("b")} & gone))
-    keep("tie", lambda r: bool({r.get("a"), r.get("b")} & gone))
-    keep("event", lambda e: e.get("enabled") is False or bool({e.get("actor"), e.get("other")} & gone))
+    def names(item: dict[str, Any], *keys: str) -> bool:
+        return any(isinstance(item.get(k), str) and item[k] in gone for k in keys)
+
+    keep("actor", lambda a: names(a, "id"))
+    keep("relation", lambda r: names(r, "a", "b"))
+    keep("tie", lambda r: names(r, "a", "b"))
+    keep("event", lambda e: e.get("enabled") is False or names(e, "actor", "other"))
     if isinstance(out.get("event"), list):
         out["event"] = [e for e in out["event"] if not (isinstance(e, dict) and e.get("strategy") == [])]
     return out
@@ -452,10 +470,11 @@ def _without_refs(item: Any, gone: set[str]) -> Any:
     from model.strategies import REGISTRY
 
     def names_gone(spec: Any) -> bool:
-        cls = REGISTRY.get(spec.get("behaviour")) if isinstance(spec, dict) else None
+        name = spec.get("behaviour") if isinstance(spec, dict) else None
+        cls = REGISTRY.get(name) if isinstance(name, str) else None
         refs = [spec.get(key) for key in cls.actor_refs] if cls else []
-        ids = {r for ref in refs for r in ([ref] if isinstance(ref, str) else ref if isinstance(ref, list) else [])}
-        return bool(ids & gone)
+        ids = [r for ref in refs for r in ([ref] if isinstance(ref, str) else ref if isinstance(ref, list) else [])]
+        return any(isinstance(i, str) and i in gone for i in ids)
 
     return dict(item, strategy=[s for s in item["strategy"] if not names_gone(s)])
 
@@ -602,6 +621,9 @@ def _check_strategy(fail, label: str, strategy: list[BehaviourSpec], actors: set
     except ValueError as exc:
         fail(label, str(exc))
     for b in behaviours:
+        for name, value in b.params.model_dump().items():
+            if isinstance(value, float) and 0 < abs(value) < limits.MIN_MAGNITUDE:
+                fail(f"{label}.{b.name}.{name}", f"{value!r} is nearer to 0 than {limits.MIN_MAGNITUDE} (use 0 or a larger value)")
         if getattr(b.params, "ally", None) == owner:
             fail(f"{label}.{b.name}.ally", f"{owner!r} is the actor itself (an ally is another actor)")
 
