@@ -13,6 +13,7 @@ import signal
 import sys
 import threading
 import traceback
+from contextlib import contextmanager
 
 from model.errors import InputError, UsageError
 
@@ -46,8 +47,25 @@ def _stop(signum: int, frame) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _stop)
+    with _sigterm_stops():
+        return _run(args)
+
+
+@contextmanager
+def _sigterm_stops():
+    """While a command runs, SIGTERM raises KeyboardInterrupt (see `_stop`); the handler before is restored."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the chosen command; bad input, unwritable paths and interrupts become one line and an exit code."""
     try:
         return int(args.func(args) or 0)
     except InputError as exc:

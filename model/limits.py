@@ -26,16 +26,14 @@ MAX_REPLICATIONS = 100_000
 """Replications of each design point."""
 MAX_SAMPLES = 100_000
 """`design.samples` (LHS points; Sobol and Morris base samples)."""
-MAX_DESIGN_POINTS = 1_000_000
+MAX_DESIGN_POINTS = 200_000
 """Design points after sampling (Sobol: samples x (factors + 2), or (2 factors + 2) with second order)."""
-MAX_RUNS = 1_000_000
-"""Runs of one experiment: scenarios x design points x replications."""
+MAX_RUNS = 200_000
+"""Runs of one experiment: scenarios x design points x replications (the run plan is held in memory)."""
 
 # ----------------------------------------------------------------- files
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Scenario, experiment, region/border CSV and GeoJSON files."""
-MAX_CSV_FIELD_CHARS = 131_072
-"""Characters of one CSV field (Python's csv default limit)."""
 MAX_NESTING = 16
 """Depth of nested tables and arrays in a TOML file."""
 

@@ -262,3 +262,17 @@ def test_an_unwritable_output_place_names_the_path(bopsim, abstract_path, tmp_pa
 def test_batch_given_a_scenario_file_says_so(bopsim, abstract_path, tmp_path):
     result = bopsim("batch", abstract_path, "--out", tmp_path / "o")
     assert result.code == 2 and "a scenario file, not an experiment file" in result.err
+
+
+def test_sigterm_stops_a_command_as_ctrl_c_does(bopsim, abstract_path, tmp_path, monkeypatch):
+    import os
+    import signal
+
+    def terminated(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)  # as `kill` or a service manager would
+        raise AssertionError("SIGTERM did not stop the command")
+
+    monkeypatch.setattr(run_command, "simulate", terminated)
+    result = bopsim("run", abstract_path, "--out", tmp_path / "o")
+    assert (result.code, result.err) == (130, "bopsim: interrupted\n")
+    assert not (tmp_path / "o").exists()
