@@ -480,6 +480,8 @@ def _without_refs(item: Any, gone: set[str]) -> Any:
 
 
 def _validate(path: Path, raw: dict[str, Any]) -> ScenarioSpec:
+    if "scenario" in raw and "region" not in raw:
+        raise ScenarioError(f"{path}: an experiment file, not a scenario file (run it with `bopsim batch`)")
     try:
         return ScenarioSpec.model_validate(_drop_disabled(raw))
     except ValidationError as exc:

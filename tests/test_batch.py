@@ -250,3 +250,16 @@ def _group_members(group: int) -> list[int]:
         if int(fields[2]) == group and fields[0] != "Z":
             members.append(int(stat.parent.name))
     return members
+
+
+def test_compare_on_a_damaged_folder_says_how_to_repair_it(serial_out, tmp_path, capsys):
+    import shutil
+
+    out = tmp_path / "damaged"
+    shutil.copytree(serial_out, out)
+    (out / "outcomes.parquet").write_bytes(b"PAR1")
+    assert main(["compare", str(out)]) == 2
+    assert "outcomes.parquet: damaged" in capsys.readouterr().err
+    (out / "manifest.json").write_text("{")
+    assert main(["compare", str(out)]) == 2
+    assert "manifest.json: damaged; rerun the same `bopsim batch` to repair" in capsys.readouterr().err

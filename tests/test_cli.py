@@ -276,3 +276,8 @@ def test_sigterm_stops_a_command_as_ctrl_c_does(bopsim, abstract_path, tmp_path,
     result = bopsim("run", abstract_path, "--out", tmp_path / "o")
     assert (result.code, result.err) == (130, "bopsim: interrupted\n")
     assert not (tmp_path / "o").exists()
+
+
+def test_run_given_an_experiment_file_says_so(bopsim, tmp_path):
+    result = bopsim("run", Path(__file__).parent / "data" / "batch_small.toml", "--out", tmp_path / "o")
+    assert result.code == 2 and "an experiment file, not a scenario file" in result.err

@@ -154,6 +154,16 @@ class ResultStore:
             raise UsageError(f"{self.root / 'manifest.json'}: damaged; rerun the same `bopsim batch` to repair the folder")
         return manifest
 
+    def table(self, name: str) -> pd.DataFrame:
+        """A whole-experiment table (`outcomes`, `model`, `design`, ...); UsageError if missing or damaged."""
+        path = self.root / f"{name}.parquet"
+        if not path.is_file():
+            raise UsageError(f"{path}: no {name} yet (no run has finished)")
+        try:
+            return pd.read_parquet(path)
+        except (OSError, pa.ArrowException) as exc:
+            raise UsageError(f"{path}: damaged ({exc}); run the same `bopsim batch` again to repair the folder") from None
+
     # ---------------------------------------------------------------- writing
 
     def commit(self, result: RunResult) -> None:
