@@ -15,7 +15,7 @@ import threading
 import traceback
 from contextlib import contextmanager
 
-from model.errors import InputError, UsageError
+from model.errors import InputError
 
 COMMANDS = (
     "experiments.commands.run",

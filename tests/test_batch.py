@@ -263,3 +263,19 @@ def test_compare_on_a_damaged_folder_says_how_to_repair_it(serial_out, tmp_path,
     (out / "manifest.json").write_text("{")
     assert main(["compare", str(out)]) == 2
     assert "manifest.json: damaged; rerun the same `bopsim batch` to repair" in capsys.readouterr().err
+
+
+def test_a_full_disk_during_a_batch_names_the_folder(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from experiments.batch import store
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(store.pq, "write_table", full)
+    assert main(["batch", str(SMALL), "--out", str(out), "--executor", "serial", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"bopsim: error: {out}") and err.rstrip().endswith("No space left on device")
+    assert err.count("\n") == 1

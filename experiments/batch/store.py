@@ -41,6 +41,7 @@ import pyarrow.parquet as pq
 from experiments.batch.config import LoadedExperiment
 from experiments.batch.design import RunTask
 from experiments.batch.runner import RunResult
+from experiments.folders import writing
 from model.errors import UsageError
 
 FINGERPRINT = "fingerprint.txt"
@@ -174,9 +175,10 @@ class ResultStore:
             _write_atomic(self.failures / f"{task.run_id}.json", _json(record | {"traceback": result.traceback}))
             return
         staging = Path(tempfile.mkdtemp(prefix=f"{task.run_id}.", dir=self.staging))
-        for name, frame in result.tables.items():
-            pq.write_table(_with_keys(frame, task), staging / f"{name}.parquet")
-        (staging / "run.json").write_bytes(_json(record))
+        with writing(self.runs / task.run_id):
+            for name, frame in result.tables.items():
+                pq.write_table(_with_keys(frame, task), staging / f"{name}.parquet")
+            (staging / "run.json").write_bytes(_json(record))
         os.rename(staging, self.runs / task.run_id)
         (self.failures / f"{task.run_id}.json").unlink(missing_ok=True)
 
@@ -282,7 +284,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file and a rename: whole or not at all."""
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(handle, "wb") as out:
+        with writing(path), os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(tmp, path)
     except BaseException:
@@ -296,7 +298,8 @@ def _write_parquet_atomic(table: pa.Table | pd.DataFrame, path: Path) -> None:
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(handle)
     try:
-        pq.write_table(table, tmp)
+        with writing(path):
+            pq.write_table(table, tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

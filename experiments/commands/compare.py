@@ -31,7 +31,7 @@ def compare_command(args: argparse.Namespace) -> int:
     from experiments.batch.compare import compare
     from experiments.batch.report import format_comparison
     from experiments.batch.store import ResultStore
-    from experiments.cli import UsageError
+    from model.errors import UsageError
 
     store = ResultStore.existing(args.results)
     manifest = store.manifest()
