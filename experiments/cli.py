@@ -15,7 +15,10 @@ import threading
 import traceback
 from contextlib import contextmanager
 
-from model.errors import InputError
+from model.errors import InputError, UsageError
+
+__all__ = ["InputError", "UsageError", "build_parser", "main"]
+"""UsageError is defined in model.errors; it stays importable from here for code written before."""
 
 COMMANDS = (
     "experiments.commands.run",
