@@ -146,7 +146,7 @@ class RegionalModel(mesa.Model):
         self.relation_shift = np.zeros((n, n))
         self.income = np.zeros(n)
         self.recruitment = np.zeros(n)
-        self.diameter = int(self.geo.hops[self.geo.hops < UNREACHABLE].max(initial=0))
+        self.diameter = self.geo.diameter
 
     def _set_base_income(self, spec: ScenarioSpec) -> None:
         """Home-economy income of states and external powers; non-state actors live off held ground.
@@ -582,7 +582,7 @@ class RegionalModel(mesa.Model):
         held = (self.control[:-1] >= p.domain_share) & self.active[:, None]
         self.hostility = self._hostility()
         hostile_held = actor_product((self.hostility > 0).astype(float), held.astype(float)) > 0
-        self.depth = strategic_depth(self.geo.hops, self.home, hostile_held, self.geo.area_km2, self.diameter + 1)
+        self.depth = strategic_depth(self.geo.depth_hops, self.home, hostile_held, self.geo.area_km2, self.diameter + 1)
         self.forward = forward_presence((self.deployment > p.presence) | held, self._allied(), self.home)
         self.bloc = blocs(self.ties, p.bloc_threshold, self.active)
         self.bloc_top, self.bloc_second, self.bloc_ratio = bloc_balance(self.capability, self.bloc)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from experiments.cli import UsageError
+from model.errors import UsageError
 from viz.catalogue import SCENARIOS_ENV, default_folder
 
 APP = Path(__file__).resolve().parents[2] / "viz" / "app.py"
