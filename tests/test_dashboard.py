@@ -18,12 +18,13 @@ import pytest
 import solara
 
 from experiments.cli import main
-from experiments.commands.dashboard import server_command
 from model.model import RegionalModel
 from model.scenario import ScenarioError, load
 from viz import events, map_figure, network_chart, palette
-from viz.catalogue import SCENARIOS_ENV, discover
-from viz.results import difference, distribution, load_outcomes
+from viz.catalogue import RESULTS_ENV, SCENARIOS_ENV, discover
+from experiments.batch.compare import compare
+from viz.results import (ResultsError, actors_in_series, comparison, confine, degenerate_note, open_batch,
+                         result_folders, trajectory_bands)
 from viz.series_chart import model_option, series_option
 from viz.setup import build_spec, parse_seed, strategy_from_rows
 from viz.shapes import region_shapes
@@ -200,66 +201,76 @@ def test_event_log_is_newest_first_and_filtered_by_group():
 # --------------------------------------------------------------------------- results
 
 
-def _batch(folder: Path) -> Path:
-    rng = np.random.default_rng(3)
-    frame = pd.DataFrame({
-        "variant": ["baseline"] * 40 + ["iran_passive"] * 40,
-        "seed": list(range(40)) * 2,
-        "iran_territory_km2_end": np.r_[rng.normal(100, 5, 40), rng.normal(80, 5, 40)],
-        "battle_deaths_total": rng.normal(1e5, 1e4, 80),
-    })
-    folder.mkdir()
-    frame.to_parquet(folder / "outcomes.parquet")
-    return folder
+SMALL = Path(__file__).parent / "data" / "batch_small.toml"
 
 
-def test_results_compare_two_variants(tmp_path):
-    outcomes = load_outcomes(_batch(tmp_path / "batch"))
-    assert outcomes.variants == ["baseline", "iran_passive"]
-    assert outcomes.outcome_columns == ["iran_territory_km2_end", "battle_deaths_total"]
-    table = distribution(outcomes, "iran_territory_km2_end", ["baseline", "iran_passive"])
-    assert list(table["runs"]) == [40, 40]
-    diff = difference(outcomes, "iran_territory_km2_end", "baseline", "iran_passive")
-    assert diff.low < diff.mean < diff.high < 0
-    assert -25 < diff.mean < -15
+@pytest.fixture(scope="module")
+def results_root(tmp_path_factory) -> Path:
+    """A results folder with one small batch (two variants x two front speeds x two runs) at small/."""
+    from experiments.batch.batch import run_batch
+    from experiments.batch.config import load_experiment
+
+    root = tmp_path_factory.mktemp("results")
+    run_batch(load_experiment(SMALL), root / "small", "serial", progress=False)
+    (root / "empty").mkdir()
+    return root
 
 
-def test_results_read_the_long_table_of_the_batch_store(tmp_path):
-    rows = []
-    for scenario, level in (("historical", 0.3), ("iran_passive", 0.2)):
-        for replication in range(3):
-            run_id = f"{scenario}-p00000-r{replication:04d}"
-            for outcome, value in (("iran.power_share.final", level + replication / 100), ("isis.territory_lost.month", 24.0)):
-                rows.append({"run_id": run_id, "scenario": scenario, "point": 0, "replication": replication,
-                             "seed": 7 + replication, "outcome": outcome, "value": value, "censored": False})
-    pd.DataFrame(rows).to_parquet(tmp_path / "outcomes.parquet")
-    outcomes = load_outcomes(tmp_path)
-    assert outcomes.variants == ["historical", "iran_passive"]
-    assert outcomes.outcome_columns == ["iran.power_share.final", "isis.territory_lost.month"]
-    assert list(outcomes.values("iran_passive", "iran.power_share.final")) == pytest.approx([0.2, 0.21, 0.22])
-    assert difference(outcomes, "iran.power_share.final", "historical", "iran_passive").mean == pytest.approx(-0.1)
+def test_result_folders_are_the_batches_under_the_root(results_root):
+    assert result_folders(results_root) == ["small"]
 
 
-def test_results_view_opens_a_folder_and_compares(tmp_path):
+@pytest.mark.parametrize("name", ["..", "../..", "/etc", "small/../..", "~", "x" * 255 + "y", "a\0b", "nowhere", "empty"])
+def test_names_outside_the_root_or_not_batches_are_refused_without_a_server_path(results_root, name):
+    name = name.replace("\\0", "\0")
+    with pytest.raises(ResultsError) as caught:
+        open_batch(results_root, name)
+    message = str(caught.value)
+    assert str(results_root) not in message and "Traceback" not in message and "\n" not in message
+
+
+def test_a_symbolic_link_out_of_the_root_is_refused(results_root, tmp_path):
+    (results_root / "out").symlink_to(tmp_path, target_is_directory=True)
+    try:
+        with pytest.raises(ResultsError, match="not a batch result folder under the results folder"):
+            confine(results_root, "out")
+    finally:
+        (results_root / "out").unlink()
+
+
+def test_the_results_view_uses_the_statistics_of_compare(results_root):
+    batch = open_batch(results_root, "small")
+    assert batch.baseline == "base" and batch.factors == ["parameters.front_speed"]
+    table = comparison(batch, "north.power_share.final")
+    reference = compare(batch.outcomes[batch.outcomes["outcome"] == "north.power_share.final"], "base",
+                        ["parameters.front_speed"], seed=batch.seed)
+    pd.testing.assert_frame_equal(table.drop(columns="label"), reference)
+    assert list(table["label"]) == ["base parameters.front_speed=0.2", "base parameters.front_speed=0.4",
+                                    "strong_north parameters.front_speed=0.2", "strong_north parameters.front_speed=0.4"]
+    assert degenerate_note(batch, "north.territory_km2.final") == "one value in every run (70,000)"
+
+
+def test_trajectory_bands_span_every_kept_month_per_variant(results_root):
+    batch = open_batch(results_root, "small")
+    assert "north" in actors_in_series(batch)
+    table = trajectory_bands(batch, "north", "power_share")
+    # six months kept every second month: months 0, 2, 4, 6 for each of the two variants
+    assert table.groupby("scenario").size().to_dict() == {"base": 4, "strong_north": 4}
+    assert (table["low"] <= table["median"]).all() and (table["median"] <= table["high"]).all()
+
+
+def test_results_view_opens_a_batch_and_refuses_a_traversal(results_root, monkeypatch):
+    monkeypatch.setenv(RESULTS_ENV, str(results_root))
     from viz.results_view import ResultsView
 
-    folder = _batch(tmp_path / "batch")
-    box, rc = solara.render(ResultsView(initial_folder=str(tmp_path / "missing")), handle_error=False)
-    _button(rc, "Open").click()
-    assert any("not a folder" in m for m in _messages(rc))
-    rc.find(vw.TextField).widget.v_model = str(folder)
+    box, rc = solara.render(ResultsView(), handle_error=False)
     _button(rc, "Open").click()
     assert _messages(rc) == []
-    text = [w.children[0] for w in rc.find(vw.Html).widgets if "bopsim-difference" in (w.class_ or "")][0]
-    assert text.startswith("mean of B − mean of A: -")
+    assert "small: 8 runs, 2 variants, baseline base" in repr(rc.find(vw.CardTitle).widgets)
+    rc.find(vw.TextField, label="batch folder, relative to the results folder").widget.v_model = "../../etc"
+    _button(rc, "Open").click()
+    assert _messages(rc) == ["'../../etc': not a batch result folder under the results folder"]
     rc.close()
-
-
-def test_results_folder_without_outcomes_is_a_one_line_error(tmp_path):
-    with pytest.raises(ValueError, match="not a folder"):
-        load_outcomes(tmp_path / "nowhere")
-    with pytest.raises(ValueError, match="no outcome table"):
-        load_outcomes(tmp_path)
 
 
 # --------------------------------------------------------------------------- components (no browser)
@@ -373,12 +384,6 @@ def test_dashboard_refuses_a_port_in_use_with_one_line(capsys):
 def test_dashboard_refuses_a_missing_scenario_folder(tmp_path, capsys):
     assert main(["dashboard", "--scenarios", str(tmp_path / "none")]) == 2
     assert "--scenarios: not a folder" in capsys.readouterr().err
-
-
-def test_dashboard_serves_the_app_in_production_mode():
-    command = server_command("127.0.0.1", 9999)
-    assert command[1:4] == ["-m", "solara", "run"] and Path(command[4]) == ROOT / "viz" / "app.py"
-    assert "--production" in command and command[command.index("--port") + 1] == "9999"
 
 
 def test_a_run_steps_like_the_model_it_wraps():

@@ -1,4 +1,4 @@
-"""The bopsim dashboard (Solara): explore a scenario month by month, or compare batch results.
+"""The bopsim dashboard (Solara): explore a scenario month by month, or compare the batches under the results folder it was started for.
 
 Start it with `bopsim dashboard` (or `solara run viz/app.py`). Explore: pick a scenario and
 variant, a seed and actors' strategies, press Reset, then Step or Play; the map, the alliance
@@ -12,6 +12,8 @@ ModelController (reactive model, step, play in a thread, reset).
 """
 
 from __future__ import annotations
+
+import logging
 
 import solara
 
@@ -61,7 +63,19 @@ def Page():
     with solara.lab.Tabs(value=tab, on_value=set_tab):
         solara.lab.Tab("Explore")
         solara.lab.Tab("Results")
-    if tab == 0:
+    Guarded(tab)
+
+
+@solara.component
+def Guarded(tab: int):
+    """The chosen tab; an unexpected error shows one line (details go to the server log, not the page)."""
+    error, clear = solara.use_exception()
+    if error is not None:
+        logging.getLogger("bopsim.dashboard").error("dashboard error", exc_info=error)
+        solara.Error(f"Something went wrong ({type(error).__name__}); the server's log has the details.",
+                     classes=["bopsim-message"])
+        solara.Button("Back", on_click=clear)
+    elif tab == 0:
         Explore()
     else:
         ResultsView()

@@ -15,6 +15,9 @@ from pathlib import Path
 SCENARIOS_ENV = "BOPSIM_SCENARIOS"
 """Environment variable naming the scenario folder the dashboard offers (default: scenarios/)."""
 
+RESULTS_ENV = "BOPSIM_RESULTS"
+"""Environment variable naming the folder of batch results the results view may open (default: results/)."""
+
 PREFERRED = ("levant_2014", "abstract")
 """Scenarios selected first when the dashboard opens, in this order of preference."""
 
@@ -44,6 +47,12 @@ def default_folder() -> Path:
     """The scenario folder: $BOPSIM_SCENARIOS, else the repository's scenarios/."""
     given = os.environ.get(SCENARIOS_ENV)
     return Path(given) if given else Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def default_results() -> Path:
+    """The results root: $BOPSIM_RESULTS, else results/ in the working folder (where `make run` writes)."""
+    given = os.environ.get(RESULTS_ENV)
+    return Path(given) if given else Path.cwd() / "results"
 
 
 def discover(folder: Path) -> Catalogue:
