@@ -16,18 +16,20 @@ import numpy as np
 import pandas as pd
 import pytest
 import solara
+from matplotlib.colors import to_rgb
 
 from experiments.cli import main
 from model.model import RegionalModel
 from model.scenario import ScenarioError, load
-from viz import events, map_figure, network_chart, palette
+from model import palette
+from viz import events, map_figure, network_chart
 from viz.catalogue import RESULTS_ENV, SCENARIOS_ENV, discover
 from experiments.batch.compare import compare
 from viz.results import (ResultsError, actors_in_series, comparison, confine, degenerate_note, open_batch,
                          result_folders, trajectory_bands)
 from viz.series_chart import model_option, series_option
 from viz.setup import build_spec, parse_seed, strategy_from_rows
-from viz.shapes import region_shapes
+from model.shapes import region_shapes
 from viz.state import start_run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,16 +49,16 @@ def test_each_actor_keeps_one_colour_and_actors_of_a_scenario_differ():
     assert first["iran"] == palette.actor_colour("iran")
 
 
-def test_known_colour_wins_over_a_declared_one_and_declared_over_the_hash():
-    colours = palette.colour_map(["iran", "newcomer"], {"iran": "#ff0000", "newcomer": "#123456"})
-    assert colours == {"iran": palette.KNOWN["iran"], "newcomer": "#123456"}
+def test_a_declared_colour_wins_over_the_known_one_and_the_known_over_the_hash():
+    colours = palette.colour_map(["iran", "isis", "newcomer"], {"iran": "#ff0000", "newcomer": None})
+    assert colours["iran"] == "#ff0000" and colours["isis"] == palette.KNOWN["isis"]
+    assert colours["newcomer"] in palette.PALETTE and colours["newcomer"] != palette.KNOWN["isis"]
 
 
-@needs_levant
-def test_levant_actors_have_distinct_colours():
-    ids = [a.id for a in load(LEVANT).actor]
-    colours = palette.colour_map(ids)
-    assert len(set(colours.values())) == len(ids)
+def test_a_scenario_colour_field_reaches_the_dashboard(tmp_path):
+    text = ABSTRACT.read_text().replace('id = "north"', 'id = "north"\ncolour = "#123456"', 1)
+    (tmp_path / "abstract.toml").write_text(text)
+    assert start_run(tmp_path / "abstract.toml", "1").colours["north"] == "#123456"
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -148,11 +150,16 @@ def test_map_colours_follow_the_controller_and_hatch_marks_contested_regions():
     contested[[1, 4]] = True
     figure.draw(control, contested, "2014-01", 0)
     faces = figure.fill.get_facecolor()[:, :3]
-    assert np.allclose(faces, palette.blend(run.colours["north"], 1.0))
-    assert len(figure.hatch.get_paths()) == 2
+    assert np.allclose(faces, to_rgb(run.colours["north"]))
+    assert len(figure.hatch.get_paths()) == 2 and len(figure.dots.get_paths()) == 0
     control[0, 3], control[-1, 3] = 0.0, 1.0
+    # region 5: north 0.4, south 0.35, ungoverned 0.25 -> north's colour unchanged, dotted as divided
+    control[:, 5] = 0.0
+    control[0, 5], control[1, 5], control[-1, 5] = 0.4, 0.35, 0.25
     figure.draw(control, contested, "2014-02", 1)
-    assert np.allclose(figure.fill.get_facecolor()[3, :3], palette.blend(palette.UNGOVERNED, 1.0))
+    assert np.allclose(figure.fill.get_facecolor()[3, :3], to_rgb(palette.UNGOVERNED))
+    assert np.allclose(figure.fill.get_facecolor()[5, :3], to_rgb(run.colours["north"]))
+    assert len(figure.dots.get_paths()) == 1
 
 
 def test_network_nodes_scale_with_capability_and_weak_ties_are_not_drawn():
@@ -168,7 +175,7 @@ def test_network_nodes_scale_with_capability_and_weak_ties_are_not_drawn():
     assert set(links) == {("a", "b"), ("b", "c")}
     assert links[("a", "b")]["lineStyle"]["width"] > links[("b", "c")]["lineStyle"]["width"]
     ring = nodes[0]["itemStyle"]["borderColor"]
-    assert ring == nodes[1]["itemStyle"]["borderColor"] == network_chart.BLOC_COLOURS[0]
+    assert ring == nodes[1]["itemStyle"]["borderColor"] == palette.BLOC_COLOURS[0]
     assert nodes[2]["itemStyle"]["borderColor"] != ring
 
 

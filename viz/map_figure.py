@@ -1,8 +1,10 @@
 """The map: regions coloured by their controller, contested regions hatched, the month shown.
 
 The patches are built once per scenario; a redraw only sets face and hatch colours, which
-keeps a step cheap. A region's colour is its majority holder's, paler where the holder's share
-is small (so fronts inside a region show), and pale grey where the ungoverned share is largest.
+keeps a step cheap. A region's colour is its majority holder's, unchanged (model.palette:
+paling it by share would make one actor look like another), dotted where the holder has less
+than half of it (so fronts inside a region show), and pale grey where the ungoverned share is
+largest.
 The legend is drawn by the page (`viz.views.Legend`): in the figure it would triple the cost.
 """
 
@@ -12,14 +14,14 @@ import numpy as np
 from matplotlib.collections import LineCollection, PathCollection
 
 from model.calendar import add_months
-from viz.figures import export, new_figure
-from viz.palette import UNGOVERNED, blend
-from viz.shapes import RegionShapes
+from matplotlib.colors import to_rgb
 
-MIN_WEIGHT = 0.35
-"""Colour weight of a holder with a negligible share; a full share is drawn at weight 1."""
+from model.palette import UNGOVERNED, divided, holders
+from model.shapes import RegionShapes
+from viz.figures import export, new_figure
 
 CONTESTED_HATCH = "////"
+DIVIDED_HATCH = ".."
 DARK = 0.35
 """Relative luminance below which a region's hatch is drawn white instead of black."""
 
@@ -38,8 +40,10 @@ class MapFigure:
             ax.add_collection(LineCollection(segments, colors="#999999", linewidths=0.8, zorder=0))
         self.fill = PathCollection(shapes.paths, edgecolors="white", linewidths=0.5, zorder=1)
         self.hatch = PathCollection([], facecolors="none", hatch=CONTESTED_HATCH, linewidths=0.0, zorder=2)
+        self.dots = PathCollection([], facecolors="none", hatch=DIVIDED_HATCH, linewidths=0.0, zorder=2)
         ax.add_collection(self.fill)
         ax.add_collection(self.hatch)
+        ax.add_collection(self.dots)
         ax.set_xlim(*shapes.extent[:2])
         ax.set_ylim(*shapes.extent[2:])
         ax.set_aspect(shapes.aspect)
@@ -48,23 +52,21 @@ class MapFigure:
 
     def draw(self, control: np.ndarray, contested: np.ndarray, month: str, step: int) -> None:
         """Set colours from a control matrix ((n + 1) x R, last row ungoverned) and the contested mask."""
-        holder = np.argmax(control, axis=0)
-        share = control[holder, np.arange(control.shape[1])]
-        faces = region_faces([self.actor_colours[h] for h in holder], share)
+        holder, share = holders(control)
+        faces = [to_rgb(self.actor_colours[h]) for h in holder]
         self.fill.set_facecolor(faces)
-        marked = np.flatnonzero(contested)
-        self.hatch.set_paths([self.shapes.paths[r] for r in marked])
-        self.hatch.set_edgecolor([(1.0, 1.0, 1.0, 0.9) if _luminance(faces[r]) < DARK else (0.0, 0.0, 0.0, 0.8)
-                                  for r in marked])
+        for collection, marked in ((self.hatch, np.flatnonzero(contested)), (self.dots, np.flatnonzero(divided(share)))):
+            collection.set_paths([self.shapes.paths[r] for r in marked])
+            collection.set_edgecolor([mark_colour(faces[r]) for r in marked])
         self.title.set_text(f"{month}  (month {step})  ·  {int(contested.sum())} contested")
 
     def png(self) -> bytes:
         return export(self.figure, "png")
 
 
-def region_faces(colours: list, shares) -> list:
-    """Face colour of each region: its holder's colour, paler the smaller the holder's share."""
-    return [blend(c, MIN_WEIGHT + (1 - MIN_WEIGHT) * s) for c, s in zip(colours, shares, strict=True)]
+def mark_colour(face: tuple[float, float, float]) -> tuple[float, float, float, float]:
+    """Hatch or dots over a face: white on dark faces, black on light ones."""
+    return (1.0, 1.0, 1.0, 0.9) if _luminance(face) < DARK else (0.0, 0.0, 0.0, 0.8)
 
 
 def draw_model(figure: MapFigure, model) -> bytes:

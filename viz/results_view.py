@@ -14,13 +14,12 @@ import pandas as pd
 import solara
 
 from experiments.batch.report import decimals_for, format_number
+from model.palette import VARIANT_COLOURS
 from viz.catalogue import default_results
 from viz.figures import export, new_figure
 from viz.results import (SERIES_METRICS, Batch, ResultsError, actors_in_series, comparison, degenerate_note,
                          open_batch, result_folders, trajectory_bands)
 
-VARIANT_COLOURS = ("#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442")
-"""Variants in the bands chart, baseline first (black, then Okabe–Ito)."""
 
 
 def forest_png(table: pd.DataFrame, outcome: str) -> bytes:

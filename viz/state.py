@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from model.model import RegionalModel
+from model.palette import colour_map
 from model.scenario import ScenarioSpec
-from viz.palette import colour_map
+from model.shapes import RegionShapes, region_shapes
 from viz.setup import StrategyRows, build_spec, parse_seed
-from viz.shapes import RegionShapes, region_shapes
 
 
 @dataclass(eq=False)

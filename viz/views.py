@@ -6,12 +6,12 @@ either changes; the figures themselves are built once per run.
 
 from __future__ import annotations
 
-import solara
-
 import html
 
+import solara
+
+from model.palette import UNGOVERNED, bloc_rings
 from viz import events, map_figure, network_chart
-from viz.palette import UNGOVERNED
 from viz.series_chart import model_option
 from viz.state import Run
 
@@ -40,7 +40,7 @@ def NetworkView(run: Run, revision: int):
     reference = max(a.capability for a in run.spec.actor)
     option = solara.use_memo(lambda: network_chart.model_option(run.model, run.colours, run.names, reference),
                              [run, revision])
-    rings = network_chart.bloc_rings(run.actor_ids, run.model.capability, run.model.bloc)
+    rings = bloc_rings(run.actor_ids, run.model.capability, run.model.bloc)
     with solara.Card("Alliance network", classes=["bopsim-network"]):
         solara.FigureEcharts(option=option, attributes={"style": "height: 420px; width: 100%;"})
         text = "".join(f"<div><span style='display:inline-block;width:12px;height:12px;border:3px solid {colour};"

@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 from experiments.cli import UsageError
-from viz.catalogue import RESULTS_ENV, SCENARIOS_ENV, default_folder, default_results
 
 APP = Path(__file__).resolve().parents[2] / "viz" / "app.py"
 SIGTERM_EXIT = 128 + signal.SIGTERM
@@ -30,10 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                       help="loopback address to listen on (default 127.0.0.1; only this machine can connect)")
     dash.add_argument("--port", type=_port, default=8765, help="port (default 8765)")
     dash.add_argument("--scenarios", type=Path, default=None,
-                      help=f"folder of scenario files to offer (default {default_folder()})")
+                      help="folder of scenario files to offer (default: the scenarios/ folder of this project)")
     dash.add_argument("--results", type=Path, default=None, metavar="DIR",
                       help="folder of batch results the results view may open; nothing outside it is shown "
-                           f"(default {default_results()})")
+                           "(default: results/ in the working folder)")
     dash.set_defaults(func=dashboard_command)
 
 
@@ -74,6 +73,7 @@ def _folder(option: str, path: Path | None) -> str | None:
 
 
 def dashboard_command(args: argparse.Namespace) -> int:
+    from viz.catalogue import RESULTS_ENV, SCENARIOS_ENV
     from viz.serve import serve
 
     for option, path, variable in (("--scenarios", args.scenarios, SCENARIOS_ENV),
