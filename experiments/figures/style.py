@@ -33,7 +33,7 @@ def new_figure(width: float, height: float, **subplots) -> tuple[Figure, object]
 
 
 def actor_colours(spec) -> dict[str, str]:
-    """Each actor's fixed colour (viz.palette, shared with the dashboard)."""
+    """Each actor's fixed colour (model.palette, shared with the dashboard)."""
     return colour_map([a.id for a in spec.actor], {a.id: a.colour for a in spec.actor})
 
 
