@@ -6,6 +6,7 @@ map and the network; invalid input shows a message and keeps the current run.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 from pathlib import Path
@@ -22,13 +23,13 @@ from experiments.cli import main
 from model.model import RegionalModel
 from model.scenario import ScenarioError, load
 from model import palette
-from viz import events, map_figure, network_chart
+from viz import events, map_chart, network_chart
 from viz.catalogue import RESULTS_ENV, SCENARIOS_ENV, discover
 from experiments.batch.compare import compare
 from viz.results import (ResultsError, actors_in_series, comparison, confine, degenerate_note, open_batch,
                          result_folders, trajectory_bands)
 from viz.series_chart import model_option, series_option
-from viz.setup import build_spec, parse_seed, strategy_from_rows
+from viz.setup import Edits, build_spec, parse_seed, strategy_from_rows
 from model.shapes import region_shapes
 from viz.state import start_run
 
@@ -97,18 +98,18 @@ def test_strategy_rows_become_typed_behaviours():
 ])
 def test_bad_strategy_edits_are_refused_with_one_line(rows, expected):
     with pytest.raises(ValueError, match=expected) as info:
-        build_spec(ABSTRACT, {"north": rows})
+        build_spec(ABSTRACT, Edits(strategies={"north": rows}))
     assert "\n" not in str(info.value)
 
 
 def test_strategy_edit_naming_an_unknown_actor_is_refused_by_the_scenario_checks():
     rows = [{"behaviour": "expeditionary", "params": {"ally": "nobody"}}]
     with pytest.raises(ScenarioError, match=r"actor\[north\]\.strategy: .*unknown actor 'nobody'"):
-        build_spec(ABSTRACT, {"north": rows})
+        build_spec(ABSTRACT, Edits(strategies={"north": rows}))
 
 
 def test_strategy_edit_replaces_only_that_actor():
-    spec = build_spec(ABSTRACT, {"south": [{"behaviour": "forward_defence", "params": {"depth": "1"}}]})
+    spec = build_spec(ABSTRACT, Edits(strategies={"south": [{"behaviour": "forward_defence", "params": {"depth": "1"}}]}))
     base = load(ABSTRACT)
     south = {a.id: a for a in spec.actor}["south"]
     assert [(b.behaviour, b.params) for b in south.strategy] == [("forward_defence", {"depth": 1, "share": 0.3})]
@@ -141,25 +142,46 @@ def test_geometry_without_a_polygon_for_a_region_is_an_error(tmp_path):
         region_shapes(spec)
 
 
-def test_map_colours_follow_the_controller_and_hatch_marks_contested_regions():
+def test_map_colours_follow_the_holder_unchanged_and_marks_show_contested_and_divided_regions():
     run = start_run(ABSTRACT, "1")
-    figure = map_figure.MapFigure(run.shapes, run.actor_ids, run.colours)
-    control = np.zeros((len(run.actor_ids) + 1, len(run.shapes.paths)))
+    snapshot = run.history[0]
+    control = np.zeros_like(snapshot.control)
     control[0] = 1.0  # 'north' holds everything
-    contested = np.zeros(len(run.shapes.paths), dtype=bool)
-    contested[[1, 4]] = True
-    figure.draw(control, contested, "2014-01", 0)
-    faces = figure.fill.get_facecolor()[:, :3]
-    assert np.allclose(faces, to_rgb(run.colours["north"]))
-    assert len(figure.hatch.get_paths()) == 2 and len(figure.dots.get_paths()) == 0
-    control[0, 3], control[-1, 3] = 0.0, 1.0
-    # region 5: north 0.4, south 0.35, ungoverned 0.25 -> north's colour unchanged, dotted as divided
+    control[:, 3] = 0.0
+    control[-1, 3] = 1.0  # region 3 ungoverned
     control[:, 5] = 0.0
-    control[0, 5], control[1, 5], control[-1, 5] = 0.4, 0.35, 0.25
-    figure.draw(control, contested, "2014-02", 1)
-    assert np.allclose(figure.fill.get_facecolor()[3, :3], to_rgb(palette.UNGOVERNED))
-    assert np.allclose(figure.fill.get_facecolor()[5, :3], to_rgb(run.colours["north"]))
-    assert len(figure.dots.get_paths()) == 1
+    control[0, 5], control[1, 5], control[-1, 5] = 0.4, 0.35, 0.25  # north holds 40%: divided
+    contested = np.zeros_like(snapshot.contested)
+    contested[[1, 4]] = True
+    data = map_chart.map_option(run, dataclasses.replace(snapshot, control=control, contested=contested))["series"][0]["data"]
+    colours = [d["itemStyle"]["areaColor"] for d in data]
+    assert colours[3] == palette.UNGOVERNED and colours[5] == run.colours["north"]
+    assert {c for k, c in enumerate(colours) if k != 3} == {run.colours["north"]}  # never paled
+    assert [k for k, d in enumerate(data) if d["itemStyle"].get("decal") == map_chart.CONTESTED_DECAL] == [1, 4]
+    assert [k for k, d in enumerate(data) if d["itemStyle"].get("decal") == map_chart.DIVIDED_DECAL] == [5]
+    assert "north" in data[5]["tooltip"]["formatter"].lower() and "40%" in data[5]["tooltip"]["formatter"]
+
+
+def test_the_map_outlines_are_one_feature_per_region():
+    run = start_run(ABSTRACT, "1")
+    shapes = map_chart.geojson(run.shapes, [r.id for r in run.spec.region])
+    assert [f["properties"]["name"] for f in shapes["features"]] == [r.id for r in run.spec.region]
+    ring = np.array(shapes["features"][0]["geometry"]["coordinates"][0][0])
+    assert len(ring) >= 4 and np.allclose(ring[0], ring[-1])  # closed, curves flattened
+
+
+def test_region_readout_and_actor_monitor_at_a_month_kept():
+    run = start_run(ABSTRACT, "1")
+    for _ in range(3):
+        run.step()
+    assert [s.step for s in run.history] == [0, 1, 2, 3]
+    first = run.history[0]
+    readout = run.region_readout(first, 0)
+    assert readout["month"] == "2014-01" and sum(readout["shares"].values()) == pytest.approx(1.0)
+    assert readout["holder"] == max(readout["shares"], key=readout["shares"].get)
+    monitor = run.actor_monitor(run.history[2], "north")
+    assert monitor["capability"] == pytest.approx(run.history[2].capability[0])
+    assert monitor["power_share"] == pytest.approx(float(run.model.actor_records[2]["power_share"][0]))
 
 
 def test_network_nodes_scale_with_capability_and_weak_ties_are_not_drawn():
@@ -322,13 +344,12 @@ def test_stepping_moves_the_month_and_redraws_map_and_network(explore):
 
     assert _month(explore) == "Month 2014-01 (month 0 of 36)"
     charts_before = [w.option for w in explore.find(EchartsWidget).widgets]
-    map_before = explore.find(ipywidgets.Image).widget.value
     for _ in range(6):
         _button(explore, "Step").click()
     assert _month(explore) == "Month 2014-07 (month 6 of 36)"
     charts_after = [w.option for w in explore.find(EchartsWidget).widgets]
-    assert len(charts_after) == 2 and all(a != b for a, b in zip(charts_before, charts_after, strict=True))
-    assert explore.find(ipywidgets.Image).widget.value != map_before
+    # map, network and series all redrawn
+    assert len(charts_after) == 3 and all(a != b for a, b in zip(charts_before, charts_after, strict=True))
 
 
 def test_play_advances_months_until_paused(explore, monkeypatch):
@@ -336,7 +357,8 @@ def test_play_advances_months_until_paused(explore, monkeypatch):
 
     import viz.controls
 
-    monkeypatch.setattr(viz.controls, "PLAY_INTERVAL", 0.01)
+    monkeypatch.setattr(viz.controls, "SPEEDS", (100.0,))
+    explore.find(vw.Select, label="speed (months per second)").widget.v_model = 8.0
     _button(explore, "Play").click()
     deadline = time.monotonic() + 20
     while _month(explore).startswith("Month 2014-0") and time.monotonic() < deadline:
@@ -401,3 +423,74 @@ def test_a_run_steps_like_the_model_it_wraps():
         reference.step()
     assert np.array_equal(run.model.control, reference.control)
     assert model_option(run.model, run.colours, run.names)["series"]
+
+
+# --------------------------------------------------------------------------- explorer controls
+
+
+def test_every_numeric_global_parameter_is_a_control_with_its_range_from_the_model():
+    from model.scenario import Parameters
+    from viz.parameters import parameter_controls
+
+    controls = {c.name: c for c in parameter_controls()}
+    numeric = [n for n, f in Parameters.model_fields.items() if f.annotation in (float, int) or "float" in str(f.annotation)]
+    assert set(numeric) - {"terrain_defence"} <= set(controls)
+    share = controls["front_speed"]  # Share: ge=0, le=1
+    assert (share.low, share.high, share.slider, share.range_text()) == (0.0, 1.0, True, "0 to 1")
+    assert share.meaning == Parameters.model_fields["front_speed"].description
+    assert share.check(1.5) == "parameters.front_speed: must be 0 to 1, got 1.5" and share.check(0.5) is None
+    assert controls["threat_range"].range_text().startswith("> 0") and controls["threat_range"].check(0.0)
+
+
+def test_parameter_edits_and_switched_off_actors_apply_on_reset():
+    edits = Edits(parameters={"front_speed": 0.5}, disabled=frozenset({"patron"}))
+    run = start_run(ABSTRACT, "1", edits)
+    assert run.spec.parameters.front_speed == 0.5
+    assert "patron" not in run.actor_ids
+    assert run.description == "abstract.toml, seed 1; parameters: front_speed; off: patron"
+    with pytest.raises(ScenarioError, match="front_speed"):
+        start_run(ABSTRACT, "1", Edits(parameters={"front_speed": 2.0}))
+
+
+def test_a_saved_variant_extends_the_base_with_only_the_changes_and_runs(tmp_path, capsys):
+    import tomllib
+
+    from viz.variant import save_variant
+
+    base = tmp_path / "abstract.toml"
+    base.write_text(ABSTRACT.read_text())
+    edits = Edits(parameters={"front_speed": 0.5}, disabled=frozenset({"patron"}),
+                  strategies={"south": [{"behaviour": "forward_defence", "params": {"depth": "1"}}]})
+    path = save_variant(base, "faster", edits)
+    assert path.name == "abstract_faster.toml"
+    document = tomllib.loads(path.read_text())
+    assert document["extends"] == "abstract.toml" and document["parameters"] == {"front_speed": 0.5}
+    assert document["actor"] == [{"id": "patron", "enabled": False},
+                                 {"id": "south", "strategy": [{"behaviour": "forward_defence", "depth": 1, "share": 0.3}]}]
+    assert load(path) == build_spec(base, edits).model_copy(update={"name": "abstract_faster",
+                                                                     "description": document["description"]})
+    assert main(["run", str(path), "--out", str(tmp_path / "out"), "--steps", "2"]) == 0
+    with pytest.raises(ValueError, match="already exists"):
+        save_variant(base, "faster", edits)
+    with pytest.raises(ValueError, match="variant name: use lower-case"):
+        save_variant(base, "../x", edits)
+    with pytest.raises(ValueError, match="nothing to save"):
+        save_variant(base, "same", Edits())
+
+
+def test_series_table_follows_the_actors_shown_and_the_month_shown():
+    from viz.series_chart import series_table
+
+    run = start_run(ABSTRACT, "1")
+    for _ in range(4):
+        run.step()
+    model = run.model
+    table = series_table(model.actor_records[:3], model.datacollector.model_vars, run.actor_ids, run.names,
+                         model.spec.start, ["north"])
+    assert list(table["month"]) == ["2014-01", "2014-02", "2014-03"]
+    name = run.names["north"]
+    assert [c for c in table.columns if ":" in c] == [f"power share: {name}", f"territory (1,000 km²): {name}",
+                                                      f"strategic depth (hops): {name}"]
+    option = model_option(model, run.colours, run.names, upto=2, shown=["north"], log_territory=True)
+    assert len(option["series"]) == 5 and len(option["series"][0]["data"]) == 3
+    assert option["yAxis"][1]["type"] == "log" and option["legend"]["data"] == [name]

@@ -1,8 +1,10 @@
 """The bopsim dashboard (Solara): explore a scenario month by month, or compare the batches under the results folder it was started for.
 
 Start it with `bopsim dashboard` (or `solara run viz/app.py`). Explore: pick a scenario and
-variant, a seed and actors' strategies, press Reset, then Step or Play; the map, the alliance
-network, the time series and the event log follow. Results: open a batch result folder and
+variant, a seed, global parameters, the actors taking part and their strategies, press Reset,
+then Step, Play or run to a month; the map (click a region for its readout), the actor
+monitors, the alliance network, the time series and the event log follow, and the month slider
+goes back through the months run. Edits can be saved as a variant scenario file. Results: open a batch result folder and
 compare two variants' outcome distributions.
 
 Mesa's SolaraViz is not used as the page: its controller rebuilds the model from keyword
@@ -20,37 +22,45 @@ import solara
 from viz.catalogue import default_folder, discover
 from viz.controls import Controls
 from viz.results_view import ResultsView
-from viz.views import EventLog, Legend, MapView, MonthLabel, NetworkView, SeriesView
+from viz.views import (ActorMonitors, EventLog, Legend, MapView, MonthLabel, NetworkView, RegionReadout,
+                       SeriesView)
 
 
 @solara.component
 def Explore():
-    """Controls on the left; month, map, network, legend, series and events on the right."""
+    """Controls on the left; month, map, readouts, network, legend, series and events on the right."""
     catalogue = solara.use_memo(lambda: discover(default_folder()), [])
     run = solara.use_reactive(None)
     revision = solara.use_reactive(0)
     message = solara.use_reactive(None)
+    shown = solara.use_reactive(None)
     with solara.Columns([1, 4]):
         with solara.Column():
-            Controls(catalogue, run, revision, message)
+            Controls(catalogue, run, revision, message, shown)
         with solara.Column():
             if run.value is None:
                 solara.Info("No run yet: pick a scenario and press Reset.")
             else:
-                Views(run.value, revision)
+                Views(run.value, revision, shown)
 
 
 @solara.component
-def Views(run, revision: solara.Reactive):
-    """Everything that changes with a step; only this part re-renders when `revision` moves."""
+def Views(run, revision: solara.Reactive, shown: solara.Reactive):
+    """Everything that changes with a step or the month shown; only this part re-renders then."""
     rev = revision.value
-    MonthLabel(run, rev)
+    latest = len(run.history) - 1
+    snapshot = run.history[latest if shown.value is None else min(shown.value, latest)]
+    selected = solara.use_memo(lambda: solara.reactive(None), [run])  # a new run starts with no region picked
+    MonthLabel(run, rev, snapshot)
     with solara.Columns([3, 2]):
-        MapView(run, rev)
-        NetworkView(run, rev)
+        MapView(run, snapshot, selected)
+        NetworkView(run, snapshot)
     Legend(run)
+    with solara.Columns([1, 1]):
+        RegionReadout(run, snapshot, selected.value)
+        ActorMonitors(run, snapshot)
     with solara.Columns([3, 2]):
-        SeriesView(run, rev)
+        SeriesView(run, snapshot)
         EventLog(run, rev)
 
 

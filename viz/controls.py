@@ -1,34 +1,43 @@
-"""The controls: scenario and variant, seed, per-actor strategy, reset, step, play and pause.
+"""The controls: scenario and variant, seed, global parameters, actors on and off, strategies;
+reset, step, play at a chosen speed, run to a month, scrub back through the months kept; save
+the edited set-up as a variant file.
 
-Selections and strategy edits are pending until Reset, which rebuilds the run from them; a
-value that cannot be used leaves the current run as it is and shows one line in the page.
+Selections and edits are pending until Reset, which rebuilds the run from them; a value that
+cannot be used leaves the current run as it is and shows one line in the page.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import solara
 
 from model.scenario import ActorSpec, ScenarioError, ScenarioSpec, load
 from viz.catalogue import Catalogue
-from viz.setup import StrategyRows, behaviour_fields, behaviour_names, rows_from_strategy
+from viz.parameters import ParameterControl, parameter_controls
+from viz.setup import Edits, StrategyRows, behaviour_fields, behaviour_names, rows_from_strategy
 from viz.state import start_run
+from viz.variant import save_variant
 
-PLAY_INTERVAL = 0.4
-"""Seconds between months while playing."""
+SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)
+"""Playback speeds offered, months per second (a month on Levant takes about 0.1 s to compute)."""
 
 
 @solara.component
-def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reactive, message: solara.Reactive):
-    """Pick, edit and drive a run; `run`, `revision` and `message` are shared with the views."""
+def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reactive, message: solara.Reactive,
+             shown: solara.Reactive):
+    """Pick, edit and drive a run; `run`, `revision`, `message` and `shown` (month shown, None = latest)
+    are shared with the views."""
     base = solara.use_reactive(catalogue.default())
     variant = solara.use_reactive("baseline")
     seed_text = solara.use_reactive("1")
-    edits = solara.use_reactive({})
+    edits = solara.use_reactive(Edits())
     playing = solara.use_reactive(False)
+    speed = solara.use_reactive(2.0)
+    target = solara.use_reactive(None)
     step_lock = solara.use_memo(threading.Lock, [])
     choices = catalogue.choices(base.value) if base.value else {}
     path = choices.get(variant.value) or next(iter(choices.values()), None)
@@ -37,7 +46,7 @@ def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reacti
     def reset() -> None:
         playing.set(False)
         if path is None:
-            message.set(f"no scenario files in {catalogue.folder}")
+            message.set(f"no scenario files in the scenario folder ({catalogue.folder.name}/)")
             return
         try:
             started = start_run(path, seed_text.value, edits.value)
@@ -45,11 +54,13 @@ def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reacti
             message.set(str(exc))
             return
         message.set(None)
+        shown.set(None)
         run.set(started)
         revision.set(0)
 
     def step() -> None:
         if run.value is not None and run.value.step():
+            shown.set(None)
             revision.set(revision.value + 1)
 
     def play(cancel: threading.Event) -> None:
@@ -57,16 +68,31 @@ def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reacti
             with step_lock:  # Pause waits for a month in progress, so none runs after it
                 if not playing.value:
                     return
-                stepped = run.value is not None and run.value.step()
+                done = target.value is not None and run.value is not None and run.value.model.steps >= target.value
+                stepped = not done and run.value is not None and run.value.step()
             if not stepped:
                 playing.set(False)
+                target.set(None)
                 return
+            shown.set(None)
             revision.set(revision.value + 1)
-            cancel.wait(PLAY_INTERVAL)
+            cancel.wait(1.0 / speed.value)
 
     def play_or_pause() -> None:
         with step_lock:
+            target.set(None)
             playing.set(not playing.value)
+
+    def run_to(month: int | None) -> None:
+        if run.value is None or month is None:
+            return
+        if not 0 <= month <= run.value.model.horizon:
+            message.set(f"run to month: must be between 0 and {run.value.model.horizon}, got {month}")
+            return
+        message.set(None)
+        with step_lock:
+            target.set(month)
+            playing.set(True)
 
     solara.use_effect(reset, [])
     solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
@@ -74,7 +100,7 @@ def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reacti
     def pick_base(name: str) -> None:
         base.set(name)
         variant.set("baseline")
-        edits.set({})
+        edits.set(Edits())
 
     with solara.Card("Scenario"):
         solara.Select("scenario", value=base.value, values=list(catalogue.bases), on_value=pick_base)
@@ -84,6 +110,7 @@ def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reacti
             solara.Warning(problem, dense=True)
     with solara.Card("Run"):
         RunButtons(run, revision, playing, reset, step, play_or_pause)
+        TimeControls(run, revision, shown, speed, run_to)
         if run.value is not None and not run.value.built_from(path, seed_text.value, edits.value):
             solara.Info("Changes apply on Reset.", dense=True, classes=["bopsim-pending"])
         if message.value:
@@ -91,7 +118,12 @@ def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reacti
     if load_error:
         solara.Error(load_error, classes=["bopsim-message"])
     elif spec is not None:
-        ActorStrategies(spec, edits.value, lambda actor, rows: edits.set(_with(edits.value, actor, rows)))
+        ParameterControls(spec, edits.value.parameters,
+                          lambda values: edits.set(replace(edits.value, parameters=values)))
+        ActorSwitches(spec, edits.value.disabled, lambda off: edits.set(replace(edits.value, disabled=off)))
+        ActorStrategies(spec, edits.value.strategies,
+                        lambda actor, rows: edits.set(replace(edits.value, strategies=_with(edits.value.strategies, actor, rows))))
+        SaveVariant(path, edits.value)
 
 
 @solara.component
@@ -109,6 +141,21 @@ def RunButtons(run: solara.Reactive, revision: solara.Reactive, playing: solara.
                       disabled=not running and not playing.value, classes=["bopsim-play"])
 
 
+@solara.component
+def TimeControls(run: solara.Reactive, revision: solara.Reactive, shown: solara.Reactive, speed: solara.Reactive,
+                 run_to: Callable[[int | None], None]):
+    """Playback speed, run to month N, and the month slider over the months kept."""
+    month_text = solara.use_reactive(None)
+    solara.Select("speed (months per second)", value=speed, values=list(SPEEDS))
+    with solara.Row(style={"align-items": "center"}):
+        solara.InputInt("run to month", value=month_text, optional=True, classes=["bopsim-run-to"])
+        solara.Button("Go", on_click=lambda: run_to(month_text.value), classes=["bopsim-run-to-go"])
+    if run.value is not None and revision.value > 0:
+        latest = len(run.value.history) - 1
+        solara.SliderInt("month shown", value=latest if shown.value is None else shown.value, min=0, max=latest,
+                         on_value=lambda k: shown.set(None if k >= latest else k), tick_labels=False)
+
+
 def _load(path: Path | None) -> tuple[ScenarioSpec | None, str | None]:
     if path is None:
         return None, None
@@ -124,6 +171,75 @@ def _with(edits: dict, actor: str, rows: StrategyRows | None) -> dict:
     if rows is not None:
         out[actor] = rows
     return out
+
+
+@solara.component
+def ParameterControls(spec: ScenarioSpec, values: dict, on_values: Callable[[dict], None]):
+    """Every global parameter: a slider or number field with its range, unit and meaning."""
+    controls = solara.use_memo(parameter_controls, [])
+    problem, set_problem = solara.use_state(None)
+
+    def change(control: ParameterControl, value: float | None) -> None:
+        if value is None:
+            return
+        error = control.check(float(value))
+        set_problem(error)
+        if error is None:
+            current = getattr(spec.parameters, control.name)
+            rest = {k: v for k, v in values.items() if k != control.name}
+            on_values(rest if float(value) == current else {**rest, control.name: float(value)})
+
+    changed = f" ({len(values)} changed)" if values else ""
+    with solara.Card(f"Global parameters{changed}", classes=["bopsim-parameters"]):
+        with solara.Details(summary="show the model's global parameters"):
+            for control in controls:
+                value = values.get(control.name, getattr(spec.parameters, control.name))
+                label = control.name + (f" ({control.unit})" if control.unit else "") + (" *" if control.name in values else "")
+                if control.slider:
+                    solara.SliderFloat(label, value=value, min=control.low, max=control.high, step=control.step,
+                                       on_value=lambda v, c=control: change(c, v))
+                else:
+                    solara.InputFloat(label, value=value, on_value=lambda v, c=control: change(c, v), dense=True,
+                                      classes=[f"bopsim-parameter-{control.name}"])
+                solara.Text(f"{control.meaning}. Range: {control.range_text()}.",
+                            style={"font-size": "0.8em", "color": "#555", "margin-bottom": "6px"})
+            if values:
+                solara.Button("Undo parameter edits", text=True, on_click=lambda: on_values({}))
+        if problem:
+            solara.Error(problem, dense=True, classes=["bopsim-message"])
+
+
+@solara.component
+def ActorSwitches(spec: ScenarioSpec, disabled: frozenset, on_disabled: Callable[[frozenset], None]):
+    """A switch per actor of the scenario: off drops it, its relations, ties and events on Reset."""
+    with solara.Card("Actors", classes=["bopsim-actors"]):
+        with solara.Details(summary=f"switch actors on and off ({len(disabled)} off)"):
+            for actor in spec.actor:
+                solara.Checkbox(label=f"{actor.name or actor.id} ({actor.id})", value=actor.id not in disabled,
+                                on_value=lambda on, a=actor.id: on_disabled(disabled - {a} if on else disabled | {a}))
+
+
+@solara.component
+def SaveVariant(path: Path | None, edits: Edits):
+    """Save the pending edits as a variant file next to the scenario (extends it; changes only)."""
+    name = solara.use_reactive("")
+    result, set_result = solara.use_state(None)
+
+    def save() -> None:
+        try:
+            saved = save_variant(path, name.value.strip(), edits)
+        except ValueError as exc:
+            set_result(("error", str(exc)))
+            return
+        set_result(("saved", f"Saved {saved.name}: `bopsim run {saved.name}` runs it (listed here after a restart)."))
+
+    with solara.Card("Save as variant", classes=["bopsim-save"]):
+        with solara.Row(style={"align-items": "center"}):
+            solara.InputText("variant name", value=name, continuous_update=True)
+            solara.Button("Save", on_click=save, disabled=path is None, classes=["bopsim-save-variant"])
+        if result is not None:
+            kind, text = result
+            (solara.Success if kind == "saved" else solara.Error)(text, dense=True, classes=[f"bopsim-{kind}"])
 
 
 @solara.component

@@ -59,9 +59,3 @@ def network_option(actor_ids: list[str], colours: dict[str, str], names: dict[st
         "series": [{"type": "graph", "layout": "none", "roam": False, "data": nodes, "links": links,
                     "left": "12%", "right": "12%", "top": "12%", "bottom": "10%", "z": 2}],
     }
-
-
-def model_option(model, colours: dict[str, str], names: dict[str, str], reference: float) -> dict:
-    """`network_option` for a RegionalModel's current state."""
-    return network_option(list(model.actor_ids), colours, names, model.capability, model.active, model.ties,
-                          model.bloc, model.params.bloc_threshold, reference, model.date)

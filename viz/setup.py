@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -19,6 +19,24 @@ from model.strategies import REGISTRY
 
 StrategyRows = list[dict]
 """A strategy as edited: [{"behaviour": name, "params": {parameter: text}}, ...]."""
+
+
+@dataclass(frozen=True)
+class Edits:
+    """What the page changed in a scenario: strategies by actor, global parameters, actors switched off."""
+
+    strategies: Mapping[str, StrategyRows] = field(default_factory=dict)
+    parameters: Mapping[str, float] = field(default_factory=dict)
+    disabled: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.strategies or self.parameters or self.disabled)
+
+    def describe(self) -> str:
+        """'strategy edited: iran; parameters: front_speed; off: russia' (empty when nothing changed)."""
+        parts = [(label, sorted(names)) for label, names in (("strategy edited", self.strategies),
+                                                             ("parameters", self.parameters), ("off", self.disabled))]
+        return "; ".join(f"{label}: {', '.join(names)}" for label, names in parts if names)
 
 
 @dataclass(frozen=True)
@@ -102,21 +120,24 @@ def parse_seed(text: str) -> int:
     return seed
 
 
-def build_spec(path: Path, strategies: Mapping[str, StrategyRows] | None = None) -> ScenarioSpec:
-    """Load `path` and replace the strategies of the actors in `strategies`, validated.
+def build_spec(path: Path, edits: Edits | None = None) -> ScenarioSpec:
+    """Load `path` and apply the page's edits: strategies by actor, global parameters, actors switched off.
 
-    Raises ScenarioError (the file or the merged scenario is invalid) or ValueError (a
+    Raises ScenarioError (the file or the edited scenario is invalid) or ValueError (a
     strategy edit cannot be read), each with one line.
     """
     spec = load(path)
-    if not strategies:
+    if not edits:
         return spec
+    strategies, disabled = edits.strategies, edits.disabled
     known = {a.id for a in spec.actor}
+    unknown = sorted((set(strategies) | set(disabled)) - known)
+    if unknown:
+        raise ValueError(f"edits name actors not in {path.name}: {', '.join(unknown)}")
     raw = spec.model_dump(mode="python")
     for actor in raw["actor"]:
         if actor["id"] in strategies:
             actor["strategy"] = strategy_from_rows(actor["id"], strategies[actor["id"]])
-    unknown = sorted(set(strategies) - known)
-    if unknown:
-        raise ValueError(f"strategy edits name actors not in {path.name}: {', '.join(unknown)}")
-    return parse(raw, path)
+        actor["enabled"] = actor["id"] not in disabled
+    raw["parameters"].update(edits.parameters)
+    return parse(raw, path.name)
