@@ -157,8 +157,11 @@ def test_map_colours_follow_the_holder_unchanged_and_marks_show_contested_and_di
     colours = [d["itemStyle"]["areaColor"] for d in data]
     assert colours[3] == palette.UNGOVERNED and colours[5] == run.colours["north"]
     assert {c for k, c in enumerate(colours) if k != 3} == {run.colours["north"]}  # never paled
-    assert [k for k, d in enumerate(data) if d["itemStyle"].get("decal") == map_chart.CONTESTED_DECAL] == [1, 4]
-    assert [k for k, d in enumerate(data) if d["itemStyle"].get("decal") == map_chart.DIVIDED_DECAL] == [5]
+    decals = [d["itemStyle"].get("decal", {}) for d in data]
+    assert [k for k, d in enumerate(decals) if d.get("dashArrayY") == map_chart.CONTESTED_DECAL["dashArrayY"]] == [1, 4]
+    assert [k for k, d in enumerate(decals) if d.get("symbol") == "circle"] == [5]
+    # north's colour is dark navy: its marks are white
+    assert decals[1]["color"] == map_chart.mark_colour(run.colours["north"]) == "rgba(255, 255, 255, 0.8)"
     assert "north" in data[5]["tooltip"]["formatter"].lower() and "40%" in data[5]["tooltip"]["formatter"]
 
 

@@ -12,15 +12,22 @@ import html
 import math
 
 import numpy as np
+from matplotlib.colors import to_rgb
 
 from model.palette import UNGOVERNED, divided, holders
 from model.shapes import RegionShapes
 
 MAP_NAME = "bopsim-regions"
-CONTESTED_DECAL = {"symbol": "rect", "symbolSize": 1, "dashArrayX": [1, 0], "dashArrayY": [2, 5],
-                   "rotation": math.pi / 4, "color": "rgba(0, 0, 0, 0.55)"}
-DIVIDED_DECAL = {"symbol": "circle", "symbolSize": 0.5, "dashArrayX": [[6, 6]], "dashArrayY": [6, 0],
-                 "color": "rgba(0, 0, 0, 0.5)"}
+CONTESTED_DECAL = {"symbol": "rect", "symbolSize": 1, "dashArrayX": [1, 0], "dashArrayY": [2, 5], "rotation": math.pi / 4}
+DIVIDED_DECAL = {"symbol": "circle", "symbolSize": 0.5, "dashArrayX": [[6, 6]], "dashArrayY": [6, 0]}
+DARK = 0.35
+"""Relative luminance below which a region's marks are drawn white instead of black."""
+
+
+def mark_colour(face: str) -> str:
+    """Hatch or dots over a face: white on dark faces, black on light ones (ITU-R BT.709 luminance)."""
+    r, g, b = to_rgb(face)
+    return "rgba(255, 255, 255, 0.8)" if 0.2126 * r + 0.7152 * g + 0.0722 * b < DARK else "rgba(0, 0, 0, 0.55)"
 
 
 def geojson(shapes: RegionShapes, region_ids: list[str]) -> dict:
@@ -56,9 +63,9 @@ def map_option(run, snapshot, selected: int | None = None) -> dict:
     for r, region in enumerate(run.spec.region):
         style = {"areaColor": colours[holder[r]]}
         if snapshot.contested[r]:
-            style["decal"] = CONTESTED_DECAL
+            style["decal"] = CONTESTED_DECAL | {"color": mark_colour(colours[holder[r]])}
         elif thin[r]:
-            style["decal"] = DIVIDED_DECAL
+            style["decal"] = DIVIDED_DECAL | {"color": mark_colour(colours[holder[r]])}
         if r == selected:
             style |= {"borderColor": "#000000", "borderWidth": 2.5}
         data.append({"name": region.id, "value": round(float(share[r]), 4), "itemStyle": style,

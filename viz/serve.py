@@ -16,6 +16,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -75,6 +76,8 @@ class LoopbackGuard:
 
 def serve(app_path: Path, host: str, port: int, log_level: str = "warning") -> None:
     """Serve the Solara app `app_path` on host:port until SIGINT or SIGTERM; returns when stopped."""
+    # the session cookie falls back to SameSite=Lax over plain http on loopback, as it should
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     os.environ["SOLARA_APP"] = str(app_path)
     os.environ["SERVER_NAME"] = host
     os.environ["SERVER_PORT"] = str(port)
