@@ -12,12 +12,10 @@ import socket
 from pathlib import Path
 
 import ipyvuetify as vw
-import ipywidgets
 import numpy as np
 import pandas as pd
 import pytest
 import solara
-from matplotlib.colors import to_rgb
 
 from experiments.cli import main
 from model.model import RegionalModel
@@ -497,3 +495,22 @@ def test_series_table_follows_the_actors_shown_and_the_month_shown():
     option = model_option(model, run.colours, run.names, upto=2, shown=["north"], log_territory=True)
     assert len(option["series"]) == 5 and len(option["series"][0]["data"]) == 3
     assert option["yAxis"][1]["type"] == "log" and option["legend"]["data"] == [name]
+
+
+def test_relation_and_tie_edits_apply_and_are_saved_with_a_source(tmp_path):
+    import tomllib
+
+    from viz.variant import save_variant
+
+    base = tmp_path / "abstract.toml"
+    base.write_text(ABSTRACT.read_text())
+    edits = Edits(relations={("north", "south"): 0.8}, ties={("north", "south"): 0.6})
+    spec = build_spec(base, edits)
+    assert [r.value for r in spec.relation if {r.a, r.b} == {"north", "south"}] == [0.8]
+    assert [t.strength for t in spec.tie if {t.a, t.b} == {"north", "south"}] == [0.6]
+    document = tomllib.loads(save_variant(base, "friends", edits).read_text())
+    assert document["relation"] == [{"a": "north", "b": "south", "value": 0.8,
+                                     "source": "set in the dashboard (a counterfactual, not an observation)"}]
+    assert load(tmp_path / "abstract_friends.toml").tie == spec.tie
+    with pytest.raises(ValueError, match="edits name actors not in abstract.toml: nobody"):
+        build_spec(base, Edits(ties={("nobody", "north"): 0.5}))

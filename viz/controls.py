@@ -1,4 +1,5 @@
-"""The controls: scenario and variant, seed, global parameters, actors on and off, strategies;
+"""The controls: scenario and variant, seed, global parameters, actors on and off, relations and
+ties, strategies;
 reset, step, play at a chosen speed, run to a month, scrub back through the months kept; save
 the edited set-up as a variant file.
 
@@ -15,10 +16,10 @@ from pathlib import Path
 
 import solara
 
-from model.scenario import ActorSpec, ScenarioError, ScenarioSpec, load
+from model.scenario import ActorSpec, RelationSpec, ScenarioError, ScenarioSpec, TieSpec, load
 from viz.catalogue import Catalogue
-from viz.parameters import ParameterControl, parameter_controls
-from viz.setup import Edits, StrategyRows, behaviour_fields, behaviour_names, rows_from_strategy
+from viz.parameters import ParameterControl, control_for, parameter_controls
+from viz.setup import Edits, StrategyRows, behaviour_fields, behaviour_names, pair, rows_from_strategy
 from viz.state import start_run
 from viz.variant import save_variant
 
@@ -121,6 +122,7 @@ def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reacti
         ParameterControls(spec, edits.value.parameters,
                           lambda values: edits.set(replace(edits.value, parameters=values)))
         ActorSwitches(spec, edits.value.disabled, lambda off: edits.set(replace(edits.value, disabled=off)))
+        RelationsEditor(spec, edits.value, edits.set)
         ActorStrategies(spec, edits.value.strategies,
                         lambda actor, rows: edits.set(replace(edits.value, strategies=_with(edits.value.strategies, actor, rows))))
         SaveVariant(path, edits.value)
@@ -220,6 +222,43 @@ def ActorSwitches(spec: ScenarioSpec, disabled: frozenset, on_disabled: Callable
 
 
 @solara.component
+def RelationsEditor(spec: ScenarioSpec, edits: Edits, on_edits: Callable[[Edits], None]):
+    """Pick two actors: set their relation (-1 hostile to 1 friendly) and their tie strength (0 to 1)."""
+    ids = [a.id for a in spec.actor]
+    first = solara.use_reactive(ids[0])
+    second = solara.use_reactive(ids[1] if len(ids) > 1 else ids[0])
+    key = pair(first.value, second.value)
+    given = {pair(r.a, r.b): r.value for r in spec.relation}
+    strengths = {pair(t.a, t.b): t.strength for t in spec.tie}
+    limits = {name: control_for(name, info) for name, info in
+              (("value", RelationSpec.model_fields["value"]), ("strength", TieSpec.model_fields["strength"]))}
+
+    def set_value(kind: str, value: float) -> None:
+        current = dict(getattr(edits, kind))
+        start = (given if kind == "relations" else strengths).get(key, 0.0)
+        if value == start:
+            current.pop(key, None)
+        else:
+            current[key] = float(value)
+        on_edits(replace(edits, **{kind: current}))
+
+    changed = len(edits.relations) + len(edits.ties)
+    with solara.Card("Relations and ties", classes=["bopsim-relations"]):
+        with solara.Details(summary=f"edit a pair of actors ({changed} changed)"):
+            solara.Select("actor A", value=first, values=ids)
+            solara.Select("actor B", value=second, values=ids)
+            if first.value == second.value:
+                solara.Text("Pick two different actors.")
+                return
+            for kind, label, name, values in (("relations", "relation", "value", given), ("ties", "tie strength", "strength", strengths)):
+                limit = limits[name]
+                solara.SliderFloat(f"{label} {key[0]}-{key[1]}", value=getattr(edits, kind).get(key, values.get(key, 0.0)),
+                                   min=limit.low, max=limit.high, step=0.05, on_value=lambda v, kind=kind: set_value(kind, v))
+            solara.Text("Relation: -1 hostile to 1 friendly; tie: 0 none to 1 full alliance. "
+                        "Edited pairs are sourced as counterfactuals.", style={"font-size": "0.8em", "color": "#555"})
+
+
+@solara.component
 def SaveVariant(path: Path | None, edits: Edits):
     """Save the pending edits as a variant file next to the scenario (extends it; changes only)."""
     name = solara.use_reactive("")
@@ -252,7 +291,7 @@ def ActorStrategies(spec: ScenarioSpec, edits: dict, on_edit: Callable[[str, Str
     actor = spec.actor[ids.index(actor_id)]
     labels = {f"{a.name or a.id} ({a.id})" + (" *" if a.id in edits else ""): a.id for a in spec.actor}
     current = next(label for label, a in labels.items() if a == actor_id)
-    with solara.Card("Strategy"):
+    with solara.Card("Strategy", classes=["bopsim-strategy"]):
         solara.Select("actor", value=current, values=list(labels), on_value=lambda label: set_actor_id(labels[label]))
         StrategyEditor(actor, edits.get(actor_id), lambda rows: on_edit(actor_id, rows))
         scheduled = [e for e in spec.event if e.kind == "strategy" and e.actor == actor_id]

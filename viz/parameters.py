@@ -73,16 +73,17 @@ def _bounds(info) -> dict[str, float]:
     return found
 
 
+def control_for(name: str, info) -> ParameterControl:
+    """The control of one pydantic field: default, bounds, unit and meaning."""
+    default = info.get_default(call_default_factory=True)
+    bounds = _bounds(info)
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    return ParameterControl(name, float(default) if isinstance(default, int | float) else math.nan,
+                            bounds.get("ge", bounds.get("gt")), bounds.get("le", bounds.get("lt")),
+                            "gt" in bounds, "lt" in bounds, str(extra.get("unit", "")), info.description or "")
+
+
 def parameter_controls() -> list[ParameterControl]:
     """A control for every numeric global parameter, in the model's field order."""
-    controls = []
-    for name, info in Parameters.model_fields.items():
-        default = info.get_default(call_default_factory=True)
-        if isinstance(default, bool) or not isinstance(default, int | float):
-            continue
-        bounds = _bounds(info)
-        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        controls.append(ParameterControl(
-            name, float(default), bounds.get("ge", bounds.get("gt")), bounds.get("le", bounds.get("lt")),
-            "gt" in bounds, "lt" in bounds, str(extra.get("unit", "")), info.description or ""))
-    return controls
+    return [control_for(name, info) for name, info in Parameters.model_fields.items()
+            if isinstance(info.default, int | float) and not isinstance(info.default, bool)]

@@ -12,7 +12,7 @@ from pathlib import Path
 import tomli_w
 
 from model.scenario import ScenarioError, load
-from viz.setup import Edits, strategy_from_rows
+from viz.setup import Edits, pair_entries, strategy_from_rows
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
 """Variant names: lower-case letters, digits and underscores (they become file names)."""
@@ -29,6 +29,9 @@ def variant_document(base: Path, name: str, edits: Edits) -> dict:
                if a not in edits.disabled]
     if actors:
         document["actor"] = actors
+    for key, name, changed in (("relation", "value", edits.relations), ("tie", "strength", edits.ties)):
+        if changed:
+            document[key] = pair_entries(changed, name)
     return document
 
 
@@ -39,7 +42,7 @@ def save_variant(base: Path, name: str, edits: Edits) -> Path:
     the scenario checks before this returns (a file that does not load is removed).
     """
     if not edits:
-        raise ValueError("nothing to save: no parameter, actor or strategy has been changed")
+        raise ValueError("nothing to save: no parameter, actor, strategy, relation or tie has been changed")
     if not NAME.match(name):
         raise ValueError(f"variant name: use lower-case letters, digits and _ (up to 64), got {name!r}")
     target = base.parent / f"{base.stem}_{name}.toml"

@@ -161,3 +161,19 @@ def test_results_view_shows_every_variant_and_refuses_paths_outside_its_folder(p
         where = content.find(str(results))
         assert where < 0, content[max(where - 300, 0):where + 100]
         assert "Traceback" not in page.locator("body").inner_text()
+
+
+def test_a_relation_is_edited_for_a_pair_and_applies_on_reset(page):
+    page.get_by_text("edit a pair of actors").click()
+    thumb = page.locator(".bopsim-relations .v-slider__thumb-container").first
+    thumb.focus()
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    page.locator(".bopsim-pending").wait_for()
+    page.locator(".bopsim-reset").click()
+    page.locator(".bopsim-run", has_text="relations: north-south").wait_for()
+
+
+def test_strategy_parameters_show_their_ranges(page):
+    strategy = page.locator(".bopsim-strategy")
+    assert "(range: 0 to 1)" in strategy.inner_text()
