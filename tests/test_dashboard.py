@@ -514,3 +514,11 @@ def test_relation_and_tie_edits_apply_and_are_saved_with_a_source(tmp_path):
     assert load(tmp_path / "abstract_friends.toml").tie == spec.tie
     with pytest.raises(ValueError, match="edits name actors not in abstract.toml: nobody"):
         build_spec(base, Edits(ties={("nobody", "north"): 0.5}))
+
+
+def test_scenario_errors_in_the_page_name_files_relative_to_the_scenario_folder(tmp_path):
+    (tmp_path / "broken.toml").write_text("name = [")
+    catalogue = discover(tmp_path)
+    assert catalogue.problems and str(tmp_path) in catalogue.problems[0]
+    shown = catalogue.relative(catalogue.problems[0])
+    assert shown.startswith(f"{tmp_path.name}/broken.toml: not listed") and str(tmp_path) not in shown

@@ -29,14 +29,15 @@ from viz.views import (ActorMonitors, EventLog, Legend, MapView, MonthLabel, Net
 @solara.component
 def Explore():
     """Controls on the left; month, map, readouts, network, legend, series and events on the right."""
-    catalogue = solara.use_memo(lambda: discover(default_folder()), [])
+    listed = solara.use_reactive(0)  # bumped when a variant is saved, so that it is listed
+    catalogue = solara.use_memo(lambda: discover(default_folder()), [listed.value])
     run = solara.use_reactive(None)
     revision = solara.use_reactive(0)
     message = solara.use_reactive(None)
     shown = solara.use_reactive(None)
     with solara.Columns([1, 4]):
         with solara.Column():
-            Controls(catalogue, run, revision, message, shown)
+            Controls(catalogue, run, revision, message, shown, on_saved=lambda: listed.set(listed.value + 1))
         with solara.Column():
             if run.value is None:
                 solara.Info("No run yet: pick a scenario and press Reset.")

@@ -35,6 +35,11 @@ class Catalogue:
         """The base scenario to show first."""
         return next((name for name in PREFERRED if name in self.bases), next(iter(self.bases), None))
 
+    def relative(self, message: str) -> str:
+        """`message` with the scenario folder's server path shortened to its name (the page shows no server path)."""
+        return message.replace(f"{self.folder.resolve()}{os.sep}", f"{self.folder.name}/").replace(
+            f"{self.folder}{os.sep}", f"{self.folder.name}/")
+
     def choices(self, base: str) -> dict[str, Path]:
         """Variant label -> file for one base: 'baseline' (the base itself) first."""
         out = {"baseline": self.bases[base]}

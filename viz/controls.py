@@ -29,7 +29,7 @@ SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)
 
 @solara.component
 def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reactive, message: solara.Reactive,
-             shown: solara.Reactive):
+             shown: solara.Reactive, on_saved: Callable[[], None] = lambda: None):
     """Pick, edit and drive a run; `run`, `revision`, `message` and `shown` (month shown, None = latest)
     are shared with the views."""
     base = solara.use_reactive(catalogue.default())
@@ -43,6 +43,7 @@ def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reacti
     choices = catalogue.choices(base.value) if base.value else {}
     path = choices.get(variant.value) or next(iter(choices.values()), None)
     spec, load_error = solara.use_memo(lambda: _load(path), [path])
+    load_error = load_error and catalogue.relative(load_error)
 
     def reset() -> None:
         playing.set(False)
@@ -52,7 +53,7 @@ def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reacti
         try:
             started = start_run(path, seed_text.value, edits.value)
         except (ScenarioError, ValueError) as exc:
-            message.set(str(exc))
+            message.set(catalogue.relative(str(exc)))
             return
         message.set(None)
         shown.set(None)
@@ -108,7 +109,7 @@ def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reacti
         solara.Select("variant", value=variant.value, values=list(choices), on_value=variant.set)
         solara.InputText("seed", value=seed_text, continuous_update=True)
         for problem in catalogue.problems:
-            solara.Warning(problem, dense=True)
+            solara.Warning(catalogue.relative(problem), dense=True)
     with solara.Card("Run"):
         RunButtons(run, revision, playing, reset, step, play_or_pause)
         TimeControls(run, revision, shown, speed, run_to)
@@ -125,7 +126,7 @@ def Controls(catalogue: Catalogue, run: solara.Reactive, revision: solara.Reacti
         RelationsEditor(spec, edits.value, edits.set)
         ActorStrategies(spec, edits.value.strategies,
                         lambda actor, rows: edits.set(replace(edits.value, strategies=_with(edits.value.strategies, actor, rows))))
-        SaveVariant(path, edits.value)
+        SaveVariant(path, edits.value, on_saved)
 
 
 @solara.component
@@ -259,7 +260,7 @@ def RelationsEditor(spec: ScenarioSpec, edits: Edits, on_edits: Callable[[Edits]
 
 
 @solara.component
-def SaveVariant(path: Path | None, edits: Edits):
+def SaveVariant(path: Path | None, edits: Edits, on_saved: Callable[[], None]):
     """Save the pending edits as a variant file next to the scenario (extends it; changes only)."""
     name = solara.use_reactive("")
     result, set_result = solara.use_state(None)
@@ -270,7 +271,8 @@ def SaveVariant(path: Path | None, edits: Edits):
         except ValueError as exc:
             set_result(("error", str(exc)))
             return
-        set_result(("saved", f"Saved {saved.name}: `bopsim run {saved.name}` runs it (listed here after a restart)."))
+        set_result(("saved", f"Saved {saved.name}: `bopsim run {saved.name}` runs it; it is listed under variant."))
+        on_saved()
 
     with solara.Card("Save as variant", classes=["bopsim-save"]):
         with solara.Row(style={"align-items": "center"}):

@@ -126,17 +126,20 @@ def SeriesView(run: Run, snapshot: Snapshot):
     option = solara.use_memo(lambda: model_option(run.model, run.colours, run.names, snapshot.step, shown, log_territory.value),
                              [run, snapshot, tuple(shown), log_territory.value])
     model = run.model
-    table = series_table(model.actor_records[:snapshot.step + 1], model.datacollector.model_vars, run.actor_ids,
-                         run.names, model.spec.start, shown)
+
+    def table():  # built on download only
+        return series_table(model.actor_records[:snapshot.step + 1], model.datacollector.model_vars, run.actor_ids,
+                            run.names, model.spec.start, shown)
+
     stem = f"{run.path.stem}_seed{run.seed}_month{snapshot.step}"
     with solara.Card("Time series", classes=["bopsim-series"]):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.SelectMultiple("actors shown", shown_names, list(labels), dense=True, classes=["bopsim-actors-shown"])
             solara.Button("All", text=True, on_click=lambda: shown_names.set(list(labels)))
             solara.Checkbox(label="log scale for territory", value=log_territory)
-            solara.FileDownload(lambda: table.to_csv(index=False, float_format="%.6g"), filename=f"{stem}.csv",
+            solara.FileDownload(lambda: table().to_csv(index=False, float_format="%.6g"), filename=f"{stem}.csv",
                                 label="CSV", mime_type="text/csv")
-            solara.FileDownload(lambda: series_png(table, {run.names.get(a, a): run.colours[a] for a in run.actor_ids},
+            solara.FileDownload(lambda: series_png(table(), {run.names.get(a, a): run.colours[a] for a in run.actor_ids},
                                                    log_territory.value),
                                 filename=f"{stem}.png", label="PNG", mime_type="image/png")
         solara.FigureEcharts(option=option, attributes={"style": "height: 560px; width: 100%;"})

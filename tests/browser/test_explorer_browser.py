@@ -140,6 +140,10 @@ def test_edits_saved_as_a_variant_file_that_loads(page, folders):
     page.locator(".bopsim-saved", has_text="Saved abstract_no_patron.toml").wait_for()
     saved = scenarios / "abstract_no_patron.toml"
     assert "patron" not in {a.id for a in load(saved).actor}
+    variant = page.locator(".v-select", has_text="variant").first
+    variant.locator(".v-select__selections").click()
+    page.locator(".menuable__content__active .v-list-item", has_text="no_patron").wait_for()
+    page.keyboard.press("Escape")
     page.locator(".bopsim-save-variant").click()
     page.locator(".bopsim-error", has_text="already exists").wait_for()
     saved.unlink()
