@@ -52,14 +52,15 @@ def Views(run, revision: solara.Reactive, shown: solara.Reactive):
     latest = len(run.history) - 1
     snapshot = run.history[latest if shown.value is None else min(shown.value, latest)]
     selected = solara.use_memo(lambda: solara.reactive(None), [run])  # a new run starts with no region picked
+    monitored = solara.use_memo(lambda: solara.reactive(run.actor_ids[0]), [run])
     MonthLabel(run, rev, snapshot)
     with solara.Columns([3, 2]):
         MapView(run, snapshot, selected)
-        NetworkView(run, snapshot)
+        NetworkView(run, snapshot, monitored)
     Legend(run)
     with solara.Columns([1, 1]):
         RegionReadout(run, snapshot, selected.value)
-        ActorMonitors(run, snapshot)
+        ActorMonitors(run, snapshot, monitored)
     with solara.Columns([3, 2]):
         SeriesView(run, snapshot)
         EventLog(run, rev)

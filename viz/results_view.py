@@ -24,7 +24,7 @@ from viz.results import (SERIES_METRICS, Batch, ResultsError, actors_in_series, 
 
 def forest_png(table: pd.DataFrame, outcome: str) -> bytes:
     """Two panels: each variant's mean and 95% interval; its difference from the baseline and interval."""
-    figure = new_figure(8.0, 0.9 + 0.42 * len(table))
+    figure = new_figure(11.0, 1.2 + 0.45 * len(table))
     means, diffs = figure.subplots(1, 2, sharey=True)
     y = np.arange(len(table))
     for ax, (mid, low, high), title in ((means, ("mean", "ci_low", "ci_high"), "mean (95% bootstrap interval)"),

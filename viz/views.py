@@ -60,11 +60,9 @@ def RegionReadout(run: Run, snapshot: Snapshot, selected: int | None):
 
 
 @solara.component
-def ActorMonitors(run: Run, snapshot: Snapshot):
-    """Pick an actor: its capability, territory, depth, power share, bloc and strategy at the month shown."""
-    actor = solara.use_reactive(run.actor_ids[0])
-    if actor.value not in run.actor_ids:
-        actor.set(run.actor_ids[0])
+def ActorMonitors(run: Run, snapshot: Snapshot, actor: solara.Reactive):
+    """Pick an actor (here or by clicking it in the network): its capability, territory, depth,
+    power share, bloc and strategy at the month shown."""
     labels = {run.names.get(a, a): a for a in run.actor_ids}
     with solara.Card("Actor monitors", classes=["bopsim-monitors"]):
         solara.Select("actor", value=run.names.get(actor.value, actor.value), values=list(labels),
@@ -96,15 +94,19 @@ def _table(title: str, rows: list[tuple[str, str]]) -> None:
 
 
 @solara.component
-def NetworkView(run: Run, snapshot: Snapshot):
-    """Actors sized by capability, ties weighted, blocs ringed (drawn in the browser)."""
+def NetworkView(run: Run, snapshot: Snapshot, monitored: solara.Reactive | None = None):
+    """Actors sized by capability, ties weighted, blocs ringed (drawn in the browser); click an actor to monitor it."""
     reference = max(a.capability for a in run.spec.actor)
     option = solara.use_memo(lambda: network_chart.network_option(
         run.actor_ids, run.colours, run.names, snapshot.capability, snapshot.active, snapshot.ties, snapshot.bloc,
         run.spec.parameters.bloc_threshold, reference, snapshot.date), [run, snapshot])
     rings = bloc_rings(run.actor_ids, snapshot.capability, snapshot.bloc)
     with solara.Card("Alliance network", classes=["bopsim-network"]):
-        solara.FigureEcharts(option=option, attributes={"style": "height: 420px; width: 100%;"})
+        def click(event: dict) -> None:
+            if monitored is not None and event.get("name") in run.actor_ids:
+                monitored.set(event["name"])
+
+        solara.FigureEcharts(option=option, on_click=click, attributes={"style": "height: 420px; width: 100%;"})
         text = "".join(f"<div><span style='display:inline-block;width:12px;height:12px;border:3px solid {colour};"
                        f"border-radius:50%;margin-right:6px;vertical-align:middle'></span>"
                        f"{html.escape(', '.join(run.names.get(a, a) for a in members))}</div>"

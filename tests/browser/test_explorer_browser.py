@@ -181,3 +181,14 @@ def test_a_relation_is_edited_for_a_pair_and_applies_on_reset(page):
 def test_strategy_parameters_show_their_ranges(page):
     strategy = page.locator(".bopsim-strategy")
     assert "(range: 0 to 1)" in strategy.inner_text()
+
+
+def test_clicking_an_actor_in_the_network_shows_its_monitors(page):
+    canvas = page.locator(".bopsim-network canvas").first
+    canvas.wait_for()
+    page.wait_for_timeout(500)
+    box = canvas.bounding_box()
+    # four actors on a circle, the second (south) at three o'clock: 88% across (right margin 12%),
+    # half-way down the graph area (top margin 12%, bottom 10%)
+    page.mouse.click(box["x"] + 0.88 * box["width"], box["y"] + (0.12 + 0.78 / 2) * box["height"])
+    page.locator(".bopsim-monitors .bopsim-readout", has_text="Southland").wait_for()
