@@ -30,10 +30,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _get(port: int, headers: dict[str, str]) -> int:
+def _get(port: int, headers: dict[str, str], path: str = "/") -> int:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        connection.request("GET", "/", headers=headers)
+        connection.request("GET", path, headers=headers)
         return connection.getresponse().status
     finally:
         connection.close()
@@ -85,6 +85,10 @@ def test_requests_under_another_host_or_origin_are_refused(server):
     assert _get(port, {"Host": f"rebind.example:{port}"}) == 403
     assert _get(port, {"Host": f"127.0.0.1:{port}", "Origin": "http://rebind.example"}) == 403
     assert _get(port, {"Host": f"127.0.0.1:{port}", "Origin": f"http://localhost:{port}"}) == 200
+    # the kernel websocket of a page on another site is closed before it is accepted (HTTP 403)
+    upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Host": f"127.0.0.1:{port}", "Origin": "http://rebind.example"}
+    assert _get(port, upgrade, "/jupyter/api/kernels/x/channels?session_id=y") == 403
 
 
 @pytest.mark.slow
