@@ -35,7 +35,7 @@ def Explore():
     revision = solara.use_reactive(0)
     message = solara.use_reactive(None)
     shown = solara.use_reactive(None)
-    with solara.Columns([1, 4]):
+    with solara.Columns([1, 3]):
         with solara.Column():
             Controls(catalogue, run, revision, message, shown, on_saved=lambda: listed.set(listed.value + 1))
         with solara.Column():

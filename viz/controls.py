@@ -199,7 +199,8 @@ def ParameterControls(spec: ScenarioSpec, values: dict, on_values: Callable[[dic
                 value = values.get(control.name, getattr(spec.parameters, control.name))
                 label = control.name + (f" ({control.unit})" if control.unit else "") + (" *" if control.name in values else "")
                 if control.slider:
-                    solara.SliderFloat(label, value=value, min=control.low, max=control.high, step=control.step,
+                    solara.Text(f"{label} = {value:g}", style={"font-size": "0.9em"})
+                    solara.SliderFloat("", value=value, min=control.low, max=control.high, step=control.step,
                                        on_value=lambda v, c=control: change(c, v))
                 else:
                     solara.InputFloat(label, value=value, on_value=lambda v, c=control: change(c, v), dense=True,
@@ -253,8 +254,10 @@ def RelationsEditor(spec: ScenarioSpec, edits: Edits, on_edits: Callable[[Edits]
                 return
             for kind, label, name, values in (("relations", "relation", "value", given), ("ties", "tie strength", "strength", strengths)):
                 limit = limits[name]
-                solara.SliderFloat(f"{label} {key[0]}-{key[1]}", value=getattr(edits, kind).get(key, values.get(key, 0.0)),
-                                   min=limit.low, max=limit.high, step=0.05, on_value=lambda v, kind=kind: set_value(kind, v))
+                value = getattr(edits, kind).get(key, values.get(key, 0.0))
+                solara.Text(f"{label} {key[0]}-{key[1]} = {value:g}", style={"font-size": "0.9em"})
+                solara.SliderFloat("", value=value, min=limit.low, max=limit.high, step=0.05,
+                                   on_value=lambda v, kind=kind: set_value(kind, v))
             solara.Text("Relation: -1 hostile to 1 friendly; tie: 0 none to 1 full alliance. "
                         "Edited pairs are sourced as counterfactuals.", style={"font-size": "0.8em", "color": "#555"})
 

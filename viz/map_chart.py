@@ -79,7 +79,7 @@ def map_option(run, snapshot, selected: int | None = None) -> dict:
         "tooltip": {"trigger": "item", "confine": True, "textStyle": {"fontSize": 11}},
         "series": [{"type": "map", "map": MAP_NAME, "roam": True, "aspectScale": 1 / run.shapes.aspect,
                     "boundingCoords": [[x0, y1], [x1, y0]],
-                    "data": data, "selectedMode": False, "top": 28, "bottom": 4,
+                    "data": data, "selectedMode": False, "top": 36, "bottom": 4,
                     "itemStyle": {"borderColor": "#FFFFFF", "borderWidth": 0.6},
                     "emphasis": {"label": {"show": False}, "itemStyle": {"borderColor": "#000000", "borderWidth": 1.5}},
                     "label": {"show": False}}],
