@@ -192,3 +192,38 @@ def test_clicking_an_actor_in_the_network_shows_its_monitors(page):
     # half-way down the graph area (top margin 12%, bottom 10%)
     page.mouse.click(box["x"] + 0.88 * box["width"], box["y"] + (0.12 + 0.78 / 2) * box["height"])
     page.locator(".bopsim-monitors .bopsim-readout", has_text="Southland").wait_for()
+
+
+def test_the_map_shows_each_holder_in_its_own_colour_unpaled(page):
+    import io
+
+    from PIL import Image
+
+    from model.palette import UNGOVERNED, colour_map
+    from model.scenario import load
+
+    spec = load(ROOT / "scenarios" / "abstract.toml")
+    allowed = {UNGOVERNED.upper(), *(c.upper() for c in colour_map([a.id for a in spec.actor]).values())}
+    canvas = page.locator(".bopsim-map canvas").first
+    canvas.wait_for()
+    page.wait_for_timeout(800)
+    image = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
+    counts = sorted(image.getcolors(maxcolors=1 << 20), reverse=True)
+    filled = ["#%02X%02X%02X" % rgb for n, rgb in counts if rgb != (255, 255, 255)][:3]
+    # the three commonest colours inside the map are holders' colours as the palette gives them
+    assert set(filled) <= allowed, (filled, allowed)
+    legend = page.locator(".bopsim-legend").inner_html().upper()
+    assert all(c in legend for c in allowed)
+
+
+def test_play_at_a_chosen_speed_then_pause(page):
+    page.locator(".v-select", has_text="speed (months per second)").locator(".v-select__selections").click()
+    page.locator(".menuable__content__active .v-list-item", has_text="8").click()
+    page.locator(".bopsim-play").click()
+    page.wait_for_function("() => /month ([3-9]|[1-9][0-9]) of/.test(document.querySelector('.bopsim-month').innerText)",
+                           timeout=60_000)
+    page.locator(".bopsim-play").click()  # Pause
+    page.wait_for_timeout(1000)
+    paused = _month(page)
+    page.wait_for_timeout(1500)
+    assert _month(page) == paused
