@@ -522,3 +522,19 @@ def test_scenario_errors_in_the_page_name_files_relative_to_the_scenario_folder(
     assert catalogue.problems and str(tmp_path) in catalogue.problems[0]
     shown = catalogue.relative(catalogue.problems[0])
     assert shown.startswith(f"{tmp_path.name}/broken.toml: not listed") and str(tmp_path) not in shown
+
+
+def test_a_saved_variant_runs_in_a_batch(tmp_path):
+    from experiments.batch.batch import run_batch
+    from experiments.batch.config import load_experiment
+    from viz.variant import save_variant
+
+    base = tmp_path / "abstract.toml"
+    base.write_text(ABSTRACT.read_text())
+    save_variant(base, "slow_fronts", Edits(parameters={"front_speed": 0.1}))
+    experiment = tmp_path / "experiment.toml"
+    experiment.write_text('name = "saved_variant"\nroot_seed = 1\nreplications = 1\nsteps = 2\n\n'
+                          '[[scenario]]\nfile = "abstract.toml"\nlabel = "base"\n\n'
+                          '[[scenario]]\nfile = "abstract_slow_fronts.toml"\nlabel = "slow_fronts"\n')
+    report = run_batch(load_experiment(experiment), tmp_path / "out", "serial", progress=False)
+    assert (report.ran, report.failed) == (2, 0)
