@@ -15,6 +15,7 @@ from experiments.batch.executors import dask_client, run_tasks
 from experiments.batch.overrides import OverrideError, apply, base_scenario
 from experiments.batch.store import ResultStore
 from experiments.cli import UsageError
+from model.classic import REGIONAL
 from model.scenario import ScenarioError, parse
 
 
@@ -73,6 +74,9 @@ def _execute(store: ResultStore, todo: list, experiment: LoadedExperiment, execu
 def check_overrides(experiment: LoadedExperiment) -> None:
     """Every factor path and every listed or boundary value must apply to every scenario (exit 2 if not)."""
     spec = experiment.spec
+    if spec.model != REGIONAL:  # a classic model family: world files instead of scenarios
+        from experiments.docking.family import check
+        return check(experiment)
     for i, (entry, label, file) in enumerate(zip(spec.scenario, spec.labels, experiment.scenario_files)):
         base = base_scenario(str(file))
         probes = [(f"scenario[{i}].set.{path}", path, value) for path, value in entry.set.items()]

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from experiments.cli import UsageError
+from model.classic import MODEL_NAMES, REGIONAL
 
 TABLES = ("model", "actors", "regions", "control", "events")
 ACTOR_METRICS = ("power_share", "territory_km2", "territory_share", "strategic_depth", "capability", "forward_presence")
@@ -124,6 +125,9 @@ class Experiment(Strict):
 
     name: str = Field(min_length=1)
     description: str = ""
+    model: Literal[MODEL_NAMES] = Field(  # type: ignore[valid-type]
+        REGIONAL, description="model family: the regional model, or a classic one (model/classic); "
+                              "a classic family's scenario files are world files of its parameters")
     root_seed: int = Field(ge=0, description="root of numpy SeedSequence; every run's seed derives from it")
     replications: int = Field(1, ge=1)
     steps: int | None = Field(None, ge=1, description="months per run (default: each scenario's)")
@@ -152,7 +156,8 @@ class LoadedExperiment(BaseModel):
 
     def fingerprint(self) -> str:
         """Hash of everything that changes a run's result (not `replications`, which only adds runs)."""
-        body = self.spec.model_dump(mode="json", exclude={"replications", "description"})
+        regional = {"model"} if self.spec.model == REGIONAL else set()  # hashes from before model families
+        body = self.spec.model_dump(mode="json", exclude={"replications", "description"} | regional)
         body["scenario_text"] = [p.read_text(encoding="utf-8") for p in self.scenario_files]
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
 
