@@ -8,11 +8,13 @@ model (`REGIONAL`) is the default family and is not listed here: it is built fro
 from __future__ import annotations
 
 from model.classic.base import ClassicModel, ClassicParameters
+from model.classic.realpolitik import RealpolitikModel
 from model.classic.tribute import TributeModel
 
 REGIONAL = "regional"
 FAMILIES: dict[str, type[ClassicModel]] = {
     "tribute": TributeModel,
+    "realpolitik": RealpolitikModel,
 }
 MODEL_NAMES = (REGIONAL, *FAMILIES)
 
