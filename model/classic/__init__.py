@@ -8,6 +8,7 @@ model (`REGIONAL`) is the default family and is not listed here: it is built fro
 from __future__ import annotations
 
 from model.classic.base import ClassicModel, ClassicParameters
+from model.classic.geosim import GeoSimModel
 from model.classic.realpolitik import RealpolitikModel
 from model.classic.tribute import TributeModel
 
@@ -15,6 +16,7 @@ REGIONAL = "regional"
 FAMILIES: dict[str, type[ClassicModel]] = {
     "tribute": TributeModel,
     "realpolitik": RealpolitikModel,
+    "geosim": GeoSimModel,
 }
 MODEL_NAMES = (REGIONAL, *FAMILIES)
 
