@@ -206,7 +206,11 @@ class GeoSimModel(ClassicModel):
         return 1.0 / (1.0 + (balance / thresh) ** -slope) if balance > 0 else 0.0
 
     def decide(self, fronts: np.ndarray, border: np.ndarray) -> None:
-        """Unprovoked attacks: tried every step while alerted or campaigning, else with pAttack.
+        """Unprovoked attacks, tried every step while alerted or campaigning.
+
+        A state not on alert enters it with pAttack a step (Table A1: "probability of entering
+        alerted status"), besides context activation (`alert`); it leaves it with pDeactivate
+        a step without combat around it.
 
         The target is the campaign's, if still a neighbour, else a random neighbour; the battle
         path is a random cell of the target bordering the attacker and a random cell of the
@@ -220,8 +224,8 @@ class GeoSimModel(ClassicModel):
         starts = np.searchsorted(fronts[:, 0], np.arange(self.cells + 1))
         busy = {a for pair in self.battles for a in pair}
         states = self.states()
-        tries = states[self.alerted[states] | (self.campaign[states] >= 0)
-                       | (rng.random(states.size) < p.p_attack)]
+        self.alerted[states] |= rng.random(states.size) < p.p_attack
+        tries = states[self.alerted[states] | (self.campaign[states] >= 0)]
         for i in rng.permutation(tries).tolist():
             neighbours = fronts[starts[i]:starts[i + 1], 1]
             if neighbours.size == 0 or (i in busy and not self.alerted[i] and self.campaign[i] < 0):
