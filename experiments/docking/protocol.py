@@ -42,15 +42,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("results/docking"))
     parser.add_argument("--docs", type=Path, default=Path("docs"))
-    parser.add_argument("--only", nargs="*", default=None, help="experiment file stems to run (default: all)")
+    parser.add_argument("--only", nargs="*", default=None,
+                        help="experiment file stems to run, in this order (default: all, alphabetically)")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args(argv)
     timings: dict[str, float] = {}
     if not args.report_only:
-        for config in sorted(CONFIGS.glob("*.toml")):
-            if args.only is not None and config.stem not in args.only:
-                continue
+        names = args.only if args.only is not None else sorted(c.stem for c in CONFIGS.glob("*.toml"))
+        for config in (CONFIGS / f"{name}.toml" for name in names):
             started = time.perf_counter()
             report = run_batch(load_experiment(config), args.out / config.stem, "process", workers=args.workers)
             timings[config.stem] = time.perf_counter() - started

@@ -26,7 +26,7 @@ from experiments.docking.targets import TARGETS, Target
 BOOTSTRAP = 2000
 COW_INTERCEPT, COW_SLOPE = 1.27, -0.41
 """COW interstate wars 1820–1997: log10 P(S > s) = 1.27 − 0.41 log10 s (Cederman 2003, Figure 1)."""
-COLUMNS = ["model", "setting", "outcome", "published", "source", "n", "mean", "ci_low", "ci_high", "test",
+COLUMNS = ["model", "kind", "setting", "outcome", "published", "source", "n", "mean", "ci_low", "ci_high", "test",
            "p_difference", "p_equivalence", "margin", "verdict"]
 
 
@@ -87,7 +87,8 @@ def docking_table(results: Path) -> pd.DataFrame:
             continue
         c = compare(target, folder)
         published = target.published if target.kind != "control" else float("nan")
-        rows.append([target.model, target.setting, target.outcome, published, target.source, c.n, c.mean,
+        outcome = f"{target.outcome} − {target.paired_with}" if target.kind == "decline" else target.outcome
+        rows.append([target.model, target.kind, target.setting, outcome, published, target.source, c.n, c.mean,
                      c.ci_low, c.ci_high, c.test, c.p_difference, c.p_equivalence, target.margin, c.verdict])
     return pd.DataFrame(rows, columns=COLUMNS)
 
@@ -102,9 +103,10 @@ def markdown(table: pd.DataFrame) -> str:
                 "|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in rows.itertuples(index=False):
             published = "—" if np.isnan(r.published) else f"{r.published:g}"
+            margin = f"±{r.margin:g}" if r.kind in ("value", "control", "pooled_median") else "—"
             out.append(f"| {r.setting} | `{r.outcome}` | {published} | {r.source} | {r.n} | {r.mean:.4g} "
                        f"[{r.ci_low:.4g}, {r.ci_high:.4g}] | {r.test} | {_p(r.p_difference)} | {_p(r.p_equivalence)} "
-                       f"| ±{r.margin:g} | **{r.verdict}** |")
+                       f"| {margin} | **{r.verdict}** |")
         out.append("")
     return "\n".join(out)
 

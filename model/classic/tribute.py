@@ -115,7 +115,6 @@ class TributeModel(ClassicModel):
         self.datacollector = DataCollector(model_reporters={
             "fights": "fights_this_year",
             "wealth_total": lambda m: float(m.wealth.sum()),
-            "wealth_gini": lambda m: gini(m.wealth),
         })
 
     # ------------------------------------------------------------------ the year
@@ -190,8 +189,10 @@ class TributeModel(ClassicModel):
         self.wealth[payer] -= tribute
         self.wealth[receiver] += tribute
         self.paid += tribute
-        self.raise_commitment([receiver], [payer])
-        self.raise_commitment([payer], [receiver])
+        step = self.p.commitment_step
+        c = self.commitment
+        c[receiver, payer] = min(c[receiver, payer] + step, 100)
+        c[payer, receiver] = min(c[payer, receiver] + step, 100)
 
     def fight(self, attacker: int, target: int, alliance: Alliance) -> None:
         """Each side destroys d × its own strength of the other's (at most all of it).
@@ -216,13 +217,15 @@ class TributeModel(ClassicModel):
 
     def raise_commitment(self, rows, cols) -> None:
         """c[i, j] += step for i in rows, j in cols, at most 100."""
-        block = np.ix_(np.asarray(rows), np.asarray(cols))
-        self.commitment[block] = np.minimum(self.commitment[block] + self.p.commitment_step, 100)
+        self._shift_commitment(rows, cols, self.p.commitment_step)
 
     def lower_commitment(self, rows, cols) -> None:
         """c[i, j] -= step for i in rows, j in cols, at least 0."""
-        block = np.ix_(np.asarray(rows), np.asarray(cols))
-        self.commitment[block] = np.maximum(self.commitment[block] - self.p.commitment_step, 0)
+        self._shift_commitment(rows, cols, -self.p.commitment_step)
+
+    def _shift_commitment(self, rows, cols, change: int) -> None:
+        r, k = np.asarray(rows)[:, None], np.asarray(cols)
+        self.commitment[r, k] = np.clip(self.commitment[r, k] + change, 0, 100)
 
     # ------------------------------------------------------------------ outcomes
 
