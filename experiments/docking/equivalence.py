@@ -3,7 +3,8 @@
 Failing to reject a difference is not equivalence, so every comparison has two parts:
 - a test of difference on the distribution: Mann–Whitney U and two-sample Kolmogorov–Smirnov
   against another implementation's runs, or the Wilcoxon signed-rank test of the runs against
-  a single published value;
+  a single published value (for a share of runs, 0/1 values: the exact binomial test, and TOST by
+  two one-sided binomial tests);
 - an equivalence test on the mean: two one-sided t-tests (TOST, Schuirmann 1987; statsmodels)
   that the mean lies within ± `margin` of the reference, the margin fixed before the runs
   (`experiments/docking/targets.py`).
@@ -59,12 +60,28 @@ def _verdict(p_difference: float, p_equivalence: float) -> str:
 def against_value(sample: np.ndarray, published: float, margin: float) -> Comparison:
     """Runs against one published value: Wilcoxon signed-rank, and TOST on |mean − published| < margin."""
     x = _finite(sample)
+    if x.size and np.all((x == 0) | (x == 1)):
+        return _proportion_against_value(x, published, margin)
     mean, low, high = mean_interval(x)
     deviation = x - published
     p_difference = float(stats.wilcoxon(deviation).pvalue) if np.any(deviation != 0) else 1.0
     p_equivalence = _tost_one(x, published - margin, published + margin)
     return Comparison(x.size, mean, low, high, "Wilcoxon signed-rank; TOST", p_difference, p_equivalence,
                       _verdict(p_difference, p_equivalence))
+
+
+def _proportion_against_value(x: np.ndarray, published: float, margin: float) -> Comparison:
+    """A share (0/1 runs) against a published share: exact binomial test, and exact TOST (two one-sided
+    binomial tests at published ± margin; a bound beyond [0, 1] is met trivially); Clopper–Pearson 95% interval."""
+    k, n = int(x.sum()), x.size
+    test = stats.binomtest(k, n, published)
+    interval = test.proportion_ci(confidence_level=LEVEL)
+    low, high = published - margin, published + margin
+    p_low = stats.binomtest(k, n, low, alternative="greater").pvalue if low > 0 else 0.0
+    p_high = stats.binomtest(k, n, high, alternative="less").pvalue if high < 1 else 0.0
+    p_equivalence = float(max(p_low, p_high))
+    return Comparison(n, k / n, float(interval.low), float(interval.high), "binomial; exact TOST",
+                      float(test.pvalue), p_equivalence, _verdict(float(test.pvalue), p_equivalence))
 
 
 def against_sample(sample: np.ndarray, reference: np.ndarray, margin: float) -> Comparison:
