@@ -23,7 +23,7 @@ def test_allocation_reproduces_the_appendix_example():
     model = small()
     cells = model.cells
     model.res[0] = 100.0  # propMobile 0.5: 50 mobile, 50 fixed = 10 a front
-    fronts = np.array([[0, k] for k in range(1, 6)])
+    fronts = np.array(sorted([[0, k] for k in range(1, 6)] + [[k, 0] for k in range(1, 6)]))
     model.allocation = {k * cells + 0: float(v) for k, v in zip(range(1, 6), (10, 15, 20, 25, 30))}
     model.fought = {0 * cells + 2, 0 * cells + 4}
     alloc = model.allocate(fronts)
@@ -35,7 +35,7 @@ def test_allocation_reproduces_the_appendix_example():
 def test_a_state_not_under_attack_puts_all_mobile_resources_behind_every_front():
     model = small()
     model.res[0] = 100.0
-    alloc = model.allocate(np.array([[0, 1], [0, 2]]))
+    alloc = model.allocate(np.array([[0, 1], [0, 2], [1, 0], [2, 0]]))
     # fixed 50 / 2 fronts + all 50 mobile on each
     assert alloc[0 * model.cells + 1] == alloc[0 * model.cells + 2] == pytest.approx(75.0)
 

@@ -186,7 +186,8 @@ class GeoSimModel(ClassicModel):
             against[found] = values[order][at[found]]
         fighting = np.isin(np.minimum(i, j) * self.cells + np.maximum(i, j), np.fromiter(self.fought, dtype=np.int64))
         enemy = np.bincount(i, weights=against * fighting, minlength=self.cells)[i]
-        share = np.where(fighting, against / np.where(enemy > 0, enemy, 1), against / (enemy + against))
+        quiet = enemy + against
+        share = np.where(fighting, against / np.where(enemy > 0, enemy, 1), against / np.where(quiet > 0, quiet, 1))
         alloc = fixed + np.where(enemy > 0, share, 1.0) * mobile
         return dict(zip((i * self.cells + j).tolist(), alloc.tolist()))
 
