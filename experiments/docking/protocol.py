@@ -1,7 +1,7 @@
 """The full docking protocol (`make docking`): run every docking experiment, then write the report.
 
     python -m experiments.docking.protocol [--out results/docking] [--docs docs] [--only NAME ...]
-        [--workers N] [--report-only]
+        [--workers N] [--replications N] [--report-only]
 
 Runs are resumable (each experiment is a `bopsim batch` result folder under --out); the
 report's figure reruns the first replication of GeoSim's base setting with its stored seed to
@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=None,
                         help="experiment file stems to run, in this order (default: all, alphabetically)")
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--replications", type=int, default=None,
+                        help="replications per design point instead of the files' (a partial protocol; "
+                             "a later run with the files' number adds the missing runs)")
     parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args(argv)
     timings: dict[str, float] = {}
@@ -52,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         names = args.only if args.only is not None else sorted(c.stem for c in CONFIGS.glob("*.toml"))
         for config in (CONFIGS / f"{name}.toml" for name in names):
             started = time.perf_counter()
-            report = run_batch(load_experiment(config), args.out / config.stem, "process", workers=args.workers)
+            experiment = load_experiment(config, replications=args.replications)
+            report = run_batch(experiment, args.out / config.stem, "process", workers=args.workers)
             timings[config.stem] = time.perf_counter() - started
             print(f"{config.stem}: {report.ran} runs in {timings[config.stem]:.0f} s ({report.failed} failed)")
     path = write_report(args.out, args.docs, timings, base_war_sizes(args.out))
