@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.linalg import actor_product, grouped_min, matching_entries
+from model.linalg import actor_product
 
 
 def power_shares(capability: np.ndarray, active: np.ndarray) -> np.ndarray:
@@ -38,23 +38,6 @@ def bloc_balance(capability: np.ndarray, bloc: np.ndarray) -> tuple[float, float
     if top.size < 2 or top[1] <= 0 or total <= 0:
         return (float(top[0] / total) if total > 0 else 0.0), 0.0, float("nan")
     return float(top[0] / total), float(top[1] / total), float(top[0] / top[1])
-
-
-def strategic_depth(hops: np.ndarray, home: np.ndarray, hostile_held: np.ndarray, area: np.ndarray, cap: int) -> np.ndarray:
-    """Area-weighted mean hops from each home region to the nearest hostile-held region.
-
-    `home` and `hostile_held` are (n, R) boolean; the distance is capped at `cap` (the
-    theatre's diameter + 1, meaning "no hostile ground reachable"). NaN for actors with no home.
-    Computed over the (actor, home region, region hostile to that actor) triples only.
-    """
-    actor, region = np.nonzero(home)
-    owner, target = np.nonzero(hostile_held)
-    pair, entry, start, count = matching_entries(actor, owner)
-    nearest = np.minimum(grouped_min(hops[region[pair], target[entry]], start, count, cap), cap)
-    n = home.shape[0]
-    total = np.bincount(actor, weights=area[region], minlength=n)
-    summed = np.bincount(actor, weights=nearest * area[region], minlength=n)
-    return np.divide(summed, total, out=np.full(n, np.nan), where=total > 0)
 
 
 def forward_presence(present_or_held: np.ndarray, allied: np.ndarray, home: np.ndarray) -> np.ndarray:

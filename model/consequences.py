@@ -1,0 +1,198 @@
+"""What a month means for each actor: the consequences the Levant study names, as monthly arrays.
+
+Pure functions of the model's arrays (n actors, R regions); `month_record` gathers them once a
+month (`RegionalModel.collect`). Which actor, allies and rivals they are read for is the
+experiment's choice (`ConsequenceNames`, experiments/batch/consequences.py); nothing here names
+an actor. Definitions, units and sources: docs/ODD.md §7.10.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csgraph
+
+from model.alliances import fighting_together
+
+APPROACH_HOPS = 3
+"""Regions 1..3 hops beyond home are an actor's approaches (forward defence reaches 2 by
+default, §7.2; one hop more counts the ground from which a threat would come next)."""
+REACH_HOPS = 1
+"""Forces within reach of a region: those in it or in a land neighbour (the reach of the
+model's exposure, §7.1)."""
+
+
+def approach_weights(hops: np.ndarray, home: np.ndarray, span: int = APPROACH_HOPS) -> np.ndarray:
+    """(n, R) weights of the regions 1..`span` hops beyond each actor's home, w ∝ 1 / hops, rows
+    summing to 1 (0 for an actor without home or without approaches).
+
+    `hops` (R, R) int, `home` (n, R) bool. Nearer ground counts more, but no region counts more
+    than a ring-1 neighbour, so no single far region can dominate (cf. `strategic_depth`).
+    Example: home {0} on the line 0-1-2-3-4 with span 3 gives 1, 1/2, 1/3 on regions 1..3,
+    divided by 11/6: (0, 6/11, 3/11, 2/11, 0).
+    """
+    distance = np.where(home.any(axis=1)[:, None], _distance_from(hops, home), 0)
+    ring = (distance >= 1) & (distance <= span)
+    raw = np.where(ring, 1.0 / np.maximum(distance, 1), 0.0)
+    total = raw.sum(axis=1, keepdims=True)
+    return np.divide(raw, total, out=np.zeros_like(raw), where=total > 0)
+
+
+def _distance_from(hops: np.ndarray, regions: np.ndarray) -> np.ndarray:
+    """(n, R) hops from the nearest region of each row of `regions` (n, R) bool; a large number
+    where a row is empty."""
+    big = np.iinfo(np.int32).max
+    return np.where(regions[:, :, None], hops[None, :, :], big).min(axis=1)
+
+
+def strategic_depth(weights: np.ndarray, hostile_control: np.ndarray, has_home: np.ndarray) -> np.ndarray:
+    """(n,) share of an actor's approaches not held by actors hostile to it, 0..1; NaN without home
+    (1 for a home with no approaches: no ground in front of it can be lost).
+
+    D_a = Σ_r w[a, r] (1 − H[a, r]), with w the `approach_weights` and H[a, r] the control share
+    of region r held by actors hostile to a. 1: no hostile ground within three hops of home;
+    0: all of it hostile. Example: weights (6/11, 3/11, 2/11) and hostile shares (0, 0.5, 1)
+    give 6/11 + 1.5/11 + 0 = 0.682.
+    """
+    free = 1.0 - np.clip(hostile_control, 0.0, 1.0)
+    depth = np.where(weights.sum(axis=1) > 0, (weights * free).sum(axis=1), 1.0)
+    return np.where(has_home, depth, np.nan)
+
+
+def hostile_control(hostility: np.ndarray, control: np.ndarray) -> np.ndarray:
+    """(n, R) control share of each region held by actors hostile to each actor (0..1).
+
+    `hostility` (n, n), >0 where hostile; `control` (n, R) the actors' control shares."""
+    return (hostility > 0).astype(float) @ control
+
+
+def home_held(control: np.ndarray, home: np.ndarray, area: np.ndarray) -> np.ndarray:
+    """(n,) share of an actor's home area (km²) it controls itself, 0..1; NaN without home.
+
+    Example: home of 10,000 km² and 30,000 km² held at shares 1 and 0.5: (10,000 + 15,000) / 40,000 = 0.625."""
+    total = home @ area
+    held = (control * home) @ area
+    return np.divide(held, total, out=np.full(len(total), np.nan), where=total > 0)
+
+
+def hostile_home_km2(hostile: np.ndarray, home: np.ndarray, area: np.ndarray) -> np.ndarray:
+    """(n,) km² of an actor's home held by actors hostile to it (`hostile` from `hostile_control`)."""
+    return (hostile * home) @ area
+
+
+def within_reach(hops: np.ndarray, regions: np.ndarray, reach: int = REACH_HOPS) -> np.ndarray:
+    """(n, R) bool: regions within `reach` hops of any region of each row of `regions` (n, R)."""
+    near = (hops <= reach).astype(float)
+    return (regions.astype(float) @ near) > 0
+
+
+def deterrence(force: np.ndarray, side: np.ndarray, exposed: np.ndarray) -> np.ndarray:
+    """(n, n) retaliation each actor's side could inflict on each other actor, in capability units.
+
+    T[a, b] = Σ_c side[a, c] Σ_r force[c, r] exposed[b, r]: the forces (ground and strike) of a
+    and its allies standing within reach of b's forces, held ground, home or bases — what b
+    would have to expect to meet if it struck a or a's allies (deterrence by punishment and
+    by denial both rest on the forces able to reach the challenger: Snyder 1961; Huth 1988 on
+    the local balance as what deters). `force` (n, R) units, `side` (n, n) bool with the
+    diagonal set, `exposed` (n, R) bool. Example: a with 3 units next to b's home and an ally
+    with 2 units in b's region: T[a, b] = 5.
+    """
+    return side.astype(float) @ force @ exposed.T.astype(float)
+
+
+def nearest_hostile_hops(hops: np.ndarray, home: np.ndarray, hostility: np.ndarray, footprint: np.ndarray,
+                         cap: int) -> np.ndarray:
+    """(n,) hops from an actor's home to the nearest region where a hostile actor has forces or
+    holds ground (0: inside home); `cap` if none can be reached; NaN without home."""
+    hostile_there = ((hostility > 0).astype(float) @ footprint.astype(float)) > 0
+    n = home.shape[0]
+    out = np.full(n, np.nan)
+    for a in np.flatnonzero(home.any(axis=1)):
+        targets = hostile_there[a]
+        out[a] = min(float(hops[home[a]][:, targets].min(initial=cap)), cap)
+    return out
+
+
+def corridor(adjacency, holder: np.ndarray, friends: np.ndarray, start: np.ndarray, end: np.ndarray) -> bool:
+    """Whether a land path of regions each held (majority) by one of `friends` joins `start` to `end`.
+
+    `adjacency` (R, R) sparse, `holder` (R,) actor index of each region's majority holder,
+    `friends` (n,) bool, `start` and `end` (R,) bool region sets (the path's end regions must be
+    friendly-held too). Example: on the line 0-1-2 with regions held by friend, friend, foe, 0
+    joins 1 but not 2.
+    """
+    held = np.zeros(len(holder), dtype=bool)
+    inside = holder < len(friends)
+    held[inside] = friends[holder[inside]]
+    keep = np.flatnonzero(held)
+    if not (held & start).any() or not (held & end).any():
+        return False
+    graph = adjacency[keep][:, keep]
+    _, label = csgraph.connected_components(graph, directed=False)
+    return bool(set(label[start[keep]]) & set(label[end[keep]]))
+
+
+@dataclass(frozen=True)
+class ConsequenceRecord:
+    """One month's consequence arrays (n actors; pairs (n, n)).
+
+    depth: strategic depth (share of approaches not hostile-held, 0..1);
+    home_held: share of home area the actor holds (0..1); hostile_home_km2: home km² held by
+    hostile actors; nearest_hostile: hops from home to the nearest hostile force or ground;
+    hostile_near_home: hostile capability (units) within reach of home; deterrence (n, n) units;
+    ties (n, n) 0..1; joint (n, n) bool, fighting side by side this month; bloc: bloc label
+    (-1 none); power_share; territory_km2; active; forces_abroad: capability (ground + strike)
+    outside home, units; aid_given: capability sent to allies this month, units.
+    """
+
+    depth: np.ndarray
+    home_held: np.ndarray
+    hostile_home_km2: np.ndarray
+    nearest_hostile: np.ndarray
+    hostile_near_home: np.ndarray
+    deterrence: np.ndarray
+    ties: np.ndarray
+    joint: np.ndarray
+    bloc: np.ndarray
+    power_share: np.ndarray
+    territory_km2: np.ndarray
+    active: np.ndarray
+    forces_abroad: np.ndarray
+    aid_given: np.ndarray
+    holder: np.ndarray
+
+
+def month_record(model) -> ConsequenceRecord:
+    """The consequence arrays of the model's current month (called by `RegionalModel.collect`)."""
+    p, geo = model.params, model.geo
+    control = model.control[:-1]
+    active = model.active.copy()
+    hostility = model.hostility
+    hostile = hostile_control(hostility, control)
+    present = ((model.deployment > p.presence) | (model.strike > p.presence)) & active[:, None]
+    held = (control >= p.domain_share) & active[:, None]
+    base = model.home | model.basing
+    side = model._allied() | np.eye(len(active), dtype=bool)
+    force = model.deployment + model.strike
+    has_home = model.home.any(axis=1)
+    near_home = within_reach(geo.hops, base)
+    hostile_force = (hostility > 0).astype(float) @ model.deployment
+    aid = getattr(model, "aid", None)
+    return ConsequenceRecord(
+        depth=strategic_depth(approach_weights(geo.hops, model.home), hostile, has_home),
+        home_held=home_held(control, model.home, geo.area_km2),
+        hostile_home_km2=hostile_home_km2(hostile, model.home, geo.area_km2),
+        nearest_hostile=nearest_hostile_hops(geo.hops, model.home, hostility, present | held, model.diameter + 1),
+        hostile_near_home=(hostile_force * near_home).sum(axis=1),
+        deterrence=deterrence(force * active[:, None], side, within_reach(geo.hops, present | held | base)),
+        ties=model.ties.copy(),
+        joint=fighting_together(present, model.battle.contested, hostility, 1.0) > 0,
+        bloc=model.bloc.copy(),
+        power_share=model.shares.copy(),
+        territory_km2=model.territory_km2.copy(),
+        active=active,
+        forces_abroad=(force * ~model.home).sum(axis=1) * active,
+        aid_given=np.zeros(len(active)) if aid is None else aid.sum(axis=1),
+        holder=model.majority_holder.copy(),
+    )

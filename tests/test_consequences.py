@@ -1,0 +1,100 @@
+"""The consequence measures (model/consequences.py) on hand-computed cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from model.consequences import (
+    approach_weights,
+    corridor,
+    deterrence,
+    home_held,
+    hostile_control,
+    nearest_hostile_hops,
+    strategic_depth,
+    within_reach,
+)
+
+LINE = np.abs(np.subtract.outer(np.arange(5), np.arange(5)))  # hops on the line r0-r1-r2-r3-r4
+
+
+def _line_adjacency(n: int) -> sparse.csr_array:
+    rows = np.arange(n - 1)
+    a = sparse.csr_array((np.ones(n - 1), (rows, rows + 1)), shape=(n, n))
+    return (a + a.T).tocsr()
+
+
+def test_approach_weights_fall_with_hops_and_stop_after_three():
+    home = np.array([[True, False, False, False, False], [False] * 5])
+    w = approach_weights(LINE, home)
+    # 1, 1/2, 1/3 on r1..r3, over 1 + 1/2 + 1/3 = 11/6: 6/11, 3/11, 2/11; r4 is 4 hops away
+    np.testing.assert_allclose(w[0], [0, 6 / 11, 3 / 11, 2 / 11, 0])
+    assert not w[1].any(), "no home, no approaches"
+
+
+def test_strategic_depth_is_the_weighted_share_of_approaches_not_hostile():
+    home = np.array([[True, False, False, False, False], [False, False, False, False, True]])
+    w = approach_weights(LINE, home)
+    hostile = np.array([[0, 0, 0.5, 1.0, 1.0], [0] * 5])
+    depth = strategic_depth(w, hostile, home.any(axis=1))
+    # 6/11 x 1 + 3/11 x 0.5 + 2/11 x 0 = 7.5/11
+    assert depth[0] == pytest.approx(7.5 / 11)
+    assert depth[1] == pytest.approx(1.0), "nothing hostile in its approaches"
+    assert np.isnan(strategic_depth(w, hostile, np.array([False, True]))[0]), "no home: undefined"
+
+
+def test_depth_changes_when_the_war_moves_in_the_approaches_and_not_beyond():
+    home = np.array([[True, False, False, False, False]])
+    w = approach_weights(LINE, home)
+    far = strategic_depth(w, np.array([[0, 0, 0, 0, 1.0]]), np.array([True]))
+    near = strategic_depth(w, np.array([[0, 1.0, 0, 0, 0]]), np.array([True]))
+    assert far[0] == pytest.approx(1.0) and near[0] == pytest.approx(5 / 11)  # 1 - 6/11
+
+
+def test_hostile_control_sums_the_shares_of_enemies_only():
+    hostility = np.array([[0, 0.5, 0], [0.5, 0, 0], [0, 0, 0]])
+    control = np.array([[1.0, 0.2], [0.0, 0.5], [0.0, 0.3]])
+    # actor 0's enemy is 1 only: shares 0 and 0.5; actor 2 has no enemy
+    np.testing.assert_allclose(hostile_control(hostility, control), [[0, 0.5], [1.0, 0.2], [0, 0]])
+
+
+def test_home_held_is_the_area_share_under_own_control():
+    control = np.array([[1.0, 0.5, 0.0]])
+    home = np.array([[True, True, False]])
+    area = np.array([10_000.0, 30_000.0, 5_000.0])
+    # (10,000 x 1 + 30,000 x 0.5) / 40,000 = 0.625
+    assert home_held(control, home, area)[0] == pytest.approx(0.625)
+
+
+def test_deterrence_counts_the_side_forces_within_reach_of_the_challenger():
+    # a (0) has 3 units in r1, next to b's home r2; a's ally c (2) has 2 units in r2; 4 units in r4
+    force = np.array([[0, 3.0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 2.0, 0, 4.0]])
+    side = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], bool)
+    b_home = np.array([[False] * 5, [False, False, True, False, False], [False] * 5])
+    exposed = within_reach(LINE, b_home)
+    # r1..r3 are within one hop of r2: 3 + 2 = 5 (c's 4 units in r4 are two hops away)
+    assert deterrence(force, side, exposed)[0, 1] == 5.0
+    assert deterrence(force, side, exposed)[1, 0] == 0.0, "b has nothing near a (a has no ground in the example)"
+
+
+def test_nearest_hostile_hops_from_home():
+    home = np.array([[True, False, False, False, False], [False] * 4 + [True]])
+    footprint = np.array([[True, False, False, False, False], [False, False, False, True, True]])
+    hostility = np.array([[0, 1.0], [1.0, 0]])
+    # 0's enemy is at r3 (3 hops) and r4; 1's enemy is at r0 (4 hops from r4)
+    np.testing.assert_array_equal(nearest_hostile_hops(LINE, home, hostility, footprint, cap=5), [3, 4])
+    assert nearest_hostile_hops(LINE, home, np.zeros((2, 2)), footprint, cap=5)[0] == 5, "no enemy: the cap"
+
+
+def test_corridor_needs_contiguous_friendly_ground():
+    adjacency = _line_adjacency(4)
+    start = np.array([True, False, False, False])
+    end = np.array([False, False, False, True])
+    friends = np.array([True, True, False])
+    # holders 0, 1, 1, 0: all friendly -> joined; one region held by the foe (2) cuts it;
+    # ungoverned (holder index 3 = n) cuts it too
+    assert corridor(adjacency, np.array([0, 1, 1, 0]), friends, start, end)
+    assert not corridor(adjacency, np.array([0, 2, 1, 0]), friends, start, end)
+    assert not corridor(adjacency, np.array([0, 1, 3, 0]), friends, start, end)
