@@ -67,12 +67,13 @@ def hostile_control(hostility: np.ndarray, control: np.ndarray) -> np.ndarray:
     return (hostility > 0).astype(float) @ control
 
 
-def home_held(control: np.ndarray, home: np.ndarray, area: np.ndarray) -> np.ndarray:
-    """(n,) share of an actor's home area (km²) it controls itself, 0..1; NaN without home.
+def home_held(control: np.ndarray, home: np.ndarray, area: np.ndarray, side: np.ndarray) -> np.ndarray:
+    """(n,) share of an actor's home area (km²) controlled by the actor or its allies, 0..1; NaN without home.
 
-    Example: home of 10,000 km² and 30,000 km² held at shares 1 and 0.5: (10,000 + 15,000) / 40,000 = 0.625."""
+    `side` (n, n) bool, the actor and its allies. Example: a home of 10,000 km² and 30,000 km²
+    held at shares 1 and 0.5 by the actor and its allies: (10,000 + 15,000) / 40,000 = 0.625."""
     total = home @ area
-    held = (control * home) @ area
+    held = ((side.astype(float) @ control) * home) @ area
     return np.divide(held, total, out=np.full(len(total), np.nan), where=total > 0)
 
 
@@ -87,18 +88,20 @@ def within_reach(hops: np.ndarray, regions: np.ndarray, reach: int = REACH_HOPS)
     return (regions.astype(float) @ near) > 0
 
 
-def deterrence(force: np.ndarray, side: np.ndarray, exposed: np.ndarray) -> np.ndarray:
+def deterrence(force: np.ndarray, side: np.ndarray, allied: np.ndarray, exposed: np.ndarray) -> np.ndarray:
     """(n, n) retaliation each actor's side could inflict on each other actor, in capability units.
 
-    T[a, b] = Σ_c side[a, c] Σ_r force[c, r] exposed[b, r]: the forces (ground and strike) of a
-    and its allies standing within reach of b's forces, held ground, home or bases — what b
-    would have to expect to meet if it struck a or a's allies (deterrence by punishment and
-    by denial both rest on the forces able to reach the challenger: Snyder 1961; Huth 1988 on
-    the local balance as what deters). `force` (n, R) units, `side` (n, n) bool with the
-    diagonal set, `exposed` (n, R) bool. Example: a with 3 units next to b's home and an ally
-    with 2 units in b's region: T[a, b] = 5.
+    T[a, b] = Σ_c side[a, c] (1 − allied[c, b]) Σ_r force[c, r] exposed[b, r]: the forces
+    (ground and strike) of a and its allies, less those allied to b too, standing within reach of
+    b's forces, held ground, home or bases — what b would have to expect to meet if it struck a
+    or a's allies (deterrence by punishment and by denial both rest on forces able to reach the
+    challenger: Snyder 1961; the local balance is what deters, Huth 1988). `force` (n, R) units,
+    `side` (n, n) bool with the diagonal set, `allied` (n, n) bool, `exposed` (n, R) bool.
+    Example: a with 3 units next to b's home and a's ally c with 2 units in b's region: T[a, b] = 5,
+    or 3 if c is allied to b as well.
     """
-    return side.astype(float) @ force @ exposed.T.astype(float)
+    within = force @ exposed.T.astype(float)
+    return side.astype(float) @ (within * ~allied)
 
 
 def nearest_hostile_hops(hops: np.ndarray, home: np.ndarray, hostility: np.ndarray, footprint: np.ndarray,
@@ -138,7 +141,7 @@ class ConsequenceRecord:
     """One month's consequence arrays (n actors; pairs (n, n)).
 
     depth: strategic depth (share of approaches not hostile-held, 0..1);
-    home_held: share of home area the actor holds (0..1); hostile_home_km2: home km² held by
+    home_held: share of home area the actor and its allies hold (0..1); hostile_home_km2: home km² held by
     hostile actors; nearest_hostile: hops from home to the nearest hostile force or ground;
     hostile_near_home: hostile capability (units) within reach of home; deterrence (n, n) units;
     ties (n, n) 0..1; joint (n, n) bool, fighting side by side this month; bloc: bloc label
@@ -173,7 +176,8 @@ def month_record(model) -> ConsequenceRecord:
     present = ((model.deployment > p.presence) | (model.strike > p.presence)) & active[:, None]
     held = (control >= p.domain_share) & active[:, None]
     base = model.home | model.basing
-    side = model._allied() | np.eye(len(active), dtype=bool)
+    allied = model._allied()
+    side = allied | np.eye(len(active), dtype=bool)
     force = model.deployment + model.strike
     has_home = model.home.any(axis=1)
     near_home = within_reach(geo.hops, base)
@@ -181,11 +185,11 @@ def month_record(model) -> ConsequenceRecord:
     aid = getattr(model, "aid", None)
     return ConsequenceRecord(
         depth=strategic_depth(approach_weights(geo.hops, model.home), hostile, has_home),
-        home_held=home_held(control, model.home, geo.area_km2),
+        home_held=home_held(control, model.home, geo.area_km2, side),
         hostile_home_km2=hostile_home_km2(hostile, model.home, geo.area_km2),
         nearest_hostile=nearest_hostile_hops(geo.hops, model.home, hostility, present | held, model.diameter + 1),
         hostile_near_home=(hostile_force * near_home).sum(axis=1),
-        deterrence=deterrence(force * active[:, None], side, within_reach(geo.hops, present | held | base)),
+        deterrence=deterrence(force * active[:, None], side, allied, within_reach(geo.hops, present | held | base)),
         ties=model.ties.copy(),
         joint=fighting_together(present, model.battle.contested, hostility, 1.0) > 0,
         bloc=model.bloc.copy(),

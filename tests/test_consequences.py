@@ -60,12 +60,16 @@ def test_hostile_control_sums_the_shares_of_enemies_only():
     np.testing.assert_allclose(hostile_control(hostility, control), [[0, 0.5], [1.0, 0.2], [0, 0]])
 
 
-def test_home_held_is_the_area_share_under_own_control():
-    control = np.array([[1.0, 0.5, 0.0]])
-    home = np.array([[True, True, False]])
+def test_home_held_is_the_area_share_under_the_control_of_the_actor_and_its_allies():
+    control = np.array([[1.0, 0.25, 0.0], [0.0, 0.25, 1.0], [0.0, 0.5, 0.0]])
+    home = np.array([[True, True, False], [False] * 3, [False] * 3])
     area = np.array([10_000.0, 30_000.0, 5_000.0])
-    # (10,000 x 1 + 30,000 x 0.5) / 40,000 = 0.625
-    assert home_held(control, home, area)[0] == pytest.approx(0.625)
+    alone = np.eye(3, dtype=bool)
+    with_ally = alone | np.array([[0, 1, 0], [1, 0, 0], [0, 0, 0]], bool)
+    # alone: (10,000 x 1 + 30,000 x 0.25) / 40,000 = 0.4375; with ally 1: 30,000 x 0.5 -> 0.625
+    assert home_held(control, home, area, alone)[0] == pytest.approx(0.4375)
+    assert home_held(control, home, area, with_ally)[0] == pytest.approx(0.625)
+    assert np.isnan(home_held(control, home, area, alone)[1]), "no home: undefined"
 
 
 def test_deterrence_counts_the_side_forces_within_reach_of_the_challenger():
@@ -74,9 +78,13 @@ def test_deterrence_counts_the_side_forces_within_reach_of_the_challenger():
     side = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], bool)
     b_home = np.array([[False] * 5, [False, False, True, False, False], [False] * 5])
     exposed = within_reach(LINE, b_home)
+    allied = side & ~np.eye(3, dtype=bool)
     # r1..r3 are within one hop of r2: 3 + 2 = 5 (c's 4 units in r4 are two hops away)
-    assert deterrence(force, side, exposed)[0, 1] == 5.0
-    assert deterrence(force, side, exposed)[1, 0] == 0.0, "b has nothing near a (a has no ground in the example)"
+    assert deterrence(force, side, allied, exposed)[0, 1] == 5.0
+    assert deterrence(force, side, allied, exposed)[1, 0] == 0.0, "a has no ground b's forces could reach"
+    # if c is allied to b as well, c's 2 units do not count against b: 3
+    allied_to_b = allied | np.array([[0, 0, 0], [0, 0, 1], [0, 1, 0]], bool)
+    assert deterrence(force, side, allied_to_b, exposed)[0, 1] == 3.0
 
 
 def test_nearest_hostile_hops_from_home():

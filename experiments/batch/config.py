@@ -105,6 +105,18 @@ class Design(Strict):
     morris_levels: int = Field(4, ge=2, description="Morris grid levels")
 
 
+class ConsequenceNames(Strict):
+    """Whose consequences the run reports (experiments/batch/consequences.py; docs/ODD.md §7.10):
+    the actor, its allies (whose survival, home and ground count as its gains), the actor whose
+    home ends the land corridor, the partner whose cooperation is measured and the rivals."""
+
+    actor: str = Field(min_length=1)
+    allies: list[str] = Field(default_factory=list)
+    corridor_to: str | None = None
+    partner: str | None = None
+    rivals: list[str] = Field(default_factory=list)
+
+
 class Outputs(Strict):
     """Which time series to keep, how often, and which outcomes to compute per run."""
 
@@ -117,6 +129,7 @@ class Outputs(Strict):
         default_factory=lambda: ["bloc_balance", "effective_poles", "battle_deaths"])
     territory_threshold_km2: Finite = Field(
         1000.0, ge=0, description="a non-state actor's territory below this (km2) counts as lost")
+    consequences: ConsequenceNames | None = None
 
 
 class Experiment(Strict):
