@@ -20,6 +20,7 @@ COMMANDS = (
     "experiments.commands.compare",
     "experiments.commands.sensitivity",
     "experiments.commands.figures",
+    "experiments.commands.calibrate",
 )
 
 
