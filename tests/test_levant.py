@@ -142,7 +142,7 @@ def test_calibrated_point_lies_in_the_fact_based_ranges(base):
     config = tomllib.loads((SCENARIOS.parent / "experiments" / "configs" / "levant_calibration.toml").read_text())
     raw = base.model_dump()
     actors = {a["id"]: a for a in raw["actor"]}
-    for factor in config["factor"]:
+    for factor in config["prior"]:
         kind, *rest = factor["path"].split(".")
         value = actors[rest[0]][rest[1]] if kind == "actor" else raw["parameters"][rest[0]]
         assert factor["low"] * 0.995 <= value <= factor["high"] * 1.005, factor["path"]
@@ -208,22 +208,3 @@ def test_base_fit_stays_in_the_calibrated_range(base):
     assert deaths.abs().max() < 0.5
     fighters = fit[fit["pattern"] == "isis_fighters"]["error"]
     assert fighters.abs().max() < 0.3
-
-
-def test_run_losses_by_hand():
-    from experiments.calibration import rank_points, run_losses
-
-    territory = pd.DataFrame({"run": [1, 1, 2, 2], "relative_error": [0.1, -0.3, 0.2, 0.0]})
-    deaths = pd.DataFrame({"run": [1, 2], "log_ratio": [math.log(2.0), 0.0]})
-    actors = pd.DataFrame({"run": [1, 1, 2, 2], "date": ["2017-01"] * 4, "actor": ["syria", "isis"] * 2,
-                           "territory_km2": [100.0, 5.0, 0.0, 5.0]})
-    fighters = pd.DataFrame({"run": [1, 1, 2, 2], "log_distance": [0.0, 0.0, 0.0, math.log(2.0)]})
-    losses = run_losses(territory, deaths, actors, fighters, weight=0.5, fighter_weight=1.0)
-    # run 1: (0.01 + 0.09) / 2 + 0.5 * ln(2)^2 + 0; run 2: 0.04 / 2 + 0 + 1.0 * ln(2)^2 / 2;
-    # Syria holds nothing in run 2
-    assert losses["loss"].tolist() == pytest.approx([0.05 + 0.5 * math.log(2.0) ** 2, 0.02 + math.log(2.0) ** 2 / 2])
-    assert losses["survives"].tolist() == [True, False]
-    ranked = rank_points(losses.assign(point=[7, 8]))
-    # point 8 has the lower loss but is not admissible (Syria lost all ground), so it ranks last
-    assert ranked["point"].tolist() == [7, 8]
-    assert ranked["admissible"].tolist() == [True, False]
