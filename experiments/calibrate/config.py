@@ -111,7 +111,16 @@ def load_calibration(path: str | Path, population: int | None = None, generation
         if paths.count(p) > 1:
             raise UsageError(f"{path}: prior[{i}].path: {p} given twice")
     _check_paths(path, spec, files["scenario"])
+    _check_catalogue(files["patterns"], files["scenario"])
     return LoadedCalibration(path=path, spec=spec, scenario_file=files["scenario"], patterns_file=files["patterns"])
+
+
+def _check_catalogue(patterns: Path, scenario: Path) -> None:
+    """UsageError if the catalogue is invalid or names a region, country or actor the scenario lacks."""
+    from experiments.batch.overrides import base_scenario
+    from experiments.patterns.catalogue import check_against_scenario, load_catalogue
+
+    check_against_scenario(load_catalogue(patterns), base_scenario(str(scenario)), patterns)
 
 
 def _check_paths(path: Path, spec: CalibrationSpec, scenario: Path) -> None:
