@@ -99,8 +99,9 @@ class Factor(Strict):
 class Design(Strict):
     """How factor values are combined into design points."""
 
-    kind: Literal["factorial", "lhs", "sobol", "morris"] = "factorial"
-    samples: int = Field(16, ge=1, description="LHS points; Sobol and Morris base samples N")
+    kind: Literal["factorial", "lhs", "sobol", "morris", "posterior"] = "factorial"
+    samples: int = Field(16, ge=1, description="LHS points; Sobol and Morris base samples N; posterior draws")
+    posterior: str | None = Field(None, description="posterior folder of `bopsim calibrate` (kind posterior)")
     second_order: bool = Field(False, description="Sobol: also sample for second-order indices")
     morris_levels: int = Field(4, ge=2, description="Morris grid levels")
 
@@ -162,12 +163,21 @@ class LoadedExperiment(BaseModel):
     path: Path
     spec: Experiment
     scenario_files: tuple[Path, ...]
+    posterior_dir: Path | None = None
 
     def fingerprint(self) -> str:
         """Hash of everything that changes a run's result (not `replications`, which only adds runs)."""
         body = self.spec.model_dump(mode="json", exclude={"replications", "description"})
         body["scenario_text"] = [p.read_text(encoding="utf-8") for p in self.scenario_files]
+        if self.posterior_dir is not None:
+            body["posterior_text"] = (self.posterior_dir / "particles.csv").read_text(encoding="utf-8")
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+
+    def posterior(self):
+        """(parameter values, weights) of the last generation of the posterior, or None."""
+        from experiments.calibrate.run import posterior
+
+        return None if self.posterior_dir is None else posterior(self.posterior_dir)
 
 
 def load_experiment(path: str | Path, replications: int | None = None, steps: int | None = None) -> LoadedExperiment:
@@ -184,7 +194,25 @@ def load_experiment(path: str | Path, replications: int | None = None, steps: in
         raise UsageError(f"{path}: {_describe(exc)}") from None
     files = tuple((path.parent / s.file).resolve() for s in spec.scenario)
     _check(path, spec, files)
-    return LoadedExperiment(path=path, spec=spec, scenario_files=files)
+    posterior = _posterior_dir(path, spec)
+    return LoadedExperiment(path=path, spec=spec, scenario_files=files, posterior_dir=posterior)
+
+
+def _posterior_dir(path: Path, spec: Experiment) -> Path | None:
+    """The posterior folder of a `posterior` design (UsageError if it is missing or misused)."""
+    design = spec.design
+    if design.kind != "posterior":
+        if design.posterior is not None:
+            raise UsageError(f"{path}: design.posterior: only a posterior design takes a posterior")
+        return None
+    if design.posterior is None:
+        raise UsageError(f"{path}: design.posterior: missing (the folder `bopsim calibrate` wrote)")
+    if spec.varied:
+        raise UsageError(f"{path}: factor[{spec.varied[0].path}]: a posterior design takes fixed factors only")
+    folder = (path.parent / design.posterior).resolve()
+    if not (folder / "particles.csv").is_file():
+        raise UsageError(f"{path}: design.posterior: no particles.csv in {folder} (run `bopsim calibrate` first)")
+    return folder
 
 
 def _read(path: Path) -> dict[str, Any]:
