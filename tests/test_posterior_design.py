@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+
+import numpy as np
 
 import pandas as pd
 import pytest
@@ -78,3 +81,27 @@ def test_a_posterior_batch_runs_and_records_its_draws(tmp_path, capsys):
     assert design.columns.tolist() == ["point", "particle", "parameters.attrition"]
     outcomes = pd.read_parquet(tmp_path / "out" / "outcomes.parquet")
     assert outcomes["run_id"].nunique() == 2 * 2 * 2  # 2 scenarios x 2 draws x 2 replications
+
+
+def test_sign_probability_pairs_runs_by_point_and_replication():
+    from experiments.batch.compare import sign_probability
+
+    variant = pd.DataFrame({"point": [0, 0, 1, 1], "replication": [0, 1, 0, 1], "value": [5.0, 4.0, 3.0, 1.0]})
+    base = pd.DataFrame({"point": [1, 1, 0, 0], "replication": [1, 0, 1, 0], "value": [2.0, 3.0, 3.0, 3.0]})
+    # pairs (0,0): 5-3 = +2, (0,1): 4-3 = +1, (1,0): 3-3 = 0, (1,1): 1-2 = -1; diff of means +0.5
+    # -> (1 + 1 + 0.5 + 0) / 4 = 0.625
+    assert sign_probability(variant, base, 0.5) == 0.625
+    assert sign_probability(variant, base, -0.5) == 0.375
+    assert np.isnan(sign_probability(variant.drop(columns="point"), base, 0.5)), "no pairing keys"
+
+
+def test_compare_reports_p_sign_for_a_posterior_batch(tmp_path, capsys):
+    _posterior(tmp_path / "post")
+    path = _experiment(tmp_path, 'kind = "posterior"\nsamples = 2\nposterior = "post"')
+    main(["batch", str(path), "--out", str(tmp_path / "out"), "--executor", "serial", "--no-progress"])
+    capsys.readouterr()
+    assert main(["compare", str(tmp_path / "out"), "--format", "csv", "--outcome", "north.capability.final"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    variant = table[table["scenario"] == "variant"].iloc[0]
+    # north starts with 60 instead of its default in the variant: larger in every paired run
+    assert variant["diff"] > 0 and variant["p_sign"] == 1.0
