@@ -22,7 +22,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -195,9 +194,9 @@ def export(history: pyabc.History, spec, out: Path) -> None:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    handle, staging = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(text)
+    """Write `text` beside `path`, then move it in place (a reader sees the old file or the new one)."""
+    staging = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    staging.write_text(text, encoding="utf-8")
     os.replace(staging, path)
 
 
