@@ -160,3 +160,17 @@ def test_a_folder_of_another_calibration_is_refused(serial_run, tmp_path):
     path = _calibration_file(tmp_path, abc="population = 9\ngenerations = 1")
     with pytest.raises(UsageError, match="holds another calibration"):
         calibrate(load_calibration(path), report.out, "serial", progress=False)
+
+
+def test_the_posterior_predicts_the_observation_it_was_fitted_to(serial_run):
+    from experiments.calibrate.check import band_table, check_runs
+    from experiments.calibrate.run import catalogue_at
+
+    calibration, report = serial_run
+    runs = check_runs(calibration, *posterior(report.out), draws=12)
+    table = band_table(runs, Scales.of(catalogue_at(str(calibration.patterns_file))))
+    row = table.iloc[0]
+    # the observation is the log centre of 16,000-19,600: sqrt(16,000 x 19,600) = 17,709 fighters
+    assert row["observed"] == pytest.approx(17709, abs=1)
+    assert row["inside"] and row["q05"] < row["observed"] < row["q95"]
+    assert 14000 < row["q05"] and row["q95"] < 22000, "the band is narrow: the posterior is narrow"

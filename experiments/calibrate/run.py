@@ -21,15 +21,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-import multiprocessing
 import numpy as np
 import pandas as pd
 import pyabc
@@ -61,16 +62,15 @@ class PatternModel:
 
         seed = int(np.random.randint(0, SEED_RANGE))
         spec = scenario_with(self.scenario_file, tuple((path, float(parameters[name])) for name, path in self.names))
-        return pattern_values(spec, _catalogue(self.patterns_file), seed, self.steps)
+        return pattern_values(spec, catalogue_at(self.patterns_file), seed, self.steps)
 
 
-def _catalogue(path: str):
+@lru_cache(maxsize=8)
+def catalogue_at(path: str):
+    """The pattern catalogue at `path`, read once per process."""
     from experiments.patterns.catalogue import load_catalogue
 
-    cache = _catalogue.__dict__.setdefault("cache", {})
-    if path not in cache:
-        cache[path] = load_catalogue(path)
-    return cache[path]
+    return load_catalogue(path)
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def calibrate(calibration: LoadedCalibration, out: Path | None = None, executor:
     stamp = fingerprint(calibration)
     _claim(out, stamp)
     db = f"sqlite:///{(out / DATABASE).resolve()}"
-    catalogue = _catalogue(str(calibration.patterns_file))
+    catalogue = catalogue_at(str(calibration.patterns_file))
     scales = Scales.of(catalogue)
     model = PatternModel(str(calibration.scenario_file), str(calibration.patterns_file), spec.steps,
                          tuple((p.name, p.path) for p in spec.prior))
@@ -213,9 +213,8 @@ def mapper(executor: str, workers: int | None, scheduler: str | None) -> Iterato
             yield pool.map
     else:
         with dask_client(workers, scheduler) as client:
-            def dask_map(function, payloads, seeds):
-                shared = client.scatter(payloads[0], broadcast=True) if payloads else None
-                futures = client.map(function, [shared] * len(payloads), seeds, pure=False)
+            def dask_map(function, *iterables):
+                futures = client.map(function, *iterables, pure=False)
                 try:
                     yield from (future.result() for future in futures)
                 finally:

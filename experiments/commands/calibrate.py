@@ -27,6 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--population", type=_positive, default=None, help="override the file's particles per generation")
     parser.add_argument("--generations", type=_positive, default=None, help="override the file's generations")
     parser.add_argument("--steps", type=_positive, default=None, help="override the months per run")
+    parser.add_argument("--check", type=_positive, default=None, metavar="N",
+                        help="then run N parameter sets drawn from the posterior and print each pattern's 90%% band "
+                             "(posterior-predictive check; written to check.csv)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(func=calibrate_command)
 
@@ -44,4 +47,20 @@ def calibrate_command(args: argparse.Namespace) -> int:
     print(f"{calibration.spec.name}: {report.generations} generations stored ({report.ran} run now, "
           f"{report.seconds:.1f} s); posterior in {report.out}/")
     print(summary_table(values, weights).to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    if args.check:
+        _check(calibration, report.out, values, weights, args)
     return 0
+
+
+def _check(calibration, out: Path, values, weights, args: argparse.Namespace) -> None:
+    """Run the posterior-predictive check, write check.csv and print the share of patterns inside."""
+    from experiments.calibrate.check import band_table, check_runs
+    from experiments.calibrate.distance import Scales
+    from experiments.calibrate.run import catalogue_at, mapper
+
+    with mapper(args.executor, args.workers, args.scheduler) as map_:
+        runs = check_runs(calibration, values, weights, args.check, map_)
+    table = band_table(runs, Scales.of(catalogue_at(str(calibration.patterns_file))))
+    table.to_csv(out / "check.csv", index=False, float_format="%.6g", lineterminator="\n")
+    print(f"posterior-predictive check, {args.check} runs: {int(table['inside'].sum())} of {len(table)} patterns' "
+          f"observations inside the 90% band; per pattern in {out}/check.csv")
