@@ -1,4 +1,5 @@
-"""The consequence measures (model/consequences.py) on hand-computed cases."""
+"""The consequence measures (model/consequences.py) and the named outcomes read from them
+(experiments/batch/consequences.py), on hand-computed cases."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import numpy as np
 import pytest
 from scipy import sparse
 
+from experiments.batch.config import ConsequenceNames
+from experiments.batch.consequences import consequence_table
 from model.consequences import (
     approach_weights,
     corridor,
@@ -16,6 +19,7 @@ from model.consequences import (
     strategic_depth,
     within_reach,
 )
+from worlds import actor, build, line_world
 
 LINE = np.abs(np.subtract.outer(np.arange(5), np.arange(5)))  # hops on the line r0-r1-r2-r3-r4
 
@@ -106,3 +110,22 @@ def test_corridor_needs_contiguous_friendly_ground():
     assert corridor(adjacency, np.array([0, 1, 1, 0]), friends, start, end)
     assert not corridor(adjacency, np.array([0, 2, 1, 0]), friends, start, end)
     assert not corridor(adjacency, np.array([0, 1, 3, 0]), friends, start, end)
+
+
+def test_the_named_consequences_of_a_world_at_its_start():
+    # r0 - r1 - r2 - r3 - r4: a at home in r0, r1; its ally c in r2, r3; their enemy b in r4
+    raw = line_world([f"r{i}" for i in range(5)],
+                     [actor("a", home=["r0", "r1"]), actor("c", home=["r2", "r3"]), actor("b", home=["r4"])],
+                     relations=(("a", "b", -0.8), ("c", "b", -0.8)), ties=(("a", "c", 0.6),))
+    names = ConsequenceNames(actor="a", allies=["c"], corridor_to="c", partner="c", rivals=["b"])
+    row = consequence_table(build(raw), names).iloc[0]
+    # approaches of a: r2 (1 hop), r3 (2), r4 (3), weights 6/11, 3/11, 2/11; only r4 is hostile
+    assert row["a.strategic_depth"] == pytest.approx(9 / 11)
+    # three actors of capability 10: a's bloc {a, c} holds 2/3, b's 1/3
+    assert row["a.bloc_share"] == pytest.approx(2 / 3)
+    assert row["balance.bloc_minus_rivals"] == pytest.approx(1 / 3)
+    assert row["axis.corridor"] == 1.0, "r0, r1 (a) and r2 (c) join a's home to c's"
+    assert (row["c.alive"], row["c.home_held"], row["axis.allies_kept"]) == (1.0, 1.0, 1.0)
+    assert row["a.tie.c"] == pytest.approx(0.6)
+    assert row["a.nearest_hostile_hops"] == 3.0, "from r1 to b's r4"
+    assert row["axis.home_lost_km2"] == 0.0
