@@ -129,3 +129,24 @@ def test_the_named_consequences_of_a_world_at_its_start():
     assert row["a.tie.c"] == pytest.approx(0.6)
     assert row["a.nearest_hostile_hops"] == 3.0, "from r1 to b's r4"
     assert row["axis.home_lost_km2"] == 0.0
+
+
+def test_a_batch_stores_each_consequence_once_beside_the_actor_metrics(tmp_path):
+    from pathlib import Path
+
+    import pandas as pd
+
+    from experiments.cli import main
+
+    abstract = Path(__file__).resolve().parents[1] / "scenarios" / "abstract.toml"
+    config = tmp_path / "exp.toml"
+    config.write_text(f'name = "t"\nroot_seed = 1\nsteps = 3\n[[scenario]]\nfile = "{abstract}"\n'
+                      '[outputs]\nactors = ["north"]\nactor_metrics = ["power_share", "strategic_depth"]\n'
+                      '[outputs.consequences]\nactor = "north"\nallies = ["south"]\npartner = "south"\n'
+                      'rivals = ["insurgents"]\n', encoding="utf-8")
+    assert main(["batch", str(config), "--out", str(tmp_path / "out"), "--executor", "serial", "--no-progress"]) == 0
+    outcomes = pd.read_parquet(tmp_path / "out" / "outcomes.parquet")
+    assert not outcomes.duplicated(["run_id", "outcome"]).any(), "north.power_share.final once"
+    names = set(outcomes["outcome"])
+    assert {"north.strategic_depth.mean", "north.deterrence.insurgents.final", "north.tie.south.mean",
+            "south.home_held.final", "balance.bloc_minus_rivals.mean"} <= names

@@ -17,6 +17,8 @@ and reasons: docs/ODD.md §7.10), with A the actor:
 - `axis.home_lost_km2` (home ground of A and its allies held by hostile actors),
   `A.nearest_hostile_hops` (hops from A's home to the nearest hostile force or ground).
 
+A name the actor metrics of the experiment already give (`iran.power_share.final`,
+`iran.strategic_depth.final`: the same values) is kept once, from the actor metrics.
 An actor absent from the scenario (a variant without it) gives NaN columns; an ally that has
 left counts as not alive, holding nothing.
 """

@@ -60,7 +60,8 @@ def _simulate(task: RunTask, outputs: Outputs) -> dict[str, pd.DataFrame]:
     kinds = {a.id: a.kind for a in spec.actor}
     outcomes = run_outcomes(frames["model"], model.actor_records, kinds, outputs)
     if outputs.consequences is not None:
-        outcomes = pd.concat([outcomes, run_consequences(model, outputs.consequences)], ignore_index=True)
+        extra = run_consequences(model, outputs.consequences)
+        outcomes = pd.concat([outcomes, extra[~extra["outcome"].isin(outcomes["outcome"])]], ignore_index=True)
     kept = {name: frames[name] if name == "events" else _thin(frames[name], outputs.every, model.steps)
             for name in outputs.keep}
     return kept | {"outcomes": outcomes}
