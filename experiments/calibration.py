@@ -231,28 +231,3 @@ def _fighter_rows(fighters: pd.DataFrame) -> pd.DataFrame:
                                                    error=("log_distance", "median")).reset_index()
     return pd.DataFrame({"pattern": "isis_fighters", "when": f["date"], "observed": f["low"], "high": f["high"],
                          "simulated": f["simulated"], "error": f["error"], "error_kind": "log_outside_range"})
-
-
-# ------------------------------------------------------------------------- runs
-
-
-def run_tables(spec, seeds: list[int]) -> dict[str, pd.DataFrame]:
-    """Simulate `spec` once per seed; the model, actor and region tables stacked with a `run` column."""
-    from experiments.single import simulate
-    from model.tables import actor_table, model_table, region_table
-
-    stacked: dict[str, list[pd.DataFrame]] = {"model": [], "actors": [], "regions": []}
-    for seed in seeds:
-        model = simulate(spec, seed=seed)
-        for name, table in (("model", model_table), ("actors", actor_table), ("regions", region_table)):
-            stacked[name].append(table(model).assign(run=seed))
-    return {name: pd.concat(frames, ignore_index=True) for name, frames in stacked.items()}
-
-
-def scenario_fit(spec, seeds: list[int], actor: str = "isis") -> pd.DataFrame:
-    """The fit table of a scenario over `seeds` (median over runs)."""
-    frames = run_tables(spec, seeds)
-    region_ids = {r.id for r in spec.region if r.country in ("IRQ", "SYR")}
-    territory = territory_errors(frames["actors"], observed_territory(), actor)
-    deaths = death_errors(frames["model"], frames["regions"], region_ids, observed_deaths())
-    return fit_table(territory, deaths, fighter_errors(frames["actors"], observed_fighters(), actor))

@@ -52,17 +52,26 @@ class Geography:
         """(R,) str: `country` as an array (\"\" where the region belongs to no country)."""
         return np.array(self.country)
 
+    def among(self, ids: list[str]) -> np.ndarray:
+        """(R,) bool, read-only: the regions `ids` (kept: behaviours ask every month)."""
+        key = ("regions",) + tuple(ids)
+        if key not in self._masks:
+            mask = np.isin(np.asarray(self.ids), ids)
+            mask.flags.writeable = False
+            self._masks[key] = mask
+        return self._masks[key]
+
     def in_countries(self, codes: list[str]) -> np.ndarray:
         """(R,) bool, read-only: the regions of the countries `codes` (kept: behaviours ask every month)."""
         key = tuple(codes)
-        if key not in self._country_masks:
+        if key not in self._masks:
             mask = np.isin(self.country_codes, codes)
             mask.flags.writeable = False
-            self._country_masks[key] = mask
-        return self._country_masks[key]
+            self._masks[key] = mask
+        return self._masks[key]
 
     @cached_property
-    def _country_masks(self) -> dict[tuple[str, ...], np.ndarray]:
+    def _masks(self) -> dict[tuple[str, ...], np.ndarray]:
         return {}
 
     @cached_property

@@ -244,6 +244,7 @@ class RegionalModel(mesa.Model):
         self.perceive()
         self.agents.do("decide")
         self.station_reserves()
+        self.redeploy()
         self.resolve()
         self.update()
         self.collect()
@@ -288,7 +289,7 @@ class RegionalModel(mesa.Model):
             allied=self.allied, threat=threat, shared_threat=unit @ unit.T,
             exposure=self._exposure(), actor_affinity=self.actor_affinity,
             support=self._support(),
-            access=accessible_regions(self.majority_holder, self.allied, self.hostility) & ~self.outside,
+            access=accessible_regions(self.control >= p.domain_share, self.allied, self.hostility) & ~self.outside,
         )
         self.threat = threat
         self.planned = np.zeros_like(self.deployment)
@@ -377,6 +378,23 @@ class RegionalModel(mesa.Model):
                            home_allocation(view.domain[:, cols], view.exposure[:, cols], self.garrison, people),
                            self.basing_weights[:, cols])
         self.planned[:, cols] += (self.capability * self.reserve)[:, None] * weights
+
+    def redeploy(self) -> None:
+        """Only a `redeployment` share of ground forces reaches its planned position this month.
+
+        planned <- rho x planned + (1 - rho) x last month's deployment rescaled to the actor's
+        planned total: the rest of the force stays where it fought. Forces take time to move
+        and to concentrate; offensives build up over months (Epstein 1985 on rates of
+        advance and withdrawal). rho = 1 (the default) moves every force within the month.
+        Air power (`strike`) redeploys at once.
+        """
+        rho = self.params.redeployment
+        if rho >= 1.0:
+            return
+        total, before = self.planned.sum(axis=1), self.deployment.sum(axis=1)
+        carried = self.deployment * np.divide(total, before, out=np.zeros_like(total), where=before > 0)[:, None]
+        moving = before > 0
+        self.planned[moving] = rho * self.planned[moving] + (1.0 - rho) * carried[moving]
 
     def resolve(self) -> None:
         """Attrition and the contest for control, in every contested region at once.

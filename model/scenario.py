@@ -58,6 +58,7 @@ class Parameters(Strict):
     tie_decay: Share = Field(0.02, description="share of an unsupported tie lost per month")
     bloc_threshold: Share = Field(0.4, description="ties at or above this form blocs and count as alliances")
     absorption: Share = Field(0.1, description="share of ungoverned ground taken per month by the forces present")
+    redeployment: Share = Field(1.0, description="share of ground forces that move to their planned positions in a month (1 = all; the rest stay where they fought)")
     abandonment: Share = Field(0.1, description="share of ground held with no force in it (outside home) that becomes ungoverned per month")
     share_floor: Share = Field(0.001, description="control shares below this are not held (become ungoverned)")
     sovereign_support: Share = Field(0.5, description="support of a state in its own country, and of those fighting beside it, where identity gives less")
@@ -464,6 +465,7 @@ def _check_actor(fail, a: ActorSpec, regions: set[str], countries: set[str], spe
     if a.kind != "external" and not (a.home or a.home_country):
         fail(f"{label}.home", "missing (a state or non-state actor needs home regions)")
     _check_strategy(fail, f"{label}.strategy", a.strategy, {x.id for x in spec.actor})
+    _check_places(fail, f"{label}.strategy", a.strategy, regions, countries)
     if not spec.abstract and "capability" not in a.sources:
         fail(f"{label}.sources.capability", "missing (a fact needs a source)")
 
@@ -475,6 +477,16 @@ def _check_strategy(fail, label: str, strategy: list[BehaviourSpec], actors: set
         build_strategy(strategy, actors)
     except ValueError as exc:
         fail(label, str(exc))
+
+
+def _check_places(fail, label: str, strategy: list[BehaviourSpec], regions: set[str], countries: set[str]) -> None:
+    """Country codes (`countries`, `theatre`) and region ids (`regions`) named by behaviours exist."""
+    for b in strategy:
+        extra = b.model_extra or {}
+        for field, known, what in (("countries", countries, "country"), ("theatre", countries, "country"), ("regions", regions, "region")):
+            for item in extra.get(field) or []:
+                if item not in known:
+                    fail(f"{label}.{b.behaviour}.{field}", f"unknown {what} {item!r}")
 
 
 def _check_control_sums(fail, spec: ScenarioSpec) -> None:
