@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from experiments.calibrate.config import load_calibration
-from experiments.calibrate.distance import ONE_SIDED_SCALE, Scales, deviations, distance
+from experiments.calibrate.distance import Scales, deviations, distance
 from experiments.calibrate.run import calibrate, posterior, summary_table
 from experiments.cli import UsageError, main
 from experiments.patterns.catalogue import Catalogue
@@ -100,19 +100,23 @@ def _scales() -> Scales:
     return Scales.of(Catalogue.model_validate(raw))
 
 
-def test_each_statistic_is_scaled_by_its_accepted_range():
-    z = deviations({"share": 0.8, "change": 0.1, "deaths": 40000.0}, _scales())
-    # share: centre 0.53, half-width 0.23: (0.8 - 0.53) / 0.23; change: 0.1 short of "at least
-    # 0.2", over the one-sided scale 0.15; deaths: 40,000 is the log centre of 20,000-80,000 -> 0
-    assert z == pytest.approx([0.27 / 0.23, 0.1 / ONE_SIDED_SCALE, 0.0])
-    # at the bounds: 1 for a two-sided range (80,000 on the log scale too), 0 inside a one-sided one
-    assert deviations({"share": 0.76, "change": 0.5, "deaths": 80000.0}, _scales()) == pytest.approx([1.0, 0.0, 1.0])
+def test_each_statistic_is_scaled_by_its_kind_of_range():
+    z = deviations({"share": 0.8, "change": 0.1, "deaths": 160000.0}, _scales())
+    # share: 0.04 above 0.76, over 0.15; change: 0.1 short of "at least 0.2", over 0.1;
+    # deaths: 160,000 is one doubling above 80,000
+    assert z == pytest.approx([0.04 / 0.15, 1.0, 1.0])
+    assert deviations({"share": 0.5, "change": 0.5, "deaths": 40000.0}, _scales()) == pytest.approx([0, 0, 0])
 
 
-def test_distance_is_the_root_mean_square_and_a_missing_statistic_counts_far():
-    # z = (0, 0, 1): sqrt(1 / 3)
-    assert distance({"share": 0.53, "change": 0.3, "deaths": 80000.0}, _scales()) == pytest.approx(math.sqrt(1 / 3))
-    assert deviations({"share": 0.53, "change": math.nan, "deaths": 40000.0}, _scales())[1] == 10.0
+def test_distance_is_the_mean_and_a_missing_statistic_counts_the_cap():
+    # (0.04 / 0.15 + 0 + 0) / 3
+    assert distance({"share": 0.8, "change": 0.3, "deaths": 40000.0}, _scales()) == pytest.approx(0.04 / 0.15 / 3)
+    assert deviations({"share": 0.53, "change": math.nan, "deaths": 40000.0}, _scales())[1] == 3.0
+
+
+def test_the_observation_stored_is_the_centre_of_each_range():
+    # share: (0.3 + 0.76) / 2; change: its one bound; deaths: sqrt(20,000 x 80,000) = 40,000
+    assert _scales().observed() == pytest.approx({"share": 0.53, "change": 0.2, "deaths": 40000.0})
 
 
 # ----------------------------------------------------------------------------- ABC-SMC on a tiny world
@@ -170,7 +174,7 @@ def test_the_posterior_predicts_the_observation_it_was_fitted_to(serial_run):
     runs = check_runs(calibration, *posterior(report.out), draws=12)
     table = band_table(runs, Scales.of(catalogue_at(str(calibration.patterns_file))))
     row = table.iloc[0]
-    # the observation is the log centre of 16,000-19,600: sqrt(16,000 x 19,600) = 17,709 fighters
+    # the observation is the geometric centre of 16,000-19,600: sqrt(16,000 x 19,600) = 17,709 fighters
     assert row["observed"] == pytest.approx(17709, abs=1)
     assert row["inside"] and row["q05"] < row["observed"] < row["q95"]
     assert 14000 < row["q05"] and row["q95"] < 22000, "the band is narrow: the posterior is narrow"
