@@ -141,6 +141,15 @@ def test_the_known_parameter_is_recovered(serial_run):
     generations = pd.read_csv(report.out / "generations.csv")
     assert generations["generation"].tolist() == [0, 1, 2]
     assert (np.diff(generations["epsilon"]) < 0).all(), "the threshold falls generation by generation"
+    assert ((generations["effective_sample_size"] >= 1) & (generations["effective_sample_size"] <= 8 + 1e-9)).all()
+
+
+def test_effective_sample_size_by_hand():
+    from experiments.calibrate.run import effective_sample_size
+
+    # (3 + 1)^2 / (9 + 1) = 1.6; equal weights: n
+    assert effective_sample_size(np.array([3.0, 1.0])) == pytest.approx(1.6)
+    assert effective_sample_size(np.full(5, 0.2)) == pytest.approx(5.0)
 
 
 def test_the_process_executor_gives_the_same_posterior(serial_run, tmp_path):

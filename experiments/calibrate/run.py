@@ -7,7 +7,8 @@
   statistics; what a resumed run continues from);
 - `calibration.json`: the fingerprint of the file, scenario and catalogue the database belongs to;
 - `particles.csv`: generation, particle, weight and one column per parameter path (every generation);
-- `generations.csv`: generation, epsilon, particles, simulations, acceptance rate, seconds.
+- `generations.csv`: generation, epsilon, particles, simulations, acceptance rate, effective
+  sample size of the weights (Kish), seconds.
 
 Why pyabc rather than ELFI: pyabc's ABC-SMC adapts the threshold and the proposal generation by
 generation, stores each generation in a database from which a stopped run continues, and takes
@@ -174,9 +175,10 @@ def _stored_generations(out: Path) -> int:
 def export(history: pyabc.History, spec, out: Path) -> None:
     """particles.csv and generations.csv from the database (written whole, then moved in place)."""
     paths = {p.name: p.path for p in spec.prior}
-    frames = []
+    frames, ess = [], []
     for t in range(history.max_t + 1):
         values, weights = history.get_distribution(m=0, t=t)
+        ess.append(effective_sample_size(weights))
         frame = values.reset_index(drop=True).rename(columns=paths)[[p.path for p in spec.prior]]
         frames.append(frame.assign(weight=weights).rename_axis("particle").reset_index().assign(generation=t))
     particles = pd.concat(frames, ignore_index=True)
@@ -187,10 +189,18 @@ def export(history: pyabc.History, spec, out: Path) -> None:
     generations = pd.DataFrame({
         "generation": populations["t"], "epsilon": populations["epsilon"], "particles": populations["particles"],
         "simulations": populations["samples"], "acceptance_rate": populations["particles"] / populations["samples"],
+        "effective_sample_size": ess,
         "seconds": populations["seconds"],
     })
     _write_atomic(out / "particles.csv", particles.to_csv(index=False, float_format="%.10g", lineterminator="\n"))
     _write_atomic(out / "generations.csv", generations.to_csv(index=False, float_format="%.10g", lineterminator="\n"))
+
+
+def effective_sample_size(weights: np.ndarray) -> float:
+    """Kish's effective sample size (Σw)² / Σw² of importance weights: n for equal weights, 1 when
+    one particle carries all. Example: weights (3, 1) give 16 / 10 = 1.6."""
+    weights = np.asarray(weights, dtype=float)
+    return float(weights.sum() ** 2 / np.square(weights).sum())
 
 
 def _write_atomic(path: Path, text: str) -> None:
