@@ -243,9 +243,11 @@ def test_screen_ranks_design_points_by_their_pattern_loss(tmp_path):
         '[[factor]]\npath = "actor.isis.capability"\nlow = 10.0\nhigh = 20.0\n'
         '[[factor]]\npath = "actor.isis.strategy.offensive.fronts"\nvalues = [1, 2]\n', encoding="utf-8")
     out = tmp_path / "screen.csv"
-    assert screen([str(experiment), "--seeds", "1", "--out", str(out)]) == 0
+    assert screen([str(experiment), "--seeds", "1", "--refine", "1", "--out", str(out)]) == 0
     table = pd.read_csv(out)
-    assert len(table) == 2 and table["loss"].is_monotonic_increasing
+    # 2 design points + 1 refinement step from each of the (at most) two best
+    assert len(table) == 4 and table["loss"].is_monotonic_increasing
+    assert table["actor.isis.capability"].between(10.0, 20.0).all()
     assert table["actor.isis.strategy.offensive.fronts"].isin([1, 2]).all()
     assert screen([str(experiment), "--seeds", "1", "--out", str(out)]) == 2, "an existing --out is refused"
 

@@ -1,11 +1,12 @@
 """Pattern screen: a Latin hypercube over an experiment's factors, each point judged on the patterns.
 
-python -m experiments.patterns.screen EXPERIMENT [--seeds 1,2] [--workers N] --out FILE.csv
+python -m experiments.patterns.screen EXPERIMENT [--seeds 1,2] [--workers N] [--refine STEPS] --out FILE.csv
 
 The experiment file gives the scenario (its first), the factors with their ranges and the design
 size (`[design] samples`, Latin hypercube from `root_seed`). Each point runs over the seeds for
 the months up to the end of 2016; its loss is the mean `fit.pattern_distance` over the patterns;
-the CSV has one row per point (factor values, loss, patterns passed), best first. The screen
+the CSV has one row per point (factor values, loss, patterns passed), best first. `--refine`
+adds a local search from the two best points (`_refine`). The screen
 ranks points; the scenario's values are chosen from its best points and checked over seeds 1-10
 (docs/calibration.md).
 """
@@ -17,6 +18,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 
@@ -31,23 +33,53 @@ def judge(task: tuple[str, tuple, list[int]]) -> dict:
             "failed": " ".join(table.loc[~table["passed"], "id"])}
 
 
-def screen(experiment: Path, seeds: list[int], workers: int) -> pd.DataFrame:
-    """The screen's table, best point first."""
+def screen(experiment: Path, seeds: list[int], workers: int, refine: int = 0) -> pd.DataFrame:
+    """The screen's table, best point first; `refine` steps of local search from its two best points."""
     from experiments.batch.config import load_experiment
-    from experiments.batch.design import design_table
+    from experiments.batch.design import unit_sample
 
     loaded = load_experiment(experiment)
-    design = design_table(loaded.spec)
-    paths = [f.path for f in loaded.spec.varied]
-    fixed = tuple((f.path, f.value) for f in loaded.spec.factor if f.is_fixed)
-    points = design[paths].astype(object).to_dict("records")  # keeps an integer factor an int
-    tasks = [(str(loaded.scenario_files[0]), fixed + tuple((p, _plain(row[p])) for p in paths), seeds) for row in points]
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            rows = list(pool.map(judge, tasks, chunksize=4))
-    else:
-        rows = [judge(t) for t in tasks]
-    return pd.DataFrame(rows).sort_values("loss", kind="stable").reset_index(drop=True)
+    spec = loaded.spec
+    scenario = str(loaded.scenario_files[0])
+    fixed = tuple((f.path, f.value) for f in spec.factor if f.is_fixed)
+    unit = unit_sample(spec)
+    with ProcessPoolExecutor(workers) as pool:
+        def evaluate(coords) -> list[dict]:
+            return list(pool.map(judge, [_task(scenario, fixed, spec.varied, u, seeds) for u in coords]))
+
+        rows = evaluate(unit)
+        for row, u in zip(rows, unit):
+            row["unit"] = u
+        rows += _refine(rows, evaluate, refine, np.random.default_rng(spec.root_seed))
+    table = pd.DataFrame(rows).drop(columns="unit")
+    return table.sort_values("loss", kind="stable").reset_index(drop=True)
+
+
+def _task(scenario: str, fixed: tuple, varied: list, u: np.ndarray, seeds: list[int]) -> tuple:
+    """The judge's task at unit coordinates `u` (each factor's quantile, design.scale)."""
+    from experiments.batch.design import scale
+
+    return scenario, fixed + tuple((f.path, _plain(scale(f, float(x)))) for f, x in zip(varied, u)), seeds
+
+
+def _refine(rows: list[dict], evaluate, steps: int, rng: np.random.Generator, sigma: float = 0.08) -> list[dict]:
+    """(1+1) local search from the two best points: each step perturbs about 30% of a parent's unit
+    coordinates by N(0, sigma), clipped to [0, 1]; a child with a lower loss replaces its parent.
+    The screen's loss is a median over few seeds, so small gains may be noise: the chosen point
+    is checked over seeds 1-10 (docs/calibration.md)."""
+    parents = sorted(rows, key=lambda r: r["loss"])[:2]
+    tried = []
+    for _ in range(steps):
+        children = []
+        for parent in parents:
+            move = rng.random(parent["unit"].size) < 0.3
+            children.append(np.clip(parent["unit"] + move * rng.normal(0.0, sigma, parent["unit"].size), 0.0, 1.0))
+        for j, (row, u) in enumerate(zip(evaluate(children), children)):
+            row["unit"] = u
+            tried.append(row)
+            if row["loss"] < parents[j]["loss"]:
+                parents[j] = row
+    return tried
 
 
 def _plain(value):
@@ -64,12 +96,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("experiment", type=Path)
     parser.add_argument("--seeds", default="1,2")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--refine", type=int, default=0, help="steps of local search from the two best points (default 0)")
     parser.add_argument("--out", type=Path, required=True, help="CSV file to write (must not exist)")
     args = parser.parse_args(argv)
     try:
         if args.out.exists():
             raise UsageError(f"--out: {args.out} exists")
-        table = screen(args.experiment, parse_seeds(args.seeds), max(args.workers, 1))
+        if args.refine < 0:
+            raise UsageError(f"--refine: must be >= 0, got {args.refine}")
+        table = screen(args.experiment, parse_seeds(args.seeds), max(args.workers, 1), args.refine)
     except (ScenarioError, UsageError, ValueError) as exc:
         print(f"screen: error: {exc}", file=sys.stderr)
         return 2
