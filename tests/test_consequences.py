@@ -150,3 +150,16 @@ def test_a_batch_stores_each_consequence_once_beside_the_actor_metrics(tmp_path)
     names = set(outcomes["outcome"])
     assert {"north.strategic_depth.mean", "north.deterrence.insurgents.final", "north.tie.south.mean",
             "south.home_held.final", "balance.bloc_minus_rivals.mean"} <= names
+
+
+def test_a_consequence_naming_an_unknown_actor_is_refused(tmp_path, capsys):
+    from pathlib import Path
+
+    from experiments.cli import main
+
+    abstract = Path(__file__).resolve().parents[1] / "scenarios" / "abstract.toml"
+    config = tmp_path / "exp.toml"
+    config.write_text(f'name = "t"\nroot_seed = 1\n[[scenario]]\nfile = "{abstract}"\n'
+                      '[outputs.consequences]\nactor = "north"\nrivals = ["ghost"]\n', encoding="utf-8")
+    assert main(["batch", str(config), "--out", str(tmp_path / "out"), "--executor", "serial", "--no-progress"]) == 2
+    assert "outputs.consequences.rivals: no scenario has an actor 'ghost'" in capsys.readouterr().err

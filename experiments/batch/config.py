@@ -195,7 +195,24 @@ def load_experiment(path: str | Path, replications: int | None = None, steps: in
     files = tuple((path.parent / s.file).resolve() for s in spec.scenario)
     _check(path, spec, files)
     posterior = _posterior_dir(path, spec)
+    _check_consequences(path, spec, files)
     return LoadedExperiment(path=path, spec=spec, scenario_files=files, posterior_dir=posterior)
+
+
+def _check_consequences(path: Path, spec: Experiment, files: tuple[Path, ...]) -> None:
+    """UsageError if `[outputs.consequences]` names an actor no scenario of the experiment has
+    (an actor missing from some variants only is allowed: its outcomes are NaN there)."""
+    names = spec.outputs.consequences
+    if names is None:
+        return
+    from experiments.batch.overrides import base_scenario
+
+    known = {a.id for file in files for a in base_scenario(str(file)).actor}
+    named = [("actor", names.actor), ("corridor_to", names.corridor_to), ("partner", names.partner),
+             *(("allies", a) for a in names.allies), *(("rivals", r) for r in names.rivals)]
+    for field, actor in named:
+        if actor is not None and actor not in known:
+            raise UsageError(f"{path}: outputs.consequences.{field}: no scenario has an actor {actor!r}")
 
 
 def _posterior_dir(path: Path, spec: Experiment) -> Path | None:
