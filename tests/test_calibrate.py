@@ -187,3 +187,15 @@ def test_the_posterior_predicts_the_observation_it_was_fitted_to(serial_run):
     assert row["observed"] == pytest.approx(17709, abs=1)
     assert row["inside"] and row["q05"] < row["observed"] < row["q95"]
     assert 14000 < row["q05"] and row["q95"] < 22000, "the band is narrow: the posterior is narrow"
+
+
+@pytest.mark.slow
+def test_the_levant_calibration_runs_end_to_end_in_a_quick_setting(tmp_path, capsys):
+    config = Path(__file__).resolve().parents[1] / "experiments" / "configs" / "levant_calibration.toml"
+    code = main(["calibrate", str(config), "--population", "3", "--generations", "1", "--executor", "serial",
+                 "--out", str(tmp_path / "posterior"), "--no-progress"])
+    assert code == 0
+    assert "1 generations stored (1 run now" in capsys.readouterr().out
+    particles = pd.read_csv(tmp_path / "posterior" / "particles.csv")
+    assert len(particles) == 3 and particles["weight"].gt(0).all()
+    assert len(particles.columns) == 3 + len(load_calibration(config).spec.prior)
