@@ -9,6 +9,7 @@ an actor. Definitions, units and sources: docs/ODD.md §7.10.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from scipy.sparse import csgraph
@@ -23,27 +24,26 @@ REACH_HOPS = 1
 model's exposure, §7.1)."""
 
 
-def approach_weights(hops: np.ndarray, home: np.ndarray, span: int = APPROACH_HOPS) -> np.ndarray:
+def approach_weights(distance: np.ndarray, span: int = APPROACH_HOPS) -> np.ndarray:
     """(n, R) weights of the regions 1..`span` hops beyond each actor's home, w ∝ 1 / hops, rows
     summing to 1 (0 for an actor without home or without approaches).
 
-    `hops` (R, R) int, `home` (n, R) bool. Nearer ground counts more, but no region counts more
-    than a ring-1 neighbour, so no single far region can dominate (cf. `strategic_depth`).
-    Example: home {0} on the line 0-1-2-3-4 with span 3 gives 1, 1/2, 1/3 on regions 1..3,
-    divided by 11/6: (0, 6/11, 3/11, 2/11, 0).
+    `distance` (n, R): hops from each actor's home (`home_distance`). Nearer ground counts more,
+    but no region counts more than a ring-1 neighbour, so no single far region can dominate (cf.
+    `strategic_depth`). Example: home {0} on the line 0-1-2-3-4 with span 3 gives 1, 1/2, 1/3 on
+    regions 1..3, divided by 11/6: (0, 6/11, 3/11, 2/11, 0).
     """
-    distance = np.where(home.any(axis=1)[:, None], _distance_from(hops, home), 0)
     ring = (distance >= 1) & (distance <= span)
     raw = np.where(ring, 1.0 / np.maximum(distance, 1), 0.0)
     total = raw.sum(axis=1, keepdims=True)
     return np.divide(raw, total, out=np.zeros_like(raw), where=total > 0)
 
 
-def _distance_from(hops: np.ndarray, regions: np.ndarray) -> np.ndarray:
-    """(n, R) hops from the nearest region of each row of `regions` (n, R) bool; a large number
-    where a row is empty."""
+def home_distance(hops: np.ndarray, home: np.ndarray) -> np.ndarray:
+    """(n, R) hops from the nearest home region of each actor to each region (`hops` (R, R),
+    `home` (n, R) bool); a large number for an actor without home."""
     big = np.iinfo(np.int32).max
-    return np.where(regions[:, :, None], hops[None, :, :], big).min(axis=1)
+    return np.where(home[:, :, None], hops[None, :, :], big).min(axis=1)
 
 
 def strategic_depth(weights: np.ndarray, hostile_control: np.ndarray, has_home: np.ndarray) -> np.ndarray:
@@ -104,17 +104,15 @@ def deterrence(force: np.ndarray, side: np.ndarray, allied: np.ndarray, exposed:
     return side.astype(float) @ (within * ~allied)
 
 
-def nearest_hostile_hops(hops: np.ndarray, home: np.ndarray, hostility: np.ndarray, footprint: np.ndarray,
-                         cap: int) -> np.ndarray:
+def nearest_hostile_hops(home_distance: np.ndarray, has_home: np.ndarray, hostility: np.ndarray,
+                         footprint: np.ndarray, cap: int) -> np.ndarray:
     """(n,) hops from an actor's home to the nearest region where a hostile actor has forces or
-    holds ground (0: inside home); `cap` if none can be reached; NaN without home."""
+    holds ground (0: inside home); `cap` if none can be reached; NaN without home.
+
+    `home_distance` (n, R): hops from each actor's home to each region (`_distance_from`)."""
     hostile_there = ((hostility > 0).astype(float) @ footprint.astype(float)) > 0
-    n = home.shape[0]
-    out = np.full(n, np.nan)
-    for a in np.flatnonzero(home.any(axis=1)):
-        targets = hostile_there[a]
-        out[a] = min(float(hops[home[a]][:, targets].min(initial=cap)), cap)
-    return out
+    nearest = np.where(hostile_there, home_distance, cap).min(axis=1, initial=cap)
+    return np.where(has_home, np.minimum(nearest, cap), np.nan)
 
 
 def corridor(adjacency, holder: np.ndarray, friends: np.ndarray, start: np.ndarray, end: np.ndarray) -> bool:
@@ -166,30 +164,53 @@ class ConsequenceRecord:
     holder: np.ndarray
 
 
+@dataclass(frozen=True)
+class Fixed:
+    """What does not change during a run: home distances, approach weights, ground near home."""
+
+    home_distance: np.ndarray
+    approach: np.ndarray
+    has_home: np.ndarray
+    base: np.ndarray
+    near_home: np.ndarray
+
+    @classmethod
+    def of(cls, model) -> Fixed:
+        distance = home_distance(model.geo.hops, model.home)
+        base = model.home | model.basing
+        return cls(home_distance=distance, approach=approach_weights(distance), has_home=model.home.any(axis=1),
+                   base=base, near_home=within_reach(model.geo.hops, base))
+
+
+_FIXED: WeakKeyDictionary = WeakKeyDictionary()
+"""Fixed arrays per live model, computed at its first record."""
+
+
 def month_record(model) -> ConsequenceRecord:
     """The consequence arrays of the model's current month (called by `RegionalModel.collect`)."""
     p, geo = model.params, model.geo
+    fixed = _FIXED.get(model)
+    if fixed is None:
+        fixed = _FIXED[model] = Fixed.of(model)
     control = model.control[:-1]
     active = model.active.copy()
     hostility = model.hostility
     hostile = hostile_control(hostility, control)
     present = ((model.deployment > p.presence) | (model.strike > p.presence)) & active[:, None]
     held = (control >= p.domain_share) & active[:, None]
-    base = model.home | model.basing
     allied = model._allied()
     side = allied | np.eye(len(active), dtype=bool)
     force = model.deployment + model.strike
-    has_home = model.home.any(axis=1)
-    near_home = within_reach(geo.hops, base)
     hostile_force = (hostility > 0).astype(float) @ model.deployment
     aid = getattr(model, "aid", None)
     return ConsequenceRecord(
-        depth=strategic_depth(approach_weights(geo.hops, model.home), hostile, has_home),
+        depth=strategic_depth(fixed.approach, hostile, fixed.has_home),
         home_held=home_held(control, model.home, geo.area_km2, side),
         hostile_home_km2=hostile_home_km2(hostile, model.home, geo.area_km2),
-        nearest_hostile=nearest_hostile_hops(geo.hops, model.home, hostility, present | held, model.diameter + 1),
-        hostile_near_home=(hostile_force * near_home).sum(axis=1),
-        deterrence=deterrence(force * active[:, None], side, allied, within_reach(geo.hops, present | held | base)),
+        nearest_hostile=nearest_hostile_hops(fixed.home_distance, fixed.has_home, hostility, present | held,
+                                             model.diameter + 1),
+        hostile_near_home=(hostile_force * fixed.near_home).sum(axis=1),
+        deterrence=deterrence(force * active[:, None], side, allied, within_reach(geo.hops, present | held | fixed.base)),
         ties=model.ties.copy(),
         joint=fighting_together(present, model.battle.contested, hostility, 1.0) > 0,
         bloc=model.bloc.copy(),

@@ -11,6 +11,7 @@ from experiments.batch.config import ConsequenceNames
 from experiments.batch.consequences import consequence_table
 from model.consequences import (
     approach_weights,
+    home_distance,
     corridor,
     deterrence,
     home_held,
@@ -32,7 +33,7 @@ def _line_adjacency(n: int) -> sparse.csr_array:
 
 def test_approach_weights_fall_with_hops_and_stop_after_three():
     home = np.array([[True, False, False, False, False], [False] * 5])
-    w = approach_weights(LINE, home)
+    w = approach_weights(home_distance(LINE, home))
     # 1, 1/2, 1/3 on r1..r3, over 1 + 1/2 + 1/3 = 11/6: 6/11, 3/11, 2/11; r4 is 4 hops away
     np.testing.assert_allclose(w[0], [0, 6 / 11, 3 / 11, 2 / 11, 0])
     assert not w[1].any(), "no home, no approaches"
@@ -40,7 +41,7 @@ def test_approach_weights_fall_with_hops_and_stop_after_three():
 
 def test_strategic_depth_is_the_weighted_share_of_approaches_not_hostile():
     home = np.array([[True, False, False, False, False], [False, False, False, False, True]])
-    w = approach_weights(LINE, home)
+    w = approach_weights(home_distance(LINE, home))
     hostile = np.array([[0, 0, 0.5, 1.0, 1.0], [0] * 5])
     depth = strategic_depth(w, hostile, home.any(axis=1))
     # 6/11 x 1 + 3/11 x 0.5 + 2/11 x 0 = 7.5/11
@@ -51,7 +52,7 @@ def test_strategic_depth_is_the_weighted_share_of_approaches_not_hostile():
 
 def test_depth_changes_when_the_war_moves_in_the_approaches_and_not_beyond():
     home = np.array([[True, False, False, False, False]])
-    w = approach_weights(LINE, home)
+    w = approach_weights(home_distance(LINE, home))
     far = strategic_depth(w, np.array([[0, 0, 0, 0, 1.0]]), np.array([True]))
     near = strategic_depth(w, np.array([[0, 1.0, 0, 0, 0]]), np.array([True]))
     assert far[0] == pytest.approx(1.0) and near[0] == pytest.approx(5 / 11)  # 1 - 6/11
@@ -96,8 +97,10 @@ def test_nearest_hostile_hops_from_home():
     footprint = np.array([[True, False, False, False, False], [False, False, False, True, True]])
     hostility = np.array([[0, 1.0], [1.0, 0]])
     # 0's enemy is at r3 (3 hops) and r4; 1's enemy is at r0 (4 hops from r4)
-    np.testing.assert_array_equal(nearest_hostile_hops(LINE, home, hostility, footprint, cap=5), [3, 4])
-    assert nearest_hostile_hops(LINE, home, np.zeros((2, 2)), footprint, cap=5)[0] == 5, "no enemy: the cap"
+    distance, has_home = home_distance(LINE, home), home.any(axis=1)
+    np.testing.assert_array_equal(nearest_hostile_hops(distance, has_home, hostility, footprint, cap=5), [3, 4])
+    assert nearest_hostile_hops(distance, has_home, np.zeros((2, 2)), footprint, cap=5)[0] == 5, "no enemy: the cap"
+    assert np.isnan(nearest_hostile_hops(distance, np.array([True, False]), hostility, footprint, cap=5)[1])
 
 
 def test_corridor_needs_contiguous_friendly_ground():
