@@ -15,7 +15,10 @@ $(STAMP): pyproject.toml
 # replications (1,200 runs, under 2 minutes on two cores); rerunning into the same folder skips finished runs.
 run: $(STAMP)
 	$(VENV)/bin/bopsim batch experiments/configs/levant_strategies.toml --out results/levant_strategies
-	$(VENV)/bin/bopsim compare results/levant_strategies --outcome 'iran.power_share.final' --outcome 'iran.strategic_depth.final' --outcome 'model.bloc_balance.final' --outcome 'isis.territory_km2.*' --outcome 'isis.territory_lost.month'
+	$(VENV)/bin/bopsim compare results/levant_strategies --outcome 'iran.power_share.final' --outcome 'iran.strategic_depth.final' --outcome 'model.bloc_balance.final' --outcome 'isis.territory_km2.*' --outcome 'isis.territory_lost.month' \
+	  --outcome 'iran.strategic_depth.mean' --outcome 'iran.bloc_share.mean' --outcome 'iran.forces_abroad.mean' \
+	  --outcome 'axis.*.mean' --outcome '*.home_held.final' --outcome 'iran.deterrence.*.mean' \
+	  --outcome 'iran.*.russia.mean' --outcome 'balance.*.mean' --outcome 'iran.nearest_hostile_hops.mean'
 
 test: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest

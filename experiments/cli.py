@@ -27,6 +27,7 @@ COMMANDS = (
     "experiments.commands.compare",
     "experiments.commands.sensitivity",
     "experiments.commands.figures",
+    "experiments.commands.calibrate",
 )
 
 

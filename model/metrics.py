@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.linalg import actor_product, grouped_min, matching_entries
+from model.linalg import actor_product
 
 
 def power_shares(capability: np.ndarray, active: np.ndarray) -> np.ndarray:
@@ -51,33 +50,6 @@ def bloc_balance(capability: np.ndarray, bloc: np.ndarray) -> tuple[float, float
     top = np.sort(power)[::-1]
     first, second = float(top[0] / total), float(top[1] / total) if top.size > 1 else 0.0
     return first, second, min(first / second, BLOC_BALANCE_CAP) if second > 0 else BLOC_BALANCE_CAP
-
-
-def strategic_depth(hops: np.ndarray | Callable[[np.ndarray], np.ndarray], home: np.ndarray, hostile_held: np.ndarray,
-                    area: np.ndarray, cap: int) -> np.ndarray:
-    """Area-weighted mean hops from each home region to the nearest hostile-held region.
-
-    `home` and `hostile_held` are (n, R) boolean; the distance is capped at `cap` (the
-    theatre's diameter + 1, meaning "no hostile ground reachable"). NaN for actors with no home.
-    `hops` is the (R, R) hop matrix: computed over the (actor, home region, region hostile to
-    that actor) triples only. In a scenario too large for the matrix it is a function giving
-    the (R,) hops from the nearest region of a mask (Geography.distance_from): one search per
-    actor, memory linear in the regions. Both give the same depths.
-    """
-    actor, region = np.nonzero(home)
-    if callable(hops):
-        nearest = np.empty(actor.size)
-        for a in np.unique(actor):
-            rows = actor == a
-            nearest[rows] = np.minimum(hops(hostile_held[a])[region[rows]], cap)
-    else:
-        owner, target = np.nonzero(hostile_held)
-        pair, entry, start, count = matching_entries(actor, owner)
-        nearest = np.minimum(grouped_min(hops[region[pair], target[entry]], start, count, cap), cap)
-    n = home.shape[0]
-    total = np.bincount(actor, weights=area[region], minlength=n)
-    summed = np.bincount(actor, weights=nearest * area[region], minlength=n)
-    return np.divide(summed, total, out=np.full(n, np.nan), where=total > 0)
 
 
 def forward_presence(present_or_held: np.ndarray, allied: np.ndarray, home: np.ndarray) -> np.ndarray:

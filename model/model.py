@@ -27,8 +27,8 @@ from model.metrics import (
     effective_poles,
     forward_presence,
     power_shares,
-    strategic_depth,
 )
+from model.consequences import ConsequenceRecord, month_record
 from model.contract import Plan, View
 from model.scenario import ActorSpec, ScenarioSpec
 from model.strategies import accessible_regions, build_strategy, home_allocation
@@ -55,6 +55,7 @@ class RegionalModel(mesa.Model):
         self.agents_by_index: list[Actor | None] = [None] * self.n_actors
         self.log: list[dict] = []
         self.history: list[RegionRecord] = []
+        self.consequences: list[ConsequenceRecord] = []
         self.wars = WarEpisodes(self.n_actors, self.params.war_threshold)
         self._due: dict[float, list] = {}
         self._date = (-1, "")
@@ -581,11 +582,11 @@ class RegionalModel(mesa.Model):
         self.territory_km2 = self.control[:-1] @ self.geo.area_km2
         held = (self.control[:-1] >= p.domain_share) & self.active[:, None]
         self.hostility = self._hostility()
-        hostile_held = actor_product((self.hostility > 0).astype(float), held.astype(float)) > 0
-        self.depth = strategic_depth(self.geo.depth_hops, self.home, hostile_held, self.geo.area_km2, self.diameter + 1)
         self.forward = forward_presence((self.deployment > p.presence) | held, self._allied(), self.home)
         self.bloc = blocs(self.ties, p.bloc_threshold, self.active)
         self.bloc_top, self.bloc_second, self.bloc_ratio = bloc_balance(self.capability, self.bloc)
+        self.consequences.append(month_record(self))
+        self.depth = self.consequences[-1].depth
         self.history.append(RegionRecord.of(self))
         self.actor_records.append(self._actor_record())
         self.datacollector.collect(self)

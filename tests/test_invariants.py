@@ -172,7 +172,9 @@ def _check(model) -> None:
     assert model.relations.min() >= -1.0 and model.relations.max() <= 1.0
     np.testing.assert_array_equal(model.relations, model.relations.T)
     homeless = ~model.home.any(axis=1)
-    assert np.isnan(model.depth[homeless]).all() and np.isfinite(model.depth[~homeless]).all()
+    assert np.isnan(model.depth[homeless]).all()
+    depth = model.depth[~homeless]
+    assert ((depth >= -1e-12) & (depth <= 1 + 1e-12)).all(), "depth is a share of the approaches"
 
 
 @given(raw=worlds(), seed=st.integers(0, 2**32 - 1))

@@ -205,21 +205,3 @@ def test_death_errors_by_hand():
     assert errors["simulated_deaths"].iloc[0] == pytest.approx(9000.0)
     assert errors["log_ratio"].iloc[0] == pytest.approx(math.log(3.0))
 
-
-def test_run_losses_by_hand():
-    from experiments.calibration import rank_points, run_losses
-
-    territory = pd.DataFrame({"run": [1, 1, 2, 2], "relative_error": [0.1, -0.3, 0.2, 0.0]})
-    deaths = pd.DataFrame({"run": [1, 2], "log_ratio": [math.log(2.0), 0.0]})
-    actors = pd.DataFrame({"run": [1, 1, 2, 2], "date": ["2017-01"] * 4, "actor": ["syria", "isis"] * 2,
-                           "territory_km2": [100.0, 5.0, 0.0, 5.0]})
-    fighters = pd.DataFrame({"run": [1, 1, 2, 2], "log_distance": [0.0, 0.0, 0.0, math.log(2.0)]})
-    losses = run_losses(territory, deaths, actors, fighters, weight=0.5, fighter_weight=1.0)
-    # run 1: (0.01 + 0.09) / 2 + 0.5 * ln(2)^2 + 0; run 2: 0.04 / 2 + 0 + 1.0 * ln(2)^2 / 2;
-    # Syria holds nothing in run 2
-    assert losses["loss"].tolist() == pytest.approx([0.05 + 0.5 * math.log(2.0) ** 2, 0.02 + math.log(2.0) ** 2 / 2])
-    assert losses["survives"].tolist() == [True, False]
-    ranked = rank_points(losses.assign(point=[7, 8]))
-    # point 8 has the lower loss but is not admissible (Syria lost all ground), so it ranks last
-    assert ranked["point"].tolist() == [7, 8]
-    assert ranked["admissible"].tolist() == [True, False]

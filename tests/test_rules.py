@@ -21,7 +21,6 @@ from model.metrics import (
     effective_poles,
     forward_presence,
     power_shares,
-    strategic_depth,
 )
 
 # ----------------------------------------------------------------- perceive: threat
@@ -431,19 +430,6 @@ def test_aid_is_split_over_allies_by_tie_times_need():
 
 
 # ----------------------------------------------------------------- metrics
-
-
-def test_strategic_depth_is_the_area_weighted_mean_distance_to_hostile_ground():
-    hops = np.abs(np.subtract.outer(np.arange(5), np.arange(5)))  # a line of five regions
-    area = np.array([10.0, 30.0, 1.0, 1.0, 1.0])
-    home = np.array([[True, True, False, False, False], [False] * 5])
-    hostile_held = np.array([[False, False, False, False, True], [False] * 5])
-    depth = strategic_depth(hops, home, hostile_held, area, cap=5)
-    # home r0 is 4 hops from r4, r1 is 3 hops: (4 x 10 + 3 x 30) / 40 = 3.25; no home -> NaN
-    assert depth[0] == pytest.approx(3.25)
-    assert math.isnan(depth[1])
-    # no hostile ground anywhere -> the cap
-    assert strategic_depth(hops, home, np.zeros_like(home), area, cap=5)[0] == 5.0
 
 
 def test_forward_presence_counts_regions_beyond_home_held_or_reached_by_allies():

@@ -22,7 +22,7 @@ from viz.figures import export, new_figure
 ACTOR_PANELS = (
     ("power_share", "power share", 1.0),
     ("territory_km2", "territory (1,000 km²)", 1e-3),
-    ("strategic_depth", "strategic depth (hops)", 1.0),
+    ("strategic_depth", "strategic depth (share of approaches)", 1.0),
 )
 """(actor-table column, panel title, scale) of the per-actor panels."""
 

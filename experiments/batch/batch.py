@@ -37,7 +37,7 @@ def run_batch(experiment: LoadedExperiment, out: Path, executor: str = "process"
     if scheduler is not None and executor != "dask":
         raise UsageError(f"--scheduler needs --executor dask (got --executor {executor})")
     check_overrides(experiment)
-    design = design_table(experiment.spec)
+    design = design_table(experiment.spec, experiment.posterior())
     tasks = plan(experiment, design)
     with ExitStack() as stack:
         client = stack.enter_context(dask_client(workers, scheduler)) if executor == "dask" else None

@@ -105,10 +105,23 @@ class Factor(Strict):
 class Design(Strict):
     """How factor values are combined into design points."""
 
-    kind: Literal["factorial", "lhs", "sobol", "morris"] = "factorial"
-    samples: int = Field(16, ge=1, le=limits.MAX_SAMPLES, description="LHS points; Sobol and Morris base samples N")
+    kind: Literal["factorial", "lhs", "sobol", "morris", "posterior"] = "factorial"
+    samples: int = Field(16, ge=1, le=limits.MAX_SAMPLES, description="LHS points; Sobol and Morris base samples N; posterior draws")
+    posterior: str | None = Field(None, description="posterior folder of `bopsim calibrate` (kind posterior)")
     second_order: bool = Field(False, description="Sobol: also sample for second-order indices")
     morris_levels: int = Field(4, ge=2, le=100, description="Morris grid levels")
+
+
+class ConsequenceNames(Strict):
+    """Whose consequences the run reports (experiments/batch/consequences.py; docs/ODD.md §7.10):
+    the actor, its allies (whose survival, home and ground count as its gains), the actor whose
+    home ends the land corridor, the partner whose cooperation is measured and the rivals."""
+
+    actor: str = Field(min_length=1)
+    allies: list[str] = Field(default_factory=list)
+    corridor_to: str | None = None
+    partner: str | None = None
+    rivals: list[str] = Field(default_factory=list)
 
 
 class Outputs(Strict):
@@ -123,6 +136,7 @@ class Outputs(Strict):
         default_factory=lambda: ["bloc_balance", "effective_poles", "battle_deaths"])
     territory_threshold_km2: Finite = Field(
         1000.0, ge=0, description="a non-state actor's territory below this (km2) counts as lost")
+    consequences: ConsequenceNames | None = None
 
 
 class Experiment(Strict):
@@ -158,13 +172,22 @@ class LoadedExperiment(BaseModel):
     path: Path
     spec: Experiment
     scenario_files: tuple[Path, ...]
+    posterior_dir: Path | None = None
 
     def fingerprint(self) -> str:
         """Hash of everything that changes a run's result (not `replications`, which only adds runs)."""
         regional = {"model"} if self.spec.model == REGIONAL else set()  # hashes from before model families
         body = self.spec.model_dump(mode="json", exclude={"replications", "description"} | regional)
         body["scenario_text"] = [p.read_text(encoding="utf-8") for p in self.scenario_files]
+        if self.posterior_dir is not None:
+            body["posterior_text"] = (self.posterior_dir / "particles.csv").read_text(encoding="utf-8")
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+
+    def posterior(self):
+        """(parameter values, weights) of the last generation of the posterior, or None."""
+        from experiments.calibrate.run import posterior
+
+        return None if self.posterior_dir is None else posterior(self.posterior_dir)
 
 
 def load_experiment(path: str | Path, replications: int | None = None, steps: int | None = None) -> LoadedExperiment:
@@ -181,7 +204,42 @@ def load_experiment(path: str | Path, replications: int | None = None, steps: in
         raise UsageError(f"{path}: {_describe(exc)}") from None
     files = tuple((path.parent / s.file).resolve() for s in spec.scenario)
     _check(path, spec, files)
-    return LoadedExperiment(path=path, spec=spec, scenario_files=files)
+    posterior = _posterior_dir(path, spec)
+    _check_consequences(path, spec, files)
+    return LoadedExperiment(path=path, spec=spec, scenario_files=files, posterior_dir=posterior)
+
+
+def _check_consequences(path: Path, spec: Experiment, files: tuple[Path, ...]) -> None:
+    """UsageError if `[outputs.consequences]` names an actor no scenario of the experiment has
+    (an actor missing from some variants only is allowed: its outcomes are NaN there)."""
+    names = spec.outputs.consequences
+    if names is None:
+        return
+    from experiments.batch.overrides import base_scenario
+
+    known = {a.id for file in files for a in base_scenario(str(file)).actor}
+    named = [("actor", names.actor), ("corridor_to", names.corridor_to), ("partner", names.partner),
+             *(("allies", a) for a in names.allies), *(("rivals", r) for r in names.rivals)]
+    for field, actor in named:
+        if actor is not None and actor not in known:
+            raise UsageError(f"{path}: outputs.consequences.{field}: no scenario has an actor {actor!r}")
+
+
+def _posterior_dir(path: Path, spec: Experiment) -> Path | None:
+    """The posterior folder of a `posterior` design (UsageError if it is missing or misused)."""
+    design = spec.design
+    if design.kind != "posterior":
+        if design.posterior is not None:
+            raise UsageError(f"{path}: design.posterior: only a posterior design takes a posterior")
+        return None
+    if design.posterior is None:
+        raise UsageError(f"{path}: design.posterior: missing (the folder `bopsim calibrate` wrote)")
+    if spec.varied:
+        raise UsageError(f"{path}: factor[{spec.varied[0].path}]: a posterior design takes fixed factors only")
+    folder = (path.parent / design.posterior).resolve()
+    if not (folder / "particles.csv").is_file():
+        raise UsageError(f"{path}: design.posterior: no particles.csv in {folder} (run `bopsim calibrate` first)")
+    return folder
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 FORMATS = ("table", "csv", "latex", "markdown")
-HEADER = ("n", "mean", "median", "95% CI", "diff vs baseline", "95% CI of diff", "d", "censored")
+HEADER = ("n", "mean", "median", "95% CI", "diff vs baseline", "95% CI of diff", "d", "P(sign)", "censored")
 
 
 STAT_NUMBERS = ("mean", "median", "ci_low", "ci_high", "diff", "diff_low", "diff_high")
@@ -25,7 +25,7 @@ def format_comparison(table: pd.DataFrame, fmt: str, baseline: str, left_out: di
     if fmt == "csv":
         return table.to_csv(index=False, float_format="%.10g", lineterminator="\n")
     groups = [c for c in table.columns if c not in ("outcome", "n", "mean", "median", "ci_low", "ci_high", "diff",
-                                                       "diff_low", "diff_high", "effect_size", "censored")]
+                                                       "diff_low", "diff_high", "effect_size", "p_sign", "censored")]
     decimals = {outcome: decimals_for(frame[list(STAT_NUMBERS)].to_numpy(dtype=float).ravel())
                 for outcome, frame in table.groupby("outcome", sort=False)}
     rows = [(r["outcome"], " ".join(_label(r[g]) for g in groups), *_cells(r, decimals[r["outcome"]]))
@@ -66,6 +66,7 @@ def _cells(row: pd.Series, decimals: int) -> tuple[str, ...]:
         "" if math.isnan(row["diff"]) else num("diff", sign=True),
         "" if math.isnan(row["diff"]) else f"[{num('diff_low', True)}, {num('diff_high', True)}]",
         "" if math.isnan(row["effect_size"]) else f"{row['effect_size']:+.2f}",
+        "" if math.isnan(row["p_sign"]) else f"{row['p_sign']:.2f}",
         f"{censored:.0%}" if censored > 0 else "",
     )
 
@@ -80,7 +81,7 @@ def _text(header: tuple[str, ...], rows: list[tuple[str, ...]], baseline: str) -
     body = [r[1:] for r in rows]
     widths = [max(len(x) for x in col) for col in zip(header[1:], *body)]
     line = lambda cells: "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
-    out, current = [f"baseline: {baseline}; intervals: 95% percentile bootstrap; d: Cohen's d"], None
+    out, current = [f"baseline: {baseline}; intervals: 95% percentile bootstrap; d: Cohen's d; P(sign): share of paired runs with the difference's sign"], None
     for row in rows:
         if row[0] != current:
             current = row[0]
@@ -99,7 +100,7 @@ def _markdown(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 def _latex(header: tuple[str, ...], rows: list[tuple[str, ...]], baseline: str) -> str:
     escape = lambda c: c.replace("\\", r"\textbackslash{}").replace("_", r"\_").replace("%", r"\%").replace("&", r"\&")
     lines = [
-        f"% baseline: {baseline}; intervals: 95% percentile bootstrap; d: Cohen's d",
+        f"% baseline: {baseline}; intervals: 95% percentile bootstrap; d: Cohen's d; P(sign): share of paired runs with the difference's sign",
         r"\begin{tabular}{ll" + "r" * (len(header) - 2) + "}", r"\toprule",
         " & ".join(escape(h) for h in header) + r" \\", r"\midrule",
         *(" & ".join(escape(c) for c in r) + r" \\" for r in rows),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from experiments.batch.config import Outputs
+from experiments.batch.consequences import run_consequences
 from experiments.batch.design import RunTask
 from experiments.batch.outcomes import run_outcomes
 from experiments.batch.overrides import scenario_with
@@ -61,6 +62,9 @@ def _simulate(task: RunTask, outputs: Outputs) -> dict[str, pd.DataFrame]:
     frames = {name: BUILDERS[name](model) for name in dict.fromkeys(["model", *outputs.keep])}
     kinds = {a.id: a.kind for a in spec.actor}
     outcomes = run_outcomes(frames["model"], model.actor_records, kinds, outputs)
+    if outputs.consequences is not None:
+        extra = run_consequences(model, outputs.consequences)
+        outcomes = pd.concat([outcomes, extra[~extra["outcome"].isin(outcomes["outcome"])]], ignore_index=True)
     kept = {name: frames[name] if name == "events" else _thin(frames[name], outputs.every, model.steps)
             for name in outputs.keep}
     return kept | {"outcomes": outcomes}

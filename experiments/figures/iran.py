@@ -9,7 +9,7 @@ from experiments.figures.style import TWO_COLUMN, new_figure
 from model.palette import VARIANT_COLOURS
 
 ACTOR = "iran"
-METRICS = {"power_share": "power share", "strategic_depth": "strategic depth (hops)"}
+METRICS = {"power_share": "power share", "strategic_depth": "strategic depth (share of approaches)"}
 """Metric and its axis label (power share: of the capability present in the region, 0-1)."""
 ABSENT = {"power_share": 0.0, "strategic_depth": None}
 """Power share counts 0 when Iran is absent; depth is undefined then and left out."""

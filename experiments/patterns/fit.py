@@ -21,17 +21,18 @@ def default_steps(spec) -> int:
 
 def run_pattern_values(spec, catalogue: Catalogue, seeds: list[int], steps: int | None = None) -> pd.DataFrame:
     """Every pattern's value in one run per seed: one row per seed (index `seed`), one column per pattern."""
+    rows = {seed: pattern_values(spec, catalogue, seed, steps) for seed in seeds}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("seed")
+
+
+def pattern_values(spec, catalogue: Catalogue, seed: int, steps: int | None = None) -> dict[str, float]:
+    """Every pattern's value in one run of `spec` from `seed` (to the end of 2016 by default), by id."""
     from experiments.single import simulate
     from model.tables import actor_table, control_table, region_table
 
-    geo = Geography.of(spec)
-    steps = default_steps(spec) if steps is None else steps
-    rows = {}
-    for seed in seeds:
-        model = simulate(spec, seed=seed, steps=steps)
-        tables = {"control": control_table(model), "regions": region_table(model), "actors": actor_table(model)}
-        rows[seed] = run_values(catalogue, tables, geo)
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("seed")
+    model = simulate(spec, seed=seed, steps=default_steps(spec) if steps is None else steps)
+    tables = {"control": control_table(model), "regions": region_table(model), "actors": actor_table(model)}
+    return run_values(catalogue, tables, Geography.of(spec))
 
 
 def pattern_fit(spec, seeds: list[int], steps: int | None = None, catalogue: Catalogue | None = None) -> pd.DataFrame:
