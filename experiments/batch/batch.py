@@ -14,6 +14,7 @@ from experiments.batch.design import design_table, plan
 from experiments.batch.executors import dask_client, run_tasks
 from experiments.batch.overrides import OverrideError, apply, base_scenario
 from experiments.batch.store import ResultStore
+from model.classic import REGIONAL
 from model.errors import UsageError
 from model.scenario import ScenarioError, parse
 
@@ -74,6 +75,9 @@ def check_overrides(experiment: LoadedExperiment) -> None:
     """Every factor path and every listed or boundary value must apply to every scenario, and every
     actor of `outputs.actors` must be in at least one of them (exit 2 if not)."""
     spec = experiment.spec
+    if spec.model != REGIONAL:  # a classic model family: world files instead of scenarios
+        from experiments.docking.family import check
+        return check(experiment)
     actors: set[str] = set()
     for i, (entry, label, file) in enumerate(zip(spec.scenario, spec.labels, experiment.scenario_files)):
         base = base_scenario(str(file))

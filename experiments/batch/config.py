@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from experiments.folders import SAFE_NAME
 from model import limits
+from model.classic import MODEL_NAMES, REGIONAL
 from model.errors import UsageError
 from model.scenario import read_toml
 
@@ -129,6 +130,9 @@ class Experiment(Strict):
 
     name: str = Field(pattern=SAFE_NAME.pattern, description="names the default result folder, results/<name>")
     description: str = ""
+    model: Literal[MODEL_NAMES] = Field(  # type: ignore[valid-type]
+        REGIONAL, description="model family: the regional model, or a classic one (model/classic); "
+                              "a classic family's scenario files are world files of its parameters")
     root_seed: int = Field(ge=0, le=2**63 - 1, description="root of numpy SeedSequence; every run's seed derives from it")
     replications: int = Field(1, ge=1, le=limits.MAX_REPLICATIONS)
     steps: int | None = Field(None, ge=1, le=limits.MAX_STEPS, description="months per run (default: each scenario's)")
@@ -157,7 +161,8 @@ class LoadedExperiment(BaseModel):
 
     def fingerprint(self) -> str:
         """Hash of everything that changes a run's result (not `replications`, which only adds runs)."""
-        body = self.spec.model_dump(mode="json", exclude={"replications", "description"})
+        regional = {"model"} if self.spec.model == REGIONAL else set()  # hashes from before model families
+        body = self.spec.model_dump(mode="json", exclude={"replications", "description"} | regional)
         body["scenario_text"] = [p.read_text(encoding="utf-8") for p in self.scenario_files]
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
 
