@@ -434,7 +434,7 @@ def format_choice(screened: pd.DataFrame, rescored: pd.DataFrame, design: pd.Dat
 
 
 def main(argv: list[str] | None = None) -> int:
-    from experiments.cli import UsageError
+    from model.errors import UsageError
     from model.scenario import ScenarioError
 
     parser = argparse.ArgumentParser(prog="python -m experiments.calibration",
@@ -466,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _scenario_report(args: argparse.Namespace) -> str:
-    from experiments.cli import UsageError
+    from model.errors import UsageError
     from model.scenario import load
 
     spec = load(args.scenario)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,30 +28,52 @@ def concentration(shares: np.ndarray) -> float:
     return float(np.square(shares).sum())
 
 
+BLOC_BALANCE_CAP = 100.0
+"""Largest bloc balance: a second bloc under 1% of the strongest's power counts as 1% of it.
+
+Without a cap the ratio is infinite (NaN in the tables) whenever fewer than two blocs hold
+power, one bloc holding it all; 100 reads as "one bloc, no counterweight" and keeps means and
+intervals across runs finite.
+"""
+
+
 def bloc_balance(capability: np.ndarray, bloc: np.ndarray) -> tuple[float, float, float]:
-    """(strongest bloc's power share, second's, strongest / second); NaN ratio with under two blocs."""
+    """(strongest bloc's power share, second's, strongest / second), the ratio at most BLOC_BALANCE_CAP.
+
+    With no bloc holding power the shares are 0 and the ratio is 1 (nothing to balance); with
+    one bloc, or a second without power, the ratio is the cap.
+    """
     members = bloc >= 0
-    if not members.any():
-        return 0.0, 0.0, float("nan")
-    power = np.bincount(bloc[members], weights=capability[members])
+    power = np.bincount(bloc[members], weights=capability[members]) if members.any() else np.zeros(0)
     total = power.sum()
+    if total <= 0:
+        return 0.0, 0.0, 1.0
     top = np.sort(power)[::-1]
-    if top.size < 2 or top[1] <= 0 or total <= 0:
-        return (float(top[0] / total) if total > 0 else 0.0), 0.0, float("nan")
-    return float(top[0] / total), float(top[1] / total), float(top[0] / top[1])
+    first, second = float(top[0] / total), float(top[1] / total) if top.size > 1 else 0.0
+    return first, second, min(first / second, BLOC_BALANCE_CAP) if second > 0 else BLOC_BALANCE_CAP
 
 
-def strategic_depth(hops: np.ndarray, home: np.ndarray, hostile_held: np.ndarray, area: np.ndarray, cap: int) -> np.ndarray:
+def strategic_depth(hops: np.ndarray | Callable[[np.ndarray], np.ndarray], home: np.ndarray, hostile_held: np.ndarray,
+                    area: np.ndarray, cap: int) -> np.ndarray:
     """Area-weighted mean hops from each home region to the nearest hostile-held region.
 
     `home` and `hostile_held` are (n, R) boolean; the distance is capped at `cap` (the
     theatre's diameter + 1, meaning "no hostile ground reachable"). NaN for actors with no home.
-    Computed over the (actor, home region, region hostile to that actor) triples only.
+    `hops` is the (R, R) hop matrix: computed over the (actor, home region, region hostile to
+    that actor) triples only. In a scenario too large for the matrix it is a function giving
+    the (R,) hops from the nearest region of a mask (Geography.distance_from): one search per
+    actor, memory linear in the regions. Both give the same depths.
     """
     actor, region = np.nonzero(home)
-    owner, target = np.nonzero(hostile_held)
-    pair, entry, start, count = matching_entries(actor, owner)
-    nearest = np.minimum(grouped_min(hops[region[pair], target[entry]], start, count, cap), cap)
+    if callable(hops):
+        nearest = np.empty(actor.size)
+        for a in np.unique(actor):
+            rows = actor == a
+            nearest[rows] = np.minimum(hops(hostile_held[a])[region[rows]], cap)
+    else:
+        owner, target = np.nonzero(hostile_held)
+        pair, entry, start, count = matching_entries(actor, owner)
+        nearest = np.minimum(grouped_min(hops[region[pair], target[entry]], start, count, cap), cap)
     n = home.shape[0]
     total = np.bincount(actor, weights=area[region], minlength=n)
     summed = np.bincount(actor, weights=nearest * area[region], minlength=n)

@@ -146,7 +146,7 @@ class RegionalModel(mesa.Model):
         self.relation_shift = np.zeros((n, n))
         self.income = np.zeros(n)
         self.recruitment = np.zeros(n)
-        self.diameter = int(self.geo.hops[self.geo.hops < UNREACHABLE].max(initial=0))
+        self.diameter = self.geo.diameter
 
     def _set_base_income(self, spec: ScenarioSpec) -> None:
         """Home-economy income of states and external powers; non-state actors live off held ground.
@@ -243,6 +243,7 @@ class RegionalModel(mesa.Model):
         self.perceive()
         self.agents.do("decide")
         self.station_reserves()
+        self.redeploy()
         self.resolve()
         self.update()
         self.collect()
@@ -287,7 +288,7 @@ class RegionalModel(mesa.Model):
             allied=self.allied, threat=threat, shared_threat=unit @ unit.T,
             exposure=self._exposure(), actor_affinity=self.actor_affinity,
             support=self._support(),
-            access=accessible_regions(self.majority_holder, self.allied, self.hostility) & ~self.outside,
+            access=accessible_regions(self.control >= p.domain_share, self.allied, self.hostility) & ~self.outside,
         )
         self.threat = threat
         self.planned = np.zeros_like(self.deployment)
@@ -376,6 +377,23 @@ class RegionalModel(mesa.Model):
                            home_allocation(view.domain[:, cols], view.exposure[:, cols], self.garrison, people),
                            self.basing_weights[:, cols])
         self.planned[:, cols] += (self.capability * self.reserve)[:, None] * weights
+
+    def redeploy(self) -> None:
+        """Only a `redeployment` share of ground forces reaches its planned position this month.
+
+        planned <- rho x planned + (1 - rho) x last month's deployment rescaled to the actor's
+        planned total: the rest of the force stays where it fought. Forces take time to move
+        and to concentrate; offensives build up over months (Epstein 1985 on rates of
+        advance and withdrawal). rho = 1 (the default) moves every force within the month.
+        Air power (`strike`) redeploys at once.
+        """
+        rho = self.params.redeployment
+        if rho >= 1.0:
+            return
+        total, before = self.planned.sum(axis=1), self.deployment.sum(axis=1)
+        carried = self.deployment * np.divide(total, before, out=np.zeros_like(total), where=before > 0)[:, None]
+        moving = before > 0
+        self.planned[moving] = rho * self.planned[moving] + (1.0 - rho) * carried[moving]
 
     def resolve(self) -> None:
         """Attrition and the contest for control, in every contested region at once.
@@ -564,7 +582,7 @@ class RegionalModel(mesa.Model):
         held = (self.control[:-1] >= p.domain_share) & self.active[:, None]
         self.hostility = self._hostility()
         hostile_held = actor_product((self.hostility > 0).astype(float), held.astype(float)) > 0
-        self.depth = strategic_depth(self.geo.hops, self.home, hostile_held, self.geo.area_km2, self.diameter + 1)
+        self.depth = strategic_depth(self.geo.depth_hops, self.home, hostile_held, self.geo.area_km2, self.diameter + 1)
         self.forward = forward_presence((self.deployment > p.presence) | held, self._allied(), self.home)
         self.bloc = blocs(self.ties, p.bloc_threshold, self.active)
         self.bloc_top, self.bloc_second, self.bloc_ratio = bloc_balance(self.capability, self.bloc)

@@ -29,19 +29,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def compare_command(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from experiments.batch.compare import compare, degenerate
     from experiments.batch.report import format_comparison
     from experiments.batch.store import ResultStore
-    from experiments.cli import UsageError
+    from model.errors import UsageError
 
     store = ResultStore.existing(args.results)
     manifest = store.manifest()
-    path = store.root / "outcomes.parquet"
-    if not path.is_file():
-        raise UsageError(f"{path}: no outcomes yet (no run has finished)")
-    outcomes = pd.read_parquet(path)
+    outcomes = store.table("outcomes")
     labels = list(dict.fromkeys(outcomes["scenario"]))
     baseline = args.baseline or manifest.get("baseline") or labels[0]
     if baseline not in labels:

@@ -14,7 +14,7 @@ import socket
 import sys
 from pathlib import Path
 
-from experiments.cli import UsageError
+from model.errors import UsageError
 
 APP = Path(__file__).resolve().parents[2] / "viz" / "app.py"
 SIGTERM_EXIT = 128 + signal.SIGTERM

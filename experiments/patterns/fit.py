@@ -41,6 +41,28 @@ def pattern_fit(spec, seeds: list[int], steps: int | None = None, catalogue: Cat
     return summarise(catalogue, run_pattern_values(spec, catalogue, seeds, steps))
 
 
+COUNT_KINDS = ("battle_deaths", "fighters", "territory")
+"""Pattern kinds measured in counts: their distance to a range is taken on a log scale."""
+
+
+def pattern_distance(table: pd.DataFrame, cap: float = 3.0) -> pd.Series:
+    """Each pattern's scaled distance from its accepted range (0 inside), one value per row of a fit table.
+
+    Counts (deaths, fighters, km2): doublings outside the range, |log2(median / nearest bound)|;
+    control shares: distance / 0.15 (a sixth of a governorate); share changes: distance / 0.1.
+    A pattern the run does not reach counts `cap`, and no distance exceeds `cap`, so one wild
+    pattern cannot dominate the mean (the loss of the pattern screen).
+    """
+    median, low, high = table["median"], table["low"].fillna(-np.inf), table["high"].fillna(np.inf)
+    below, above = (low - median).clip(lower=0), (median - high).clip(lower=0)
+    bound = np.where(median < low, low, high)
+    counts = table["kind"].isin(COUNT_KINDS)
+    log_distance = np.abs(np.log2(np.maximum(median, 1.0) / np.maximum(bound, 1.0)))
+    unit = np.where(table["kind"] == "share_change", 0.1, 0.15)
+    distance = np.where(counts, np.where(below + above > 0, log_distance, 0.0), (below + above) / unit)
+    return pd.Series(np.minimum(np.nan_to_num(distance, nan=cap), cap), index=table.index)
+
+
 def format_fit(table: pd.DataFrame) -> str:
     """The fit table as aligned text: pattern, accepted range, median [10%-90%], pass/fail."""
     lines = [f"{'pattern':<34}{'accepted range':>24}{'median':>11}{'10%-90% over seeds':>26}  result"]
