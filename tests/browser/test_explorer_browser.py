@@ -91,6 +91,8 @@ def test_clicking_a_region_shows_its_readout(page):
             break
     text = readout.inner_text()
     assert "holder" in text and "control" in text and "forces (capability units)" in text and "losses last month" in text
+    page.mouse.move(box["x"] + fx * box["width"] + 1, box["y"] + fy * box["height"] + 1)  # hovering shows it too
+    page.locator(".bopsim-map div", has_text="losses last month:").last.wait_for()
 
 
 def test_actor_monitors_follow_the_chosen_actor(page):
