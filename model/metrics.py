@@ -78,15 +78,18 @@ class WarEpisodes:
     ongoing: np.ndarray = field(init=False)
     size: np.ndarray = field(init=False)
     start: np.ndarray = field(init=False)
+    upper: np.ndarray = field(init=False)
+    """(n, n) bool: the pairs a < b."""
 
     def __post_init__(self) -> None:
+        self.upper = np.triu(np.ones((self.n, self.n), dtype=bool), 1)
         self.ongoing = np.zeros((self.n, self.n), dtype=bool)
         self.size = np.zeros((self.n, self.n))
         self.start = np.zeros((self.n, self.n), dtype=int)
 
     def update(self, dyad_losses: np.ndarray, step: int) -> tuple[list[tuple[int, int]], list[tuple[int, int, int, float]]]:
         """Advance one month; return (started pairs, ended pairs with start step and size)."""
-        mutual = np.triu(dyad_losses + dyad_losses.T, k=1)
+        mutual = np.where(self.upper, dyad_losses + dyad_losses.T, 0.0)
         fighting = mutual > self.threshold
         started = fighting & ~self.ongoing
         ended = self.ongoing & ~fighting

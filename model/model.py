@@ -20,6 +20,7 @@ from model.alliances import aid_transfers, blocs, fighting_together, relation_ta
 from model.calendar import add_months
 from model.geography import UNREACHABLE, build_geography
 from model.linalg import actor_product, grouped_min, matching_entries
+from model.memo import LastResult
 from model.metrics import (
     WarEpisodes,
     bloc_balance,
@@ -50,7 +51,10 @@ class RegionalModel(mesa.Model):
         self.geo = build_geography(spec)
         self.actor_ids = tuple(a.id for a in spec.actor)
         self.actor_index = {aid: i for i, aid in enumerate(self.actor_ids)}
+        self.id_array = np.array(self.actor_ids)
         self.n_actors = len(self.actor_ids)
+        self.strategy_names = np.full(self.n_actors, "", dtype=object)
+        """(n,) each actor's strategy name (Actor.strategy_name), set on entry and on strategy events."""
         self._init_arrays(spec)
         self.agents_by_index: list[Actor | None] = [None] * self.n_actors
         self.log: list[dict] = []
@@ -100,7 +104,9 @@ class RegionalModel(mesa.Model):
         self.control = _initial_control(spec, self.home, rix, self.kind)
         self.majority_holder = np.argmax(self.control, axis=0)
         """(R,) largest holder of each region (n = ungoverned), refreshed whenever `control` changes."""
-        self._support_memo: tuple[bytes, np.ndarray] = (b"", np.zeros((n, r)))
+        self._support_kept, self._depth_kept, self._bloc_kept = LastResult(), LastResult(), LastResult()
+        self.upper = np.triu(np.ones((n, n), dtype=bool), 1)
+        """(n, n) bool: the pairs a < b (each unordered pair once)."""
         self.sovereign = _sovereign(self.home, self.kind == "state")
         self.state = np.zeros(n, dtype=bool)
         self.state[self.sovereign[self.sovereign >= 0]] = True
@@ -199,6 +205,7 @@ class RegionalModel(mesa.Model):
         spec: ActorSpec = self.spec.actor[i]
         strategy = [b.bind(self.actor_index) for b in build_strategy(list(spec.strategy), set(self.actor_ids))]
         self.agents_by_index[i] = KINDS[spec.kind](self, spec, i, strategy)
+        self.strategy_names[i] = self.agents_by_index[i].strategy_name
         self.active[i] = True
         self.record("entry", actor=i)
 
@@ -223,6 +230,7 @@ class RegionalModel(mesa.Model):
         if agent is None:
             return
         agent.strategy = [b.bind(self.actor_index) for b in build_strategy(list(event.strategy), set(self.actor_ids))]
+        self.strategy_names[i] = agent.strategy_name
         self.record("strategy", actor=i, detail=agent.strategy_name)
 
     def _change_relation(self, event) -> None:
@@ -328,13 +336,11 @@ class RegionalModel(mesa.Model):
         Support changes only when partnerships do: the last result is kept and reused while
         `partnered` is unchanged.
         """
-        key = self.partnered.tobytes()
-        if self._support_memo[0] != key:
-            standing = self.partnered | np.eye(self.n_actors, dtype=bool)
-            support = combat.support(self.region_affinity, self.sovereign, standing, self.params.sovereign_support)
-            support.flags.writeable = False
-            self._support_memo = (key, support)
-        return self._support_memo[1][:, cols]
+        return self._support_kept.get(self._support_everywhere, self.partnered)[:, cols]
+
+    def _support_everywhere(self) -> np.ndarray:
+        standing = self.partnered | np.eye(self.n_actors, dtype=bool)
+        return combat.support(self.region_affinity, self.sovereign, standing, self.params.sovereign_support)
 
     def adopt(self, a: int, plan: Plan) -> None:
         """Turn actor a's plan into its rows of next month's arrays; the uncommitted rest stays home.
@@ -542,7 +548,7 @@ class RegionalModel(mesa.Model):
 
     def _tie_events(self, ties: np.ndarray) -> None:
         threshold = self.params.bloc_threshold
-        was, now = np.triu(self.ties >= threshold, 1), np.triu(ties >= threshold, 1)
+        was, now = (self.ties >= threshold) & self.upper, (ties >= threshold) & self.upper
         for a, b in zip(*np.nonzero(now & ~was)):
             self.record("tie_formed", actor=int(a), other=int(b), value=float(ties[a, b]))
         for a, b in zip(*np.nonzero(was & ~now)):
@@ -564,9 +570,12 @@ class RegionalModel(mesa.Model):
         held = (self.control[:-1] >= p.domain_share) & self.active[:, None]
         self.hostility = self._hostility()
         hostile_held = actor_product((self.hostility > 0).astype(float), held.astype(float)) > 0
-        self.depth = strategic_depth(self.geo.hops, self.home, hostile_held, self.geo.area_km2, self.diameter + 1)
+        self.depth = self._depth_kept.get(
+            lambda: strategic_depth(self.geo.hops, self.home, hostile_held, self.geo.area_km2, self.diameter + 1),
+            hostile_held)
         self.forward = forward_presence((self.deployment > p.presence) | held, self._allied(), self.home)
-        self.bloc = blocs(self.ties, p.bloc_threshold, self.active)
+        tied = self.ties >= p.bloc_threshold
+        self.bloc = self._bloc_kept.get(lambda: blocs(self.ties, p.bloc_threshold, self.active), tied, self.active)
         self.bloc_top, self.bloc_second, self.bloc_ratio = bloc_balance(self.capability, self.bloc)
         self.history.append(RegionRecord.of(self))
         self.actor_records.append(self._actor_record())
@@ -579,7 +588,7 @@ class RegionalModel(mesa.Model):
         variable (the per-agent DataCollector path costs more than the rest of a step).
         """
         i = np.flatnonzero(self.active)
-        ids = np.array(self.actor_ids)
+        ids = self.id_array
         return {
             "actor": ids[i],
             "kind": self.kind[i],
@@ -594,7 +603,7 @@ class RegionalModel(mesa.Model):
             "deployed": self.deployment.sum(axis=1)[i],
             "strike_power": self.strike.sum(axis=1)[i],
             "losses": self.battle.losses.sum(axis=1)[i],
-            "strategy": np.array([self.agents_by_index[a].strategy_name for a in i], dtype=object),
+            "strategy": self.strategy_names[i],
         }
 
     # model-level reporters
