@@ -102,16 +102,20 @@ class View:
     @cached_property
     def near_domain(self) -> np.ndarray:
         """(n, R) bool: regions in or next to each actor's domain."""
-        return (self.geo.neighbourhood @ self.domain.T.astype(float)).T > 0
+        return self.geo.near(self.domain)
 
     @cached_property
     def strength(self) -> np.ndarray:
         """(n, R) ground strength each actor brings to each region: forces x terrain x support.
 
         The strength with which forces take ground (combat.effective_force x support), as the
-        model computes it when the month's fighting is resolved.
+        model computes it when the month's fighting is resolved; zero where nobody has forces.
         """
-        return effective_force(self.deployment, self.control, self.geo.defence) * self.support
+        strength = np.zeros(self.deployment.shape)
+        forces = np.flatnonzero(self.deployment.any(axis=0))
+        strength[:, forces] = (effective_force(self.deployment[:, forces], self.control[:, forces], self.geo.defence[forces])
+                               * self.support[:, forces])
+        return strength
 
 
 @dataclass

@@ -65,6 +65,29 @@ class Geography:
     def _country_masks(self) -> dict[tuple[str, ...], np.ndarray]:
         return {}
 
+    def near(self, regions: np.ndarray) -> np.ndarray:
+        """(m, R) bool: the regions in or next to the regions marked in each row of `regions` (m, R).
+
+        Rows equal to a row of the previous call at the same position are taken from its result
+        (actors' domains change in a few rows a month); the others are computed. Read-only.
+        """
+        last, kept = self._near_last.get("regions"), self._near_last.get("near")
+        if last is None or last.shape != regions.shape:
+            rows = np.arange(regions.shape[0])
+            near = np.zeros(regions.shape, dtype=bool)
+        else:
+            rows = np.flatnonzero((regions != last).any(axis=1))
+            near = kept.copy()
+        if rows.size:
+            near[rows] = (self.neighbourhood @ regions[rows].T.astype(float)).T > 0
+        near.flags.writeable = False
+        self._near_last.update(regions=regions.copy(), near=near)
+        return near
+
+    @cached_property
+    def _near_last(self) -> dict[str, np.ndarray]:
+        return {}
+
     @cached_property
     def index(self) -> dict[str, int]:
         """Region id -> position in the arrays."""

@@ -111,13 +111,13 @@ def accessible_regions(holder: np.ndarray, allied: np.ndarray, hostility: np.nda
 
     `holder` (R,) is each region's largest holder (n = ungoverned); `allied` (n, n) boolean.
     A region whose largest holder is a non-hostile actor that is not an ally (a neutral
-    state) is closed to the actor's forces.
+    state) is closed to the actor's forces. Built as a lookup: open_to[a, b] says whether a may
+    enter ground whose largest holder is b (itself, an ally, an enemy; column n is ungoverned).
     """
     n = allied.shape[0]
-    ungoverned = holder == n
-    owner = np.where(ungoverned, 0, holder)
-    own = owner[None, :] == np.arange(n)[:, None]
-    return ungoverned[None, :] | own | allied[:, owner] | (hostility[:, owner] > 0)
+    open_to = np.ones((n, n + 1), dtype=bool)
+    open_to[:, :n] = allied | (hostility > 0) | np.eye(n, dtype=bool)
+    return open_to[:, holder]
 
 
 def strongest_threat(view: View, a: int) -> int | None:
