@@ -1,0 +1,100 @@
+"""The core's fast paths give exactly what their plain formulas give, on random inputs.
+
+Each speed-up of the monthly step (lookups, results kept while their inputs are unchanged,
+work restricted to the rows or regions where something can be non-zero) is compared here with
+the formula it replaces, written out plainly. Equality is exact (`array_equal`): the
+simulation must stay bit-for-bit the same for a seed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from worlds import actor, build, region, world
+
+from model import RegionalModel
+from model.combat import effective_force
+from model.memo import LastResult
+from model.scenario import load
+from model.strategies import accessible_regions
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SIZES = st.tuples(st.integers(1, 7), st.integers(1, 12))
+"""(actors, regions) of the random inputs."""
+
+
+def _bools(shape) -> st.SearchStrategy[np.ndarray]:
+    return hnp.arrays(bool, shape)
+
+
+@given(SIZES.flatmap(lambda s: st.tuples(
+    hnp.arrays(np.int64, s[1], elements=st.integers(0, s[0])), _bools((s[0], s[0])),
+    hnp.arrays(float, (s[0], s[0]), elements=st.sampled_from([0.0, 0.0, 0.3, 1.0]))))
+)
+def test_access_lookup_is_the_plain_rule(inputs):
+    """Own ground, an ally's, an enemy's or ungoverned ground (holder n) is open; a neutral's is not."""
+    holder, allied, hostility = inputs
+    n = allied.shape[0]
+    ungoverned = holder == n
+    owner = np.where(ungoverned, 0, holder)
+    own = owner[None, :] == np.arange(n)[:, None]
+    plain = ungoverned[None, :] | own | allied[:, owner] | (hostility[:, owner] > 0)
+    assert np.array_equal(accessible_regions(holder, allied, hostility), plain)
+
+
+def _line(regions: int):
+    """A model on a line of regions r0 - r1 - ... (one actor; only its geography is used)."""
+    names = [f"r{i}" for i in range(regions)]
+    spec = world([region(r) for r in names], list(zip(names, names[1:])), [actor("a", home=names[:1])])
+    return build(spec)
+
+
+@given(st.integers(2, 9).flatmap(lambda r: st.lists(_bools((3, r)), min_size=1, max_size=5)))
+def test_near_reuses_unchanged_rows_without_changing_the_answer(masks):
+    """A sequence of (3, R) masks, rows often repeated: each answer is the neighbourhood product."""
+    geo = _line(masks[0].shape[1]).geo
+    neighbourhood = np.asarray(geo.neighbourhood.todense()) if hasattr(geo.neighbourhood, "todense") else geo.neighbourhood
+    previous = masks[0]
+    for mask in masks:
+        mask = np.where(np.arange(3)[:, None] == 1, previous, mask)  # row 1 unchanged from the last call
+        plain = (neighbourhood @ mask.T.astype(float)).T > 0
+        assert np.array_equal(geo.near(mask), plain)
+        previous = mask
+
+
+def test_near_on_a_line_by_hand():
+    """r0 - r1 - r2 - r3: near {r0} = {r0, r1}; near {r2} = {r1, r2, r3}."""
+    geo = _line(4).geo
+    assert geo.near(np.array([[True, False, False, False]])).tolist() == [[True, True, False, False]]
+    assert geo.near(np.array([[False, False, True, False]])).tolist() == [[False, True, True, True]]
+
+
+def test_kept_result_is_recomputed_only_when_an_input_changes():
+    calls = []
+
+    def compute(x):
+        calls.append(1)
+        return x * 2.0
+
+    kept, x = LastResult(), np.array([1.0, 2.0])
+    first = kept.get(lambda: compute(x), x)
+    again = kept.get(lambda: compute(x.copy()), x.copy())
+    assert again is first and len(calls) == 1 and not first.flags.writeable
+    y = np.array([1.0, 3.0])
+    assert kept.get(lambda: compute(y), y).tolist() == [2.0, 6.0] and len(calls) == 2
+    assert kept.get(lambda: compute(y), y.astype(np.float32)) is not None and len(calls) == 3  # dtype is part of the key
+
+
+def test_view_strength_is_force_times_terrain_times_support_everywhere():
+    """View.strength (computed only where someone has forces) equals the formula over all regions."""
+    model = RegionalModel(load(ROOT / "scenarios" / "levant_2014.toml"), rng=3)
+    model.run_for(6)
+    view = model.view
+    assert not view.deployment.any(axis=0).all()  # some regions without forces, where the shortcut applies
+    plain = effective_force(view.deployment, view.control, view.geo.defence) * view.support
+    assert np.array_equal(view.strength, plain)
