@@ -35,7 +35,7 @@ def contested_regions(hostility: np.ndarray, present: np.ndarray) -> np.ndarray:
     both present in it. Only regions where at least two actors are present are computed.
     """
     contested = np.zeros(present.shape[1], dtype=bool)
-    cols = np.flatnonzero(present.sum(axis=0) >= 2)
+    cols = (present.sum(axis=0) >= 2).nonzero()[0]
     p = present[:, cols].astype(float)
     contested[cols] = (actor_product((hostility > 0).astype(float), p) * p).sum(axis=0) > 0
     return contested
@@ -88,12 +88,12 @@ def credit_external(strength: np.ndarray, fights_for: np.ndarray, holds_ground: 
     is boolean.
     """
     own = strength * holds_ground[:, None]
-    outside = np.flatnonzero(~holds_ground)
+    outside = (~holds_ground).nonzero()[0]
     if outside.size == 0:
         return own
     partners = allied[outside] * holds_ground[None, :].astype(float)
     ally = fights_for[outside]
-    partners[np.flatnonzero(ally >= 0), ally[ally >= 0]] = 1.0
+    partners[(ally >= 0).nonzero()[0], ally[ally >= 0]] = 1.0
     weight = partners @ own
     share = np.divide(strength[outside], weight, out=np.zeros_like(weight), where=weight > TINY)
     return own + own * (partners.T @ share)
@@ -142,7 +142,7 @@ def contest(
     """
     n = strength.shape[0]
     change = np.zeros((n, control.shape[1]))
-    cols = np.flatnonzero(columns)
+    cols = columns.nonzero()[0]
     if cols.size == 0:
         return change
     s = strength[:, cols]
@@ -163,7 +163,7 @@ def credit_sovereign(change: np.ndarray, sovereign: np.ndarray, partnered: np.nd
     rather than taking the ground for themselves. Losses stay with whoever held the ground.
     """
     out = change.copy()
-    has = np.flatnonzero(sovereign >= 0)
+    has = (sovereign >= 0).nonzero()[0]
     owner = sovereign[has]
     gains = np.where(change[:, has] > 0, change[:, has], 0.0)
     moved = gains * partnered[:, owner]
@@ -194,7 +194,7 @@ def absorb_ungoverned(control: np.ndarray, strength: np.ndarray, columns: np.nda
     """
     gains = np.zeros_like(strength)
     total = strength.sum(axis=0)
-    cols = np.flatnonzero(columns & (total > TINY) & (control[-1] > 0))
+    cols = (columns & (total > TINY) & (control[-1] > 0)).nonzero()[0]
     if cols.size:
         gains[:, cols] = rate * control[-1, cols] * strength[:, cols] / total[cols]
     return gains

@@ -75,11 +75,12 @@ class View:
         The model never writes into the arrays it hands over while the month's plans are being
         made (it replaces them with new arrays), so the views show the perceived state throughout.
         """
-        for name, value in list(vars(self).items()):
-            if isinstance(value, np.ndarray):
+        fields = vars(self)
+        for name, value in fields.items():
+            if type(value) is np.ndarray:
                 value = value.view()
-                value.flags.writeable = False
-                object.__setattr__(self, name, value)
+                value.setflags(write=False)
+                fields[name] = value
 
     @property
     def n_actors(self) -> int:
@@ -112,7 +113,7 @@ class View:
         model computes it when the month's fighting is resolved; zero where nobody has forces.
         """
         strength = np.zeros(self.deployment.shape)
-        forces = np.flatnonzero(self.deployment.any(axis=0))
+        forces = self.deployment.any(axis=0).nonzero()[0]
         strength[:, forces] = (effective_force(self.deployment[:, forces], self.control[:, forces], self.geo.defence[forces])
                                * self.support[:, forces])
         return strength

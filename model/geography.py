@@ -76,7 +76,7 @@ class Geography:
             rows = np.arange(regions.shape[0])
             near = np.zeros(regions.shape, dtype=bool)
         else:
-            rows = np.flatnonzero((regions != last).any(axis=1))
+            rows = (regions != last).any(axis=1).nonzero()[0]
             near = kept.copy()
         if rows.size:
             near[rows] = (self.neighbourhood @ regions[rows].T.astype(float)).T > 0

@@ -45,7 +45,7 @@ def matching_entries(keys: np.ndarray, table_keys: np.ndarray) -> tuple[np.ndarr
 def grouped_min(values: np.ndarray, start: np.ndarray, count: np.ndarray, empty: float) -> np.ndarray:
     """(groups,) minimum of each group of consecutive `values` (`start`, `count` as from matching_entries); `empty` for empty groups."""
     out = np.full(count.size, empty, dtype=np.result_type(values, empty))
-    filled = np.flatnonzero(count > 0)
+    filled = (count > 0).nonzero()[0]
     if filled.size:
         out[filled] = np.minimum.reduceat(values, start[filled])
     return out

@@ -283,7 +283,7 @@ class RegionalModel(mesa.Model):
         intent = np.maximum(0.0, -self.relations) * self.active[:, None] * self.active[None, :]
         distance = _nearest_presence(self.home_distance, footprint, intent > 0)
         threat = intent * self.capability[None, :] ** p.threat_exponent * np.exp(-distance / p.threat_range)
-        norm = np.linalg.norm(threat, axis=1)
+        norm = np.sqrt(np.add.reduce(threat * threat, axis=1))  # row norms, np.linalg.norm's own formula
         unit = np.divide(threat, norm[:, None], out=np.zeros_like(threat), where=norm[:, None] > 0)
         self.allied = self._allied()
         self.partnered = self._partnered()
@@ -312,7 +312,7 @@ class RegionalModel(mesa.Model):
 
         Summed over the regions where someone has forces (the others add nothing).
         """
-        forces = np.flatnonzero(self.deployment.any(axis=0))
+        forces = self.deployment.any(axis=0).nonzero()[0]
         hostile = actor_product(self.hostility, self.deployment[:, forces])
         return np.asarray(hostile @ self.geo.neighbourhood[forces])
 
@@ -325,7 +325,7 @@ class RegionalModel(mesa.Model):
     def _partnered(self) -> np.ndarray:
         """partnered[a, b]: a fights beside b this month (allied and not hostile, or a fights for b)."""
         partnered = self.allied & (self.hostility == 0)
-        fighting = np.flatnonzero(self.fights_for >= 0)
+        fighting = (self.fights_for >= 0).nonzero()[0]
         partnered[fighting, self.fights_for[fighting]] = True
         np.fill_diagonal(partnered, False)
         return partnered
@@ -376,7 +376,7 @@ class RegionalModel(mesa.Model):
         regions that are someone's domain or base (the weights are zero elsewhere).
         """
         view = self.view
-        cols = np.flatnonzero(view.domain.any(axis=0) | self.bases)
+        cols = (view.domain.any(axis=0) | self.bases).nonzero()[0]
         people = self.control[:-1, cols] * self.geo.population[cols]
         weights = np.where(self.holds_ground[:, None],
                            home_allocation(view.domain[:, cols], view.exposure[:, cols], self.garrison, people),
@@ -403,7 +403,7 @@ class RegionalModel(mesa.Model):
         speed = np.clip(p.front_speed * np.exp(p.front_noise * self.rng.standard_normal(self.geo.size)), 0.0, 1.0)
         absorbing = forces.any(axis=0) & ~self.outside
         fighting = contested | (absorbing & (self.control[-1] > 0))
-        cols = np.flatnonzero(fighting)
+        cols = fighting.nonzero()[0]
         losses_there, dyads, change, taken = self._fight(cols, contested[cols], absorbing[cols], speed[cols])
         losses = np.zeros_like(self.deployment)
         losses[:, cols] = losses_there
@@ -411,11 +411,11 @@ class RegionalModel(mesa.Model):
         control[:-1, cols] += change
         control[-1, cols] -= taken.sum(axis=0)
         holders = holding.any(axis=0)
-        held = np.flatnonzero(holders)
+        held = holders.nonzero()[0]
         forceless = holding[:, held] & ~forces[:, held]
         control[:, held] = combat.abandon(control[:, held], forceless, p.abandonment)
         self.battle = combat.Battle(losses, dyads, contested)
-        changed = np.flatnonzero(fighting | holders)
+        changed = (fighting | holders).nonzero()[0]
         control[:, changed] = _renormalised(control[:, changed], p.share_floor)
         self._control_events(control)
         self.control = control
@@ -457,8 +457,8 @@ class RegionalModel(mesa.Model):
         draw is zero elsewhere).
         """
         held = self.control[:-1] * (self.holds_ground & self.active)[:, None]
-        cols = np.flatnonzero(held.any(axis=0))
-        rows = np.flatnonzero(self.mobilisation > 0)
+        cols = held.any(axis=0).nonzero()[0]
+        rows = (self.mobilisation > 0).nonzero()[0]
         held = held[:, cols]
         friendly = held[rows] + actor_product(self.partnered[rows].astype(float), held)
         base = np.maximum(held[rows], self.home[rows[:, None], cols] * friendly)
@@ -517,7 +517,7 @@ class RegionalModel(mesa.Model):
         self.latent = np.clip(self.latent + shift, -1.0, 1.0)
         self.relations = relation_targets(self.relations, self.latent, self.view.shared_threat, p.common_enemy_lift, p.relation_rate)
         self._wars()
-        for i in np.flatnonzero(self.active & (self.capability < p.presence)):
+        for i in (self.active & (self.capability < p.presence)).nonzero()[0]:
             if self.control[i].sum() < p.domain_share:
                 self._exit(int(i))
 
@@ -542,7 +542,7 @@ class RegionalModel(mesa.Model):
     def _control_events(self, control: np.ndarray) -> None:
         before = self.majority_holder
         after = self.majority_holder = np.argmax(control, axis=0)
-        for r in np.flatnonzero(before != after):
+        for r in (before != after).nonzero()[0]:
             self.record("control_change", actor=int(after[r]), other=int(before[r]), region=int(r),
                         value=float(control[after[r], r]))
 
@@ -587,7 +587,7 @@ class RegionalModel(mesa.Model):
         Read from the arrays at once rather than through one reporter call per agent and
         variable (the per-agent DataCollector path costs more than the rest of a step).
         """
-        i = np.flatnonzero(self.active)
+        i = self.active.nonzero()[0]
         ids = self.id_array
         return {
             "actor": ids[i],
@@ -654,9 +654,9 @@ class RegionRecord:
     def of(cls, model: RegionalModel) -> RegionRecord:
         control = model.control
         holder = model.majority_holder
-        held = np.flatnonzero(control[:-1].any(axis=0))
+        held = control[:-1].any(axis=0).nonzero()[0]
         who, where = np.nonzero(control[:-1, held])
-        ungoverned = np.flatnonzero(control[-1])
+        ungoverned = control[-1].nonzero()[0]
         who = np.concatenate([who, np.full(ungoverned.size, control.shape[0] - 1)])
         where = np.concatenate([held[where], ungoverned])
         losses = model.battle.losses.sum(axis=0)
