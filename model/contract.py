@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.combat import effective_force
+from model.linalg import SPARSE_FROM
 
 if TYPE_CHECKING:
     from model.geography import Geography
@@ -110,8 +111,12 @@ class View:
         """(n, R) ground strength each actor brings to each region: forces x terrain x support.
 
         The strength with which forces take ground (combat.effective_force x support), as the
-        model computes it when the month's fighting is resolved; zero where nobody has forces.
+        model computes it when the month's fighting is resolved. In large worlds it is computed
+        only in the regions where someone has forces (zero elsewhere), where gathering those
+        columns costs less than the work it saves.
         """
+        if self.deployment.size < SPARSE_FROM:
+            return effective_force(self.deployment, self.control, self.geo.defence) * self.support
         strength = np.zeros(self.deployment.shape)
         forces = self.deployment.any(axis=0).nonzero()[0]
         strength[:, forces] = (effective_force(self.deployment[:, forces], self.control[:, forces], self.geo.defence[forces])

@@ -12,7 +12,8 @@ import numpy as np
 from scipy import sparse
 
 SPARSE_FROM = 50_000
-"""Size (n x R entries) of the right factor from which products may go through a sparse matrix."""
+"""Size (n x R entries) of an actor-by-region array from which products may go through a sparse matrix
+(and from which work restricted to the regions where something is non-zero pays for its gathers)."""
 
 SPARSE_DENSITY = 0.05
 """Share of non-zero entries in the left factor up to which a sparse product is faster (measured
