@@ -11,13 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from worlds import actor, build, region, world
 
-from model import RegionalModel
+from model import RegionalModel, contract
 from model.combat import effective_force
+from model.linalg import SPARSE_FROM
 from model.memo import LastResult
 from model.scenario import load
 from model.strategies import accessible_regions
@@ -90,8 +92,10 @@ def test_kept_result_is_recomputed_only_when_an_input_changes():
     assert kept.get(lambda: compute(y), y.astype(np.float32)) is not None and len(calls) == 3  # dtype is part of the key
 
 
-def test_view_strength_is_force_times_terrain_times_support_everywhere():
-    """View.strength (computed only where someone has forces) equals the formula over all regions."""
+@pytest.mark.parametrize("sparse_from", [0, SPARSE_FROM])
+def test_view_strength_is_force_times_terrain_times_support_everywhere(sparse_from, monkeypatch):
+    """View.strength equals the formula over all regions, also where it is computed only where someone has forces."""
+    monkeypatch.setattr(contract, "SPARSE_FROM", sparse_from)
     model = RegionalModel(load(ROOT / "scenarios" / "levant_2014.toml"), rng=3)
     model.run_for(6)
     view = model.view
