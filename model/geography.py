@@ -9,6 +9,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
 
+from model.memo import LastRows
 from model.scenario import ScenarioSpec
 
 UNREACHABLE = 10_000
@@ -66,27 +67,16 @@ class Geography:
         return {}
 
     def near(self, regions: np.ndarray) -> np.ndarray:
-        """(m, R) bool: the regions in or next to the regions marked in each row of `regions` (m, R).
+        """(m, R) bool, read-only: the regions in or next to the regions marked in each row of `regions` (m, R).
 
-        Rows equal to a row of the previous call at the same position are taken from its result
-        (actors' domains change in a few rows a month); the others are computed. Read-only.
+        Rows equal to those of the previous call are reused (actors' domains change in a few
+        rows a month).
         """
-        last, kept = self._near_last.get("regions"), self._near_last.get("near")
-        if last is None or last.shape != regions.shape:
-            rows = np.arange(regions.shape[0])
-            near = np.zeros(regions.shape, dtype=bool)
-        else:
-            rows = (regions != last).any(axis=1).nonzero()[0]
-            near = kept.copy()
-        if rows.size:
-            near[rows] = (self.neighbourhood @ regions[rows].T.astype(float)).T > 0
-        near.flags.writeable = False
-        self._near_last.update(regions=regions.copy(), near=near)
-        return near
+        return self._near_kept.get(lambda rows: (self.neighbourhood @ regions[rows].T.astype(float)).T > 0, regions)
 
     @cached_property
-    def _near_last(self) -> dict[str, np.ndarray]:
-        return {}
+    def _near_kept(self) -> LastRows:
+        return LastRows()
 
     @cached_property
     def index(self) -> dict[str, int]:

@@ -20,7 +20,7 @@ from model.alliances import aid_transfers, blocs, fighting_together, relation_ta
 from model.calendar import add_months
 from model.geography import UNREACHABLE, build_geography
 from model.linalg import actor_product, grouped_min, matching_entries
-from model.memo import LastResult
+from model.memo import LastResult, LastRows
 from model.metrics import (
     WarEpisodes,
     bloc_balance,
@@ -104,7 +104,7 @@ class RegionalModel(mesa.Model):
         self.control = _initial_control(spec, self.home, rix, self.kind)
         self.majority_holder = np.argmax(self.control, axis=0)
         """(R,) largest holder of each region (n = ungoverned), refreshed whenever `control` changes."""
-        self._support_kept, self._depth_kept, self._bloc_kept = LastResult(), LastResult(), LastResult()
+        self._support_kept, self._bloc_kept, self._depth_kept = LastResult(), LastResult(), LastRows()
         self.upper = np.triu(np.ones((n, n), dtype=bool), 1)
         """(n, n) bool: the pairs a < b (each unordered pair once)."""
         self.sovereign = _sovereign(self.home, self.kind == "state")
@@ -571,7 +571,7 @@ class RegionalModel(mesa.Model):
         self.hostility = self._hostility()
         hostile_held = actor_product((self.hostility > 0).astype(float), held.astype(float)) > 0
         self.depth = self._depth_kept.get(
-            lambda: strategic_depth(self.geo.hops, self.home, hostile_held, self.geo.area_km2, self.diameter + 1),
+            lambda rows: strategic_depth(self.geo.hops, self.home[rows], hostile_held[rows], self.geo.area_km2, self.diameter + 1),
             hostile_held)
         self.forward = forward_presence((self.deployment > p.presence) | held, self._allied(), self.home)
         tied = self.ties >= p.bloc_threshold

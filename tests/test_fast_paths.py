@@ -20,7 +20,8 @@ from worlds import actor, build, region, world
 from model import RegionalModel, contract
 from model.combat import effective_force
 from model.linalg import SPARSE_FROM
-from model.memo import LastResult
+from model.memo import LastResult, LastRows
+from model.metrics import strategic_depth
 from model.scenario import load
 from model.strategies import accessible_regions
 
@@ -102,3 +103,18 @@ def test_view_strength_is_force_times_terrain_times_support_everywhere(sparse_fr
     assert not view.deployment.any(axis=0).all()  # some regions without forces, where the shortcut applies
     plain = effective_force(view.deployment, view.control, view.geo.defence) * view.support
     assert np.array_equal(view.strength, plain)
+
+
+@given(st.integers(2, 9).flatmap(lambda r: st.tuples(_bools((4, r)), st.lists(_bools((4, r)), min_size=1, max_size=5))))
+def test_depth_recomputed_for_changed_rows_is_the_full_computation(inputs):
+    """Strategic depth through LastRows (rows 0 and 2 often unchanged) equals strategic_depth on every row."""
+    home, sequence = inputs
+    geo = _line(home.shape[1]).geo
+    cap = home.shape[1] + 1
+    kept, previous = LastRows(), sequence[0]
+    for hostile in sequence:
+        hostile = np.where(np.isin(np.arange(4), [0, 2])[:, None], previous, hostile)
+        plain = strategic_depth(geo.hops, home, hostile, geo.area_km2, cap)
+        rows = kept.get(lambda rows: strategic_depth(geo.hops, home[rows], hostile[rows], geo.area_km2, cap), hostile)
+        assert np.array_equal(rows, plain, equal_nan=True)
+        previous = hostile
