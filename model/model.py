@@ -390,8 +390,8 @@ class RegionalModel(mesa.Model):
         the ground-holders they fight beside). Every actor with forces or any control share in a
         region is in it: no share is too small to be contested. The fighting is computed only in
         the regions where it can change something (`_fight`): contested regions, and regions
-        where forces meet ungoverned ground; abandonment in the regions where someone holds
-        ground; and control is renormalised in the regions whose shares may have changed.
+        where forces meet ungoverned ground; abandonment (of held ground) and renormalisation in
+        the regions whose shares may have changed.
         """
         p = self.params
         self.deployment, self.strike = self.planned, self.planned_strike
@@ -410,13 +410,10 @@ class RegionalModel(mesa.Model):
         control = self.control.copy()
         control[:-1, cols] += change
         control[-1, cols] -= taken.sum(axis=0)
-        holders = holding.any(axis=0)
-        held = holders.nonzero()[0]
-        forceless = holding[:, held] & ~forces[:, held]
-        control[:, held] = combat.abandon(control[:, held], forceless, p.abandonment)
+        changed = (fighting | holding.any(axis=0)).nonzero()[0]
+        forceless = holding[:, changed] & ~forces[:, changed]
+        control[:, changed] = _renormalised(combat.abandon(control[:, changed], forceless, p.abandonment), p.share_floor)
         self.battle = combat.Battle(losses, dyads, contested)
-        changed = (fighting | holders).nonzero()[0]
-        control[:, changed] = _renormalised(control[:, changed], p.share_floor)
         self._control_events(control)
         self.control = control
         self.deployment = self.deployment - losses
