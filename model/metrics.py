@@ -58,9 +58,13 @@ def strategic_depth(hops: np.ndarray, home: np.ndarray, hostile_held: np.ndarray
 
 
 def forward_presence(present_or_held: np.ndarray, allied: np.ndarray, home: np.ndarray) -> np.ndarray:
-    """Regions beyond an actor's home where it or its allies have forces or hold ground."""
-    own = present_or_held.astype(float)
-    reach = (own + actor_product(allied.astype(float), own)) > 0
+    """Regions beyond an actor's home where it or its allies have forces or hold ground.
+
+    The allies' reach is added for the actors that have allies only.
+    """
+    reach = present_or_held.copy()
+    rows = allied.any(axis=1).nonzero()[0]
+    reach[rows] |= actor_product(allied[rows].astype(float), present_or_held.astype(float)) > 0
     return (reach & ~home).sum(axis=1)
 
 

@@ -21,7 +21,7 @@ from model import RegionalModel, contract
 from model.combat import effective_force
 from model.linalg import SPARSE_FROM
 from model.memo import LastResult, LastRows
-from model.metrics import strategic_depth
+from model.metrics import forward_presence, strategic_depth
 from model.scenario import load
 from model.strategies import accessible_regions
 
@@ -118,3 +118,12 @@ def test_depth_recomputed_for_changed_rows_is_the_full_computation(inputs):
         rows = kept.get(lambda rows: strategic_depth(geo.hops, home[rows], hostile[rows], geo.area_km2, cap), hostile)
         assert np.array_equal(rows, plain, equal_nan=True)
         previous = hostile
+
+
+@given(SIZES.flatmap(lambda s: st.tuples(_bools(s), _bools((s[0], s[0])), _bools(s))))
+def test_forward_presence_adds_allies_reach_only_where_there_are_allies(inputs):
+    """Regions beyond home reached by the actor or by any ally, against (own + allied @ own) > 0."""
+    present, allied, home = inputs
+    own = present.astype(float)
+    plain = (((own + allied.astype(float) @ own) > 0) & ~home).sum(axis=1)
+    assert np.array_equal(forward_presence(present, allied, home), plain)
