@@ -69,8 +69,9 @@ def run(quick: bool) -> str:
         "",
         (f"Machine: {platform.machine()}, {os.cpu_count()} cores; Python {platform.python_version()}, "
         f"numpy {np.__version__}, mesa {mesa.__version__}; load average {os.getloadavg()[0]:.1f} at the start; "
-        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}. Wall-clock of `model.step()` including data "
-        "collection, model construction excluded, one warm-up month first. "
+        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}. CPU time of the process (`time.process_time`) "
+        "per `model.step()` including data collection (wall-clock in section (e), where BLAS threads are compared), "
+        "model construction excluded, one warm-up month first. "
         f"Written by `benchmarks/run_all.py{' --quick' if quick else ''}` on {time.strftime('%Y-%m-%d %H:%M')}."),
         "",
         "## (a) Scenario files",
@@ -147,7 +148,8 @@ def _time_in_process(regions: int, actors: int, blas_threads: str | None, second
     env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
     if blas_threads is not None:
         env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = blas_threads
-    code = f"from timing import synthetic_timing; print(synthetic_timing({regions}, {actors}, min_seconds={seconds}).seconds_per_step)"
+    code = ("import time; from timing import synthetic_timing; "
+            f"print(synthetic_timing({regions}, {actors}, min_seconds={seconds}, clock=time.perf_counter).seconds_per_step)")
     done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent, env=env,
                           capture_output=True, text=True, check=True)
     return float(done.stdout.strip().splitlines()[-1])
