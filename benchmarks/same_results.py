@@ -65,10 +65,13 @@ def _state(model) -> str:
     return digest.hexdigest()
 
 
-def _child(core: Path, world: str) -> list[str]:
+def _child(core: Path, world: str) -> list[str] | str:
+    """The digests of `world` run by `core`, or the last line of its error if it cannot run it."""
     env = {**os.environ, "PYTHONPATH": str(core)}
     done = subprocess.run([sys.executable, __file__, "--digests", str(core), world], env=env, capture_output=True,
-                          text=True, check=True)
+                          text=True, check=False)
+    if done.returncode != 0:
+        return (done.stderr.strip().splitlines() or ["no error message"])[-1]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -79,6 +82,12 @@ def compare(revision: str) -> tuple[list[str], bool]:
         earlier = export(revision, Path(tmp))
         for world in WORLDS:
             now, before = _child(ROOT, world), _child(earlier, world)
+            failed = [f"{which} core fails: {result}" for which, result in (("this", now), ("the earlier", before))
+                      if isinstance(result, str)]
+            if failed:
+                same = False
+                lines.append(f"{world}: {'; '.join(failed)}")
+                continue
             differ = [i for i, (a, b) in enumerate(zip(now, before, strict=True)) if a != b]
             same &= not differ
             where = "identical" if not differ else (
