@@ -19,7 +19,7 @@ from model.actors import KINDS, Actor
 from model.alliances import aid_transfers, blocs, fighting_together, relation_targets, tie_targets, update_ties
 from model.calendar import add_months
 from model.geography import UNREACHABLE, build_geography
-from model.linalg import actor_product, grouped_min, matching_entries
+from model.linalg import actor_product
 from model.memo import LastResult, LastRows
 from model.metrics import (
     WarEpisodes,
@@ -104,7 +104,8 @@ class RegionalModel(mesa.Model):
         self.control = _initial_control(spec, self.home, rix, self.kind)
         self.majority_holder = np.argmax(self.control, axis=0)
         """(R,) largest holder of each region (n = ungoverned), refreshed whenever `control` changes."""
-        self._support_kept, self._bloc_kept, self._depth_kept = LastResult(), LastResult(), LastRows()
+        self._support_kept, self._bloc_kept = LastResult(), LastResult()
+        self._depth_kept, self._nearest_kept = LastRows(), LastRows()
         self.upper = np.triu(np.ones((n, n), dtype=bool), 1)
         """(n, n) bool: the pairs a < b (each unordered pair once)."""
         self.sovereign = _sovereign(self.home, self.kind == "state")
@@ -281,7 +282,8 @@ class RegionalModel(mesa.Model):
         footprint = present | ((self.control[:-1] >= p.domain_share) & self.active[:, None])
         self.hostility = self._hostility()
         intent = np.maximum(0.0, -self.relations) * self.active[:, None] * self.active[None, :]
-        distance = _nearest_presence(self.home_distance, footprint, intent > 0)
+        nearest = self._nearest_kept.get(lambda rows: _nearest_presence(self.home_distance, footprint[rows]), footprint)
+        distance = np.where(intent > 0, nearest.T, float(UNREACHABLE))
         threat = intent * self.capability[None, :] ** p.threat_exponent * np.exp(-distance / p.threat_range)
         norm = np.sqrt(np.add.reduce(threat * threat, axis=1))  # row norms, np.linalg.norm's own formula
         unit = np.divide(threat, norm[:, None], out=np.zeros_like(threat), where=norm[:, None] > 0)
@@ -686,17 +688,19 @@ MODEL_REPORTERS = {
 
 
 
-def _nearest_presence(home_distance: np.ndarray, footprint: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """d[a, b] = min over regions where b is present of a's hop distance to it, for the pairs `wanted` (n, n).
+def _nearest_presence(home_distance: np.ndarray, footprint: np.ndarray) -> np.ndarray:
+    """(m, n) d[b, a] = min over the regions where b is present of a's hop distance to it (UNREACHABLE if none).
 
-    UNREACHABLE where b is present nowhere and for the pairs not wanted.
+    `footprint` (m, R) holds the rows b of the actors asked about; `home_distance` is (n, R).
     """
-    n = footprint.shape[0]
-    distance = np.full((n, n), float(UNREACHABLE))
+    m, n = footprint.shape[0], home_distance.shape[0]
     owners, regions = np.nonzero(footprint)
-    a, b = np.nonzero(wanted)
-    pair, entry, start, count = matching_entries(b, owners)
-    distance[a, b] = grouped_min(home_distance[a[pair], regions[entry]], start, count, UNREACHABLE)
+    count = np.bincount(owners, minlength=m)
+    filled = (count > 0).nonzero()[0]
+    distance = np.full((m, n), float(UNREACHABLE))
+    if filled.size:
+        start = np.cumsum(count) - count
+        distance[filled] = np.minimum.reduceat(home_distance.T[regions], start[filled], axis=0)
     return distance
 
 

@@ -19,9 +19,11 @@ from worlds import actor, build, region, world
 
 from model import RegionalModel, contract
 from model.combat import effective_force
+from model.geography import UNREACHABLE
 from model.linalg import SPARSE_FROM
 from model.memo import LastResult, LastRows
 from model.metrics import forward_presence, strategic_depth
+from model.model import _nearest_presence
 from model.scenario import load
 from model.strategies import accessible_regions
 
@@ -127,3 +129,13 @@ def test_forward_presence_adds_allies_reach_only_where_there_are_allies(inputs):
     own = present.astype(float)
     plain = (((own + allied.astype(float) @ own) > 0) & ~home).sum(axis=1)
     assert np.array_equal(forward_presence(present, allied, home), plain)
+
+
+@given(SIZES.flatmap(lambda s: st.tuples(
+    hnp.arrays(np.int32, s, elements=st.integers(0, 20)), _bools(s))))
+def test_nearest_presence_is_the_minimum_hop_distance_over_the_footprint(inputs):
+    """d[b, a] = min of a's hop distances over the regions where b is present; UNREACHABLE where b is nowhere."""
+    home_distance, footprint = inputs
+    plain = np.array([[home_distance[a, footprint[b]].min() if footprint[b].any() else UNREACHABLE
+                       for a in range(home_distance.shape[0])] for b in range(footprint.shape[0])], dtype=float)
+    assert np.array_equal(_nearest_presence(home_distance, footprint), plain)
