@@ -7,6 +7,7 @@ Forces and losses are in capability units (1 = 1,000 fighter-equivalents) per mo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -26,6 +27,16 @@ class Battle:
     """(n, n) capability lost by row actor to column actor."""
     contested: np.ndarray
     """(R,) regions where hostile actors met."""
+
+    @cached_property
+    def actor_losses(self) -> np.ndarray:
+        """(n,) capability each actor lost this month (summed once; read by the update and the records)."""
+        return self.losses.sum(axis=1)
+
+    @cached_property
+    def total(self) -> float:
+        """Capability lost by all actors this month."""
+        return float(self.losses.sum())
 
 
 def contested_regions(hostility: np.ndarray, present: np.ndarray) -> np.ndarray:

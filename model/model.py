@@ -501,7 +501,7 @@ class RegionalModel(mesa.Model):
         self.pool = np.maximum(self.pool - drawn.sum(axis=0), 0.0)
         self.recruitment = (recruits + self._foreign_fighters()) * self.active
         self.income = (self.base_income + held_income) * self.active
-        losses = self.battle.losses.sum(axis=1)
+        losses = self.battle.actor_losses
         need = self.threat.sum(axis=1) / np.maximum(self.capability, p.presence)
         aid = aid_transfers(self.income, self.aid_share, self.ties, p.bloc_threshold, need)
         gain = self.income + self.recruitment + self.training * self.active + aid.sum(axis=0) - aid.sum(axis=1)
@@ -601,7 +601,7 @@ class RegionalModel(mesa.Model):
             "bloc": ids[self.bloc[i]],
             "deployed": self.deployment.sum(axis=1)[i],
             "strike_power": self.strike.sum(axis=1)[i],
-            "losses": self.battle.losses.sum(axis=1)[i],
+            "losses": self.battle.actor_losses[i],
             "strategy": self.strategy_names[i],
         }
 
@@ -616,7 +616,7 @@ class RegionalModel(mesa.Model):
 
     @property
     def battle_losses(self) -> float:
-        return float(self.battle.losses.sum())
+        return self.battle.total
 
     @property
     def battle_deaths(self) -> float:
