@@ -27,7 +27,7 @@ dashboard: $(STAMP)
 	$(VENV)/bin/bopsim dashboard
 
 benchmark: $(STAMP)
-	$(PY) benchmarks/run_all.py
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) benchmarks/run_all.py
 
 clean:
 	rm -rf out results figures

@@ -36,9 +36,11 @@ from timing import (
 from model import RegionalModel
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = ("abstract.toml", "levant_2014.toml")
+LEVANT = "levant_2014.toml"
+SCENARIOS = ("abstract.toml", LEVANT)
 EARLIER_CORES = ((PREVIOUS_CORE, "the core before the Levant v2 mechanisms"),
-                 ("a6f122e", "the Levant v2 mechanisms before the speed-ups of issue 9"))
+                 ("a6f122e", "the Levant v2 mechanisms before the speed-ups of issue 9"),
+                 ("83a88e2", "before the second round of speed-ups: kept results, row-wise memos, fewer wrapper calls"))
 """Revisions the core is timed against in section (f), with what each is."""
 REGION_SWEEP = (40, 100, 250, 640, 1600, 2500)
 """Regions of the sweep at a fixed number of actors (ACTORS_FIXED)."""
@@ -84,7 +86,9 @@ def run(quick: bool) -> str:
     lines += [_row(t) for t in (*scenario_times, medium)]
     lines += ["", (f"Aim: >= {AIM_STEPS_PER_SECOND:,.0f} steps/s at about {MEDIUM[0]} regions x {MEDIUM[1]} actors: "
               f"{_verdict(medium.steps_per_second >= AIM_STEPS_PER_SECOND)} ({medium.steps_per_second:,.0f} steps/s on the "
-              "synthetic world of that size).")]
+              "synthetic world of that size"
+              + "".join(f"; {t.steps_per_second:,.0f} steps/s on {t.label}" for t in scenario_times if t.label == LEVANT)
+              + ").")]
 
     by_regions = [synthetic_timing(r, ACTORS_FIXED, min_seconds=seconds) for r in REGION_SWEEP]
     by_actors = [synthetic_timing(REGIONS_FIXED, a, min_seconds=seconds) for a in ACTOR_SWEEP]
