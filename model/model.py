@@ -350,16 +350,18 @@ class RegionalModel(mesa.Model):
         Plans go to `planned` so that every actor decides on the same perceived state. Shares
         that add up to more than one are scaled down to one.
         """
-        commitments = plan.ground + plan.strike
-        claimed = sum(share for share, _ in commitments)
-        scale = 1.0 / claimed if claimed > 1.0 else 1.0
-        k = self.capability[a]
-        ground = self.planned[a]
-        for share, weights in plan.ground:
-            ground += (k * share * scale) * weights
-        for share, weights in plan.strike:
-            self.planned_strike[a] += (k * share * scale) * weights
-        self.reserve[a] = max(0.0, 1.0 - claimed * scale)
+        if plan.ground or plan.strike:
+            claimed = sum(share for share, _ in plan.ground + plan.strike)
+            scale = 1.0 / claimed if claimed > 1.0 else 1.0
+            k = self.capability[a]
+            ground = self.planned[a]
+            for share, weights in plan.ground:
+                ground += (k * share * scale) * weights
+            for share, weights in plan.strike:
+                self.planned_strike[a] += (k * share * scale) * weights
+            self.reserve[a] = max(0.0, 1.0 - claimed * scale)
+        else:
+            self.reserve[a] = 1.0
         if plan.tie_wish is not None:
             self.tie_wish[a] = plan.tie_wish
         self.aid_share[a] = plan.aid_share
