@@ -462,10 +462,10 @@ class RegionalModel(mesa.Model):
         rows = (self.mobilisation > 0).nonzero()[0]
         held = held[:, cols]
         friendly = held[rows] + actor_product(self.partnered[rows].astype(float), held)
-        base = np.maximum(held[rows], self.home[rows[:, None], cols] * friendly)
+        base = np.maximum(held[rows], self.home[rows][:, cols] * friendly)
         pool, pool_initial = self.pool[cols], self.pool_initial[cols]
         left = np.divide(pool, pool_initial, out=np.zeros_like(pool), where=pool_initial > 0)
-        per_region = (self.mobilisation[rows, None] * base * self.region_affinity[rows[:, None], cols]
+        per_region = (self.mobilisation[rows, None] * base * self.region_affinity[rows][:, cols]
                       * (self.geo.population[cols] / 1e6 * left)[None, :])
         drawn = per_region.sum(axis=0)
         scale = np.divide(np.minimum(drawn, pool), drawn, out=np.ones_like(drawn), where=drawn > 0)
@@ -473,7 +473,9 @@ class RegionalModel(mesa.Model):
         recruits = np.zeros(self.n_actors)
         recruits[rows] = per_region.sum(axis=1)
         everywhere = np.zeros_like(self.control[:-1])
-        everywhere[rows[:, None], cols] = per_region
+        drawn_rows = np.zeros((rows.size, everywhere.shape[1]))
+        drawn_rows[:, cols] = per_region
+        everywhere[rows] = drawn_rows
         return recruits, everywhere
 
     def _foreign_fighters(self) -> np.ndarray:
