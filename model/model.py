@@ -96,6 +96,8 @@ class RegionalModel(mesa.Model):
             self.basing[i, [rix[x] for x in a.basing]] = True
         # external powers keep uncommitted forces evenly at their basing regions
         basing = self.basing.astype(float)
+        self.based_rows = (~self.holds_ground).nonzero()[0]
+        """Actors whose uncommitted forces stand at their bases (those that hold no ground)."""
         self.bases = self.basing.any(axis=0)
         """(R,) bool: regions where some external power is based."""
         self.basing_weights = np.divide(basing, basing.sum(axis=1, keepdims=True), out=np.zeros_like(basing),
@@ -382,9 +384,9 @@ class RegionalModel(mesa.Model):
         view = self.view
         cols = (view.domain.any(axis=0) | self.bases).nonzero()[0]
         people = self.control[:-1, cols] * self.geo.population[cols]
-        weights = np.where(self.holds_ground[:, None],
-                           home_allocation(view.domain[:, cols], view.exposure[:, cols], self.garrison, people),
-                           self.basing_weights[:, cols])
+        weights = home_allocation(view.domain[:, cols], view.exposure[:, cols], self.garrison, people)
+        based = self.based_rows
+        weights[based] = self.basing_weights[based][:, cols]
         self.planned[:, cols] += (self.capability * self.reserve)[:, None] * weights
 
     def resolve(self) -> None:
