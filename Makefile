@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test figures dashboard benchmark clean
+.PHONY: run test fuzz figures dashboard benchmark docking clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -15,16 +15,28 @@ $(STAMP): pyproject.toml
 # replications (1,200 runs, under 2 minutes on two cores); rerunning into the same folder skips finished runs.
 run: $(STAMP)
 	$(VENV)/bin/bopsim batch experiments/configs/levant_strategies.toml --out results/levant_strategies
-	$(VENV)/bin/bopsim compare results/levant_strategies --outcome 'iran.power_share.final' --outcome 'iran.strategic_depth.final' --outcome 'model.bloc_balance.final' --outcome 'isis.territory_km2.*' --outcome 'isis.territory_lost.month'
+	$(VENV)/bin/bopsim compare results/levant_strategies --outcome 'iran.power_share.final' --outcome 'iran.strategic_depth.final' --outcome 'model.bloc_balance.final' --outcome 'isis.territory_km2.*' --outcome 'isis.territory_lost.month' \
+	  --outcome 'iran.strategic_depth.mean' --outcome 'iran.bloc_share.mean' --outcome 'iran.forces_abroad.mean' \
+	  --outcome 'axis.*.mean' --outcome '*.home_held.final' --outcome 'iran.deterrence.*.mean' \
+	  --outcome 'iran.*.russia.mean' --outcome 'balance.*.mean' --outcome 'iran.nearest_hostile_hops.mean'
 
 test: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest
+
+# The input fuzz of tests/test_fuzz.py with many more examples (about 20 minutes on two cores).
+fuzz: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 BOPSIM_FUZZ_EXAMPLES=2000 HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -q tests/test_fuzz.py
 
 figures: $(STAMP)
 	$(VENV)/bin/bopsim figures --out figures
 
 dashboard: $(STAMP)
 	$(VENV)/bin/bopsim dashboard
+
+# Docking of the classic models (docs/docking.md): every experiment in experiments/configs/docking,
+# then the tables, timings and war-size figure in docs/docking_results.md (about 40 min on two cores).
+docking: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m experiments.docking.protocol --out results/docking --docs docs
 
 benchmark: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) benchmarks/run_all.py

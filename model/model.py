@@ -28,8 +28,8 @@ from model.metrics import (
     effective_poles,
     forward_presence,
     power_shares,
-    strategic_depth,
 )
+from model.consequences import ConsequenceRecord, month_record
 from model.contract import Plan, View
 from model.scenario import ActorSpec, ScenarioSpec
 from model.strategies import accessible_regions, build_strategy, home_allocation
@@ -59,6 +59,7 @@ class RegionalModel(mesa.Model):
         self.agents_by_index: list[Actor | None] = [None] * self.n_actors
         self.log: list[dict] = []
         self.history: list[RegionRecord] = []
+        self.consequences: list[ConsequenceRecord] = []
         self.wars = WarEpisodes(self.n_actors, self.params.war_threshold)
         self._due: dict[float, list] = {}
         self._date = (-1, "")
@@ -107,7 +108,7 @@ class RegionalModel(mesa.Model):
         self.majority_holder = np.argmax(self.control, axis=0)
         """(R,) largest holder of each region (n = ungoverned), refreshed whenever `control` changes."""
         self._support_kept, self._bloc_kept = LastResult(), LastResult()
-        self._depth_kept, self._nearest_kept = LastRows(), LastRows()
+        self._nearest_kept = LastRows()
         self.upper = np.triu(np.ones((n, n), dtype=bool), 1)
         """(n, n) bool: the pairs a < b (each unordered pair once)."""
         self.sovereign = _sovereign(self.home, self.kind == "state")
@@ -155,7 +156,7 @@ class RegionalModel(mesa.Model):
         self.relation_shift = np.zeros((n, n))
         self.income = np.zeros(n)
         self.recruitment = np.zeros(n)
-        self.diameter = int(self.geo.hops[self.geo.hops < UNREACHABLE].max(initial=0))
+        self.diameter = self.geo.diameter
 
     def _set_base_income(self, spec: ScenarioSpec) -> None:
         """Home-economy income of states and external powers; non-state actors live off held ground.
@@ -254,6 +255,7 @@ class RegionalModel(mesa.Model):
         self.perceive()
         self.agents.do("decide")
         self.station_reserves()
+        self.redeploy()
         self.resolve()
         self.update()
         self.collect()
@@ -299,7 +301,7 @@ class RegionalModel(mesa.Model):
             allied=self.allied, threat=threat, shared_threat=unit @ unit.T,
             exposure=self._exposure(), actor_affinity=self.actor_affinity,
             support=self._support(),
-            access=accessible_regions(self.majority_holder, self.allied, self.hostility) & ~self.outside,
+            access=accessible_regions(self.control >= p.domain_share, self.allied, self.hostility) & ~self.outside,
         )
         self.threat = threat
         self.planned = np.zeros_like(self.deployment)
@@ -388,6 +390,23 @@ class RegionalModel(mesa.Model):
         based = self.based_rows
         weights[based] = self.basing_weights[based][:, cols]
         self.planned[:, cols] += (self.capability * self.reserve)[:, None] * weights
+
+    def redeploy(self) -> None:
+        """Only a `redeployment` share of ground forces reaches its planned position this month.
+
+        planned <- rho x planned + (1 - rho) x last month's deployment rescaled to the actor's
+        planned total: the rest of the force stays where it fought. Forces take time to move
+        and to concentrate; offensives build up over months (Epstein 1985 on rates of
+        advance and withdrawal). rho = 1 (the default) moves every force within the month.
+        Air power (`strike`) redeploys at once.
+        """
+        rho = self.params.redeployment
+        if rho >= 1.0:
+            return
+        total, before = self.planned.sum(axis=1), self.deployment.sum(axis=1)
+        carried = self.deployment * np.divide(total, before, out=np.zeros_like(total), where=before > 0)[:, None]
+        moving = before > 0
+        self.planned[moving] = rho * self.planned[moving] + (1.0 - rho) * carried[moving]
 
     def resolve(self) -> None:
         """Attrition and the contest for control, in every contested region at once.
@@ -574,14 +593,12 @@ class RegionalModel(mesa.Model):
         self.territory_km2 = self.control[:-1] @ self.geo.area_km2
         held = (self.control[:-1] >= p.domain_share) & self.active[:, None]
         self.hostility = self._hostility()
-        hostile_held = actor_product((self.hostility > 0).astype(float), held.astype(float)) > 0
-        self.depth = self._depth_kept.get(
-            lambda rows: strategic_depth(self.geo.hops, self.home[rows], hostile_held[rows], self.geo.area_km2, self.diameter + 1),
-            hostile_held)
         self.forward = forward_presence((self.deployment > p.presence) | held, self._allied(), self.home)
         tied = self.ties >= p.bloc_threshold
         self.bloc = self._bloc_kept.get(lambda: blocs(self.ties, p.bloc_threshold, self.active), tied, self.active)
         self.bloc_top, self.bloc_second, self.bloc_ratio = bloc_balance(self.capability, self.bloc)
+        self.consequences.append(month_record(self))
+        self.depth = self.consequences[-1].depth
         self.history.append(RegionRecord.of(self))
         self.actor_records.append(self._actor_record())
         self.datacollector.collect(self)

@@ -19,6 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from model.contract import Plan, View
+from model.linalg import actor_product
 
 if TYPE_CHECKING:
     from model.scenario import BehaviourSpec
@@ -73,7 +74,7 @@ def build_behaviour(spec: BehaviourSpec, actor_ids: set[str]) -> Behaviour:
     if cls is None:
         raise ValueError(f"unknown behaviour {spec.behaviour!r} (known: {', '.join(sorted(REGISTRY))})")
     try:
-        params = cls.Params.model_validate(spec.params)
+        params = cls.Params.model_validate(spec.params, strict=True)  # "0.5" is not 0.5
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(x) for x in error["loc"])
@@ -106,18 +107,18 @@ def build_strategy(specs: list[BehaviourSpec], actor_ids: set[str]) -> list[Beha
 # --------------------------------------------------------------------------- helpers
 
 
-def accessible_regions(holder: np.ndarray, allied: np.ndarray, hostility: np.ndarray) -> np.ndarray:
-    """(n, R) regions each actor may send forces into: its own, allies', hostile-held or ungoverned.
+def accessible_regions(held: np.ndarray, allied: np.ndarray, hostility: np.ndarray) -> np.ndarray:
+    """(n, R) regions each actor may send forces into: where it, an ally, an enemy or nobody holds ground.
 
-    `holder` (R,) is each region's largest holder (n = ungoverned); `allied` (n, n) boolean.
-    A region whose largest holder is a non-hostile actor that is not an ally (a neutral
-    state) is closed to the actor's forces. Built as a lookup: open_to[a, b] says whether a may
-    enter ground whose largest holder is b (itself, an ally, an enemy; column n is ungoverned).
+    `held` (n + 1, R) is boolean: actor (or, last row, the ungoverned share) holds at least the
+    domain share of the region; `allied` (n, n) boolean. A region held only by actors that are
+    neither allies nor enemies (neutrals) is closed to the actor's forces; a neutral's region
+    where an enemy also holds ground is open (Turkey entered northern Aleppo in August 2016
+    against IS and the YPG while the government, a neutral to it, held part of the governorate).
     """
     n = allied.shape[0]
-    open_to = np.ones((n, n + 1), dtype=bool)
-    open_to[:, :n] = allied | (hostility > 0) | np.eye(n, dtype=bool)
-    return open_to[:, holder]
+    open_to = (allied | (hostility > 0) | np.eye(n, dtype=bool)).astype(float)
+    return held[-1][None, :] | (actor_product(open_to, held[:-1].astype(float)) > 0)
 
 
 def strongest_threat(view: View, a: int) -> int | None:
@@ -160,6 +161,14 @@ def enemy_strength(view: View, a: int) -> np.ndarray:
     if not enemies.any():
         return np.zeros(view.geo.size)
     return view.strength[enemies].sum(axis=0)
+
+
+def allied_strength(view: View, a: int) -> np.ndarray:
+    """(R,) strength that a's allies not hostile to it already have in each region (View.strength)."""
+    partners = view.allied[a] & (view.hostility[a] == 0)
+    if not partners.any():
+        return np.zeros(view.geo.size)
+    return view.strength[partners].sum(axis=0)
 
 
 # --------------------------------------------------------------------------- behaviours
@@ -235,6 +244,7 @@ class OffensiveParams(Params):
     duration: int = Field(6, ge=1, le=120, description="months a campaign is pursued before a new objective is chosen")
     reach: Literal["adjacent", "home"] = Field("adjacent", description="objectives next to held ground, or in the own country only")
     countries: list[str] = Field(default_factory=list, description="countries (region `country` codes) objectives may lie in; empty = any")
+    regions: list[str] = Field(default_factory=list, description="regions (ids) objectives may lie in, for example a claimed territory; empty = any")
 
 
 @behaviour
@@ -244,11 +254,15 @@ class Offensive(Behaviour):
     Objectives are regions within reach (next to the domain, or the actor's own country for
     `reach = "home"`) where an enemy holds ground or ungoverned ground lies. The value of an
     objective is the population there not yet held, times the actor's support there, discounted
-    with distance from home; it is feasible if the mass can bring `ratio` times the enemy strength there. The best feasible
+    with distance from home; it is feasible if the mass, together with the strength its allies
+    already have there, can bring `ratio` times the enemy strength there. The best feasible
     objectives are pursued for `duration` months or until the enemy share falls below the
     domain share. Reason: offensives concentrate force at a point of decision (Clausewitz;
     Biddle 2004 on force employment; Epstein 1985 on the adaptive concentration of attackers)
-    — combined with the difference-form contest this is what breaks fronts.
+    — combined with the difference-form contest this is what breaks fronts. Counting allies
+    present makes campaigns coalition operations, as those of 2014-2016 were planned (Kobani:
+    YPG with Peshmerga and coalition air; Sinjar: Peshmerga with Yazidi units; Euphrates
+    Shield: the Turkish army with Syrian rebel groups; offensives_2014_2016.csv).
     """
 
     name = "offensive"
@@ -283,6 +297,8 @@ class Offensive(Behaviour):
             reach = view.near_domain[a]
         if self.params.countries:
             reach = reach & view.geo.in_countries(self.params.countries)
+        if self.params.regions:
+            reach = reach & view.geo.among(self.params.regions)
         return reach & view.access[a] & (enemy_held | open_ground)
 
     def _choose(self, a: int, view: View, enemy: np.ndarray, contestable: np.ndarray) -> np.ndarray:
@@ -293,7 +309,7 @@ class Offensive(Behaviour):
         for threat.
         """
         mass = self.params.share * view.capability[a] / self.params.fronts
-        strength = mass * view.support[a]
+        strength = mass * view.support[a] + allied_strength(view, a)
         feasible = contestable & (strength >= self.params.ratio * enemy)
         reach = np.exp(-view.home_distance[a] / view.params.threat_range)
         value = view.geo.population * (1.0 - view.control[a]) * view.support[a] * reach

@@ -241,6 +241,32 @@ def test_an_offensive_skips_objectives_it_cannot_win():
     assert model.planned[0, w1] == 0.0
 
 
+def test_an_offensive_counts_the_allies_already_on_the_objective():
+    raw = _campaign_world(12.0, duration=1)
+    raw["actor"].append({"id": "ally", "kind": "non_state", "home": ["w1"], "capability": 5,
+                         "strategy": [{"behaviour": "home_defence"}]})
+    raw["relation"].append({"a": "ally", "b": "state", "value": -1.0})
+    raw["tie"] = [{"a": "rebels", "b": "ally", "strength": 0.6}]
+    model = RegionalModel(parse(raw), rng=1)
+    model.step()
+    w1, e1 = model.geo.index["w1"], model.geo.index["e1"]
+    # as above the state stands 8 in w1 and 4 in e1; the ally's 5 units stand in its home w1
+    # (strength 5 x support 1, it holds no ground there: terrain factor 1). Rebels' mass 8 + 5 =
+    # 13 >= 1.5 x 8 = 12 -> w1 is feasible now, and it has the larger prize
+    assert model.planned[0, w1] == pytest.approx(8.0)
+    assert model.planned[0, e1] == 0.0
+
+
+def test_an_offensive_stays_in_the_regions_it_names():
+    raw = _campaign_world(1.5)
+    raw["actor"][0]["strategy"][0]["regions"] = ["e1"]
+    model = RegionalModel(parse(raw), rng=1)
+    model.step()
+    # w1 is the larger prize (see above) but outside the named regions: all 8 units go to e1
+    assert model.planned[0, model.geo.index["e1"]] == pytest.approx(8.0)
+    assert model.planned[0, model.geo.index["w1"]] == 0.0
+
+
 def test_a_state_defends_its_country_not_the_ground_it_took_abroad():
     raw = line_world(
         ["home", "abroad"],

@@ -15,16 +15,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 from worlds import actor, build, region, world
 
+from model.limits import MIN_MAGNITUDE
 from model.strategies import REGISTRY, Behaviour
 
 MONTHS = 8
 KINDS = ("state", "non_state", "external")
 COUNTRIES = ("A", "B")
+"""Country codes of the generated worlds: the first two regions carry them, the others any or none."""
+ALWAYS_REGIONS = ("r0", "r1", "r2")
+"""Regions every generated world has (at least three regions)."""
 
 
 def _floats(low: float, high: float) -> st.SearchStrategy[float]:
-    """Finite floats without subnormals (a force of 1e-320 units overflows fire ratios; see the report)."""
-    return st.floats(low, high, allow_subnormal=False)
+    """Finite floats that a file may hold: 0, or at least limits.MIN_MAGNITUDE in size (a force of
+    1e-320 units overflows fire ratios, so validation refuses such numbers)."""
+    return st.floats(low, high, allow_subnormal=False).map(lambda x: 0.0 if abs(x) < MIN_MAGNITUDE else x)
 
 
 def _number(draw, field) -> float | int:
@@ -55,17 +60,17 @@ def _behaviour(draw, cls: type[Behaviour], me: str, others: list[str]) -> dict:
             else:
                 spec[name] = draw(st.lists(st.sampled_from(others), unique=True)) if others else []
         elif draw(st.booleans()):
-            spec[name] = _value(draw, field)
+            spec[name] = _value(draw, name, field)
     return spec
 
 
-def _value(draw, field):
-    """A random value of a behaviour parameter: a choice, a list of country codes, or a number."""
+def _value(draw, name, field):
+    """A random value of a behaviour parameter: a choice, a list of region ids or country codes, or a number."""
     origin = get_origin(field.annotation)
     if origin is Literal:
         return draw(st.sampled_from(get_args(field.annotation)))
     if origin is list:
-        return draw(st.lists(st.sampled_from(COUNTRIES), unique=True))
+        return draw(st.lists(st.sampled_from(ALWAYS_REGIONS if name == "regions" else COUNTRIES), unique=True))
     return _number(draw, field)
 
 
@@ -85,9 +90,9 @@ def worlds(draw) -> dict:
     regions = [
         region(r, area_km2=draw(_floats(100, 50_000)), population=draw(_floats(0, 5e6)),
                terrain=draw(st.sampled_from(["open", "desert", "urban", "mountain"])),
-               country=draw(st.sampled_from(["", *COUNTRIES])),
+               country=COUNTRIES[i] if i < len(COUNTRIES) else draw(st.sampled_from(["", *COUNTRIES])),
                identity=[draw(_floats(-1, 1)), draw(_floats(-1, 1))])
-        for r in names
+        for i, r in enumerate(names)
     ]
     tree = [(names[i], names[draw(st.integers(0, i - 1))]) for i in range(1, n_regions) if draw(st.integers(0, 9))]
     extra = draw(st.lists(st.tuples(st.sampled_from(names), st.sampled_from(names)).filter(lambda e: e[0] != e[1]), max_size=n_regions))
@@ -133,6 +138,7 @@ def worlds(draw) -> dict:
         "attrition": draw(_floats(0, 0.5)),
         "front_width": draw(_floats(0.1, 10)),
         "abandonment": draw(_floats(0, 1)),
+        "redeployment": draw(_floats(0, 1)),
         "sovereign_support": draw(_floats(0, 1)),
         "common_enemy_lift": draw(_floats(0, 2)),
         "relation_rate": draw(_floats(0, 1)),
@@ -166,7 +172,9 @@ def _check(model) -> None:
     assert model.relations.min() >= -1.0 and model.relations.max() <= 1.0
     np.testing.assert_array_equal(model.relations, model.relations.T)
     homeless = ~model.home.any(axis=1)
-    assert np.isnan(model.depth[homeless]).all() and np.isfinite(model.depth[~homeless]).all()
+    assert np.isnan(model.depth[homeless]).all()
+    depth = model.depth[~homeless]
+    assert ((depth >= -1e-12) & (depth <= 1 + 1e-12)).all(), "depth is a share of the approaches"
 
 
 @given(raw=worlds(), seed=st.integers(0, 2**32 - 1))

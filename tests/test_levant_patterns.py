@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.cli import UsageError
+from model.errors import UsageError
 from experiments.patterns.__main__ import main, parse_seeds
 from experiments.patterns.catalogue import check_against_scenario, load_catalogue
 from experiments.patterns.evaluate import Geography, deaths_by_year, run_values, summarise
-from experiments.patterns.fit import default_steps, format_fit, run_pattern_values
+from experiments.patterns.fit import default_steps, format_fit, pattern_distance, run_pattern_values
 from model.scenario import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -216,6 +216,42 @@ def test_command_prints_the_fit_table(capsys):
     assert "south_iraq_isis_trace" in out and "n/a" in out and "patterns pass" in out
 
 
+def test_pattern_distance_by_hand():
+    table = pd.DataFrame({
+        "kind": ["territory", "territory", "region_share", "share_change", "region_share", "fighters"],
+        "low": [50_000.0, 50_000.0, 0.75, float("nan"), 0.0, 20_000.0],
+        "high": [80_000.0, 80_000.0, 1.0, -0.05, 0.05, 30_000.0],
+        "median": [200_000.0, 60_000.0, 0.45, 0.15, float("nan"), 1.0],
+    })
+    distance = pattern_distance(table).tolist()
+    # 200,000 against the upper bound 80,000: log2(2.5) = 1.32 doublings; 60,000 is inside
+    assert distance[0] == pytest.approx(math.log2(2.5)) and distance[1] == 0.0
+    # a share 0.30 below its range, in sixths of a governorate: 0.30 / 0.15 = 2
+    assert distance[2] == pytest.approx(2.0)
+    # a change of +0.15 where at most -0.05 was seen: 0.20 / 0.1 = 2
+    assert distance[3] == pytest.approx(2.0)
+    # not reached: the cap (3); 1 fighter against 20,000: log2(20,000) = 14.3, capped at 3
+    assert distance[4] == 3.0 and distance[5] == 3.0
+
+
+def test_screen_ranks_design_points_by_their_pattern_loss(tmp_path):
+    from experiments.patterns.screen import main as screen
+
+    experiment = tmp_path / "screen.toml"
+    experiment.write_text(
+        f'name = "s"\nroot_seed = 1\n[[scenario]]\nfile = "{LEVANT.as_posix()}"\n[design]\nkind = "lhs"\nsamples = 2\n'
+        '[[factor]]\npath = "actor.isis.capability"\nlow = 10.0\nhigh = 20.0\n'
+        '[[factor]]\npath = "actor.isis.strategy.offensive.fronts"\nvalues = [1, 2]\n', encoding="utf-8")
+    out = tmp_path / "screen.csv"
+    assert screen([str(experiment), "--seeds", "1", "--refine", "1", "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    # 2 design points + 1 refinement step from each of the (at most) two best
+    assert len(table) == 4 and table["loss"].is_monotonic_increasing
+    assert table["actor.isis.capability"].between(10.0, 20.0).all()
+    assert table["actor.isis.strategy.offensive.fronts"].isin([1, 2]).all()
+    assert screen([str(experiment), "--seeds", "1", "--out", str(out)]) == 2, "an existing --out is refused"
+
+
 # ----------------------------------------------------------------------------- the Levant scenario
 
 @pytest.fixture(scope="module")
@@ -225,8 +261,51 @@ def levant_values() -> pd.DataFrame:
     return run_pattern_values(spec, CATALOGUE, SEEDS, 36)
 
 
+IRAQ_2014 = ("no rule makes a government army collapse: Iraq's garrison holds Nineveh and Anbar, ISIS never takes "
+             "Mosul or most of Anbar, so the Iraqi map of 2014-2016 and its battles are missing (docs/calibration.md, group A)")
+NO_VACUUM = ("the Iraqi army never leaves Kirkuk or the Nineveh plains, so the Peshmerga have no vacuum to fill "
+             "and no Sinjar to retake (group A)")
+SYRIA_WEIGHT = ("ISIS's weight falls on Syria: too much of Homs and of Syria, too little in the western governorates "
+                "and in the east's last government and rebel enclaves (group B)")
+REGIME_REBELS = "the balance between the government and the opposition is off by governorate (group C)"
+KURDS_SYRIA = "the YPG stays at its 2014 size and ground; Kobani, Tall Abyad, Shaddadi and Manbij do not change hands (group D)"
+KNOWN_MISSES = {
+    **dict.fromkeys(["nineveh_isis_2014_07", "nineveh_isis_2015_02", "nineveh_isis_2016_11", "anbar_isis_2014_10",
+                     "anbar_isis_2015_05", "anbar_isis_2016_07", "mosul_falls_2014_06", "kirkuk_isis_2014_07",
+                     "kirkuk_isis_2016_11", "salah_al_din_isis_2015_02", "ramadi_retaken_2015_12",
+                     "fallujah_retaken_2016_06", "iraq_isis_2015_02", "iraq_isis_2016_05", "deaths_iraq_2014",
+                     "deaths_iraq_2015"], IRAQ_2014),
+    **dict.fromkeys(["nineveh_peshmerga_2014_07", "kirkuk_peshmerga_2014_07", "sinjar_retaken_2015_11"], NO_VACUUM),
+    **dict.fromkeys(["raqqa_isis_2014_09", "deir_ez_zor_isis_2014_2015", "hasakah_isis_2015_07", "homs_isis_2015_06",
+                     "aleppo_isis_2015_07", "rif_dimashq_isis_2015_06", "hama_isis_2015_06", "syria_isis_2015_01",
+                     "palmyra_falls_again_2016_12"], SYRIA_WEIGHT),
+    **dict.fromkeys(["daraa_opposition_2015_11", "quneitra_opposition_2014_10", "idlib_city_falls_2015_03",
+                     "aleppo_city_syria_2016_12", "aleppo_city_opposition_2016_12", "syria_government_2015_01",
+                     "syria_government_2016_12"], REGIME_REBELS),
+    **dict.fromkeys(["kobani_ypg_holds", "kobani_retaken_2015_01", "tall_abyad_2015_06", "shaddadi_2016_02",
+                     "manbij_2016_08", "syria_ypg_2015_06", "syria_ypg_2015_12"], KURDS_SYRIA),
+    "aleppo_turkey_2016_11": "Euphrates Shield's 2.6 units take no share of a governorate-wide contest (group E)",
+    "isis_territory_2016_01": "median 93,637 km2 just above the upper bound 93,600 (group F: the total is right, the map is not)",
+}
+"""Patterns today's Levant scenario misses, with the reason (docs/calibration.md, "Known misses").
+
+Each is a strict expected failure: a change that makes one pass fails the test until the pattern
+is taken off this list, so the list always says exactly what the model does not reproduce.
+"""
+
+
+def _judged(pattern):
+    reason = KNOWN_MISSES.get(pattern.id)
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(pattern, id=pattern.id, marks=marks)
+
+
+def test_known_misses_name_patterns_of_the_catalogue():
+    assert set(KNOWN_MISSES) <= {p.id for p in CATALOGUE.pattern}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("pattern", CATALOGUE.pattern, ids=lambda p: p.id)
+@pytest.mark.parametrize("pattern", [_judged(p) for p in CATALOGUE.pattern])
 def test_levant_matches_pattern(levant_values, pattern):
     """Median over seeds 1-10 inside the pattern's range (docs/patterns.md)."""
     values = levant_values[pattern.id].dropna()

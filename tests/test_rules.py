@@ -14,13 +14,13 @@ from worlds import actor, build, line_world, region, world
 from model import combat
 from model.alliances import aid_transfers, blocs, relation_targets, tie_targets
 from model.metrics import (
+    BLOC_BALANCE_CAP,
     WarEpisodes,
     bloc_balance,
     concentration,
     effective_poles,
     forward_presence,
     power_shares,
-    strategic_depth,
 )
 
 # ----------------------------------------------------------------- perceive: threat
@@ -263,6 +263,40 @@ def _economy(income: float | None = None, mobilisation: float = 0.0) -> dict:
     )
 
 
+def test_only_the_redeployment_share_of_forces_moves_in_a_month():
+    # r0 - r1: A (capability 10, upkeep 0, no enemies) keeps its forces home in r0; from month 1 a
+    # strategy sends all of them to r1. With redeployment 0.25, month 1's deployment is
+    # 0.25 x plan (10 in r1) + 0.75 x last month's (10 in r0): 2.5 in r1 and 7.5 in r0; month 2
+    # (income from the held regions has raised K a little, and last month's deployment is
+    # rescaled to it): 0.25 x 1 + 0.75 x 0.25 = 0.4375 of K in r1.
+    raw = line_world(["r0", "r1"], [actor("A", home=["r0", "r1"], capability=10)], redeployment=0.25, upkeep=0.0)
+    raw["actor"][0]["control"] = {"r0": 1.0, "r1": 1.0}
+    model = build(raw)
+    r0, r1 = model.geo.index["r0"], model.geo.index["r1"]
+    model.deployment[:] = 0.0
+    model.deployment[0, r0] = 10.0
+    model.agents_by_index[0].strategy = [_SendAll(r1)]
+    model.step()
+    assert model.deployment[0, r1] == pytest.approx(2.5) and model.deployment[0, r0] == pytest.approx(7.5)
+    model.step()
+    assert model.deployment[0, r1] == pytest.approx(0.4375 * model.deployment[0].sum())
+
+
+class _SendAll:
+    """A stand-in behaviour: every force to one region."""
+
+    name = "send_all"
+    claims_forces = True
+
+    def __init__(self, region: int) -> None:
+        self.region = region
+
+    def act(self, a, view, plan) -> None:
+        weights = np.zeros(view.geo.size)
+        weights[self.region] = 1.0
+        plan.deploy(1.0, weights)
+
+
 def test_base_income_makes_a_states_initial_capability_a_steady_state():
     model = build(_economy())
     # upkeep x K0 = 0.02 x 50 = 1.0 = base + held income (0.3 + 0.1) -> base = 0.6
@@ -398,19 +432,6 @@ def test_aid_is_split_over_allies_by_tie_times_need():
 # ----------------------------------------------------------------- metrics
 
 
-def test_strategic_depth_is_the_area_weighted_mean_distance_to_hostile_ground():
-    hops = np.abs(np.subtract.outer(np.arange(5), np.arange(5)))  # a line of five regions
-    area = np.array([10.0, 30.0, 1.0, 1.0, 1.0])
-    home = np.array([[True, True, False, False, False], [False] * 5])
-    hostile_held = np.array([[False, False, False, False, True], [False] * 5])
-    depth = strategic_depth(hops, home, hostile_held, area, cap=5)
-    # home r0 is 4 hops from r4, r1 is 3 hops: (4 x 10 + 3 x 30) / 40 = 3.25; no home -> NaN
-    assert depth[0] == pytest.approx(3.25)
-    assert math.isnan(depth[1])
-    # no hostile ground anywhere -> the cap
-    assert strategic_depth(hops, home, np.zeros_like(home), area, cap=5)[0] == 5.0
-
-
 def test_forward_presence_counts_regions_beyond_home_held_or_reached_by_allies():
     present = np.array([[1, 0, 1, 0, 0], [1, 0, 0, 1, 0], [0, 0, 0, 0, 1]], bool)
     allied = np.array([[0, 1, 0], [1, 0, 0], [0, 0, 0]], bool)
@@ -446,7 +467,11 @@ def test_bloc_balance_is_the_strongest_bloc_over_the_second():
     # blocs: 15, 3, 2 of 20 -> 0.75, 0.15, ratio 15 / 3 = 5
     assert (top, second, ratio) == pytest.approx((0.75, 0.15, 5.0))
     top, second, ratio = bloc_balance(capability[:2], np.array([0, 0]))
-    assert (top, second) == (1.0, 0.0) and math.isnan(ratio)
+    assert (top, second, ratio) == (1.0, 0.0, BLOC_BALANCE_CAP), "one bloc: no counterweight, the cap"
+    # a second bloc of 0.05 beside 10: 200 > 100 -> the cap; nobody with power: nothing to balance, 1
+    assert bloc_balance(np.array([10.0, 0.05]), np.array([0, 1]))[2] == BLOC_BALANCE_CAP
+    assert bloc_balance(np.zeros(2), np.array([0, 1])) == (0.0, 0.0, 1.0)
+    assert bloc_balance(capability, np.full(5, -1)) == (0.0, 0.0, 1.0)
 
 
 def test_war_episodes_start_accumulate_and_end():

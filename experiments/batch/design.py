@@ -37,6 +37,8 @@ class RunTask:
     seed: int
     steps: int | None
     overrides: tuple[tuple[str, Any], ...]
+    model: str = "regional"
+    """The model family (`model/classic`; "regional" is the regional model)."""
 
 
 def salib_problem(names: list[str]) -> dict[str, Any]:
@@ -85,8 +87,11 @@ def scale(factor: Factor, u: float) -> Any:
     return round(value) if factor.integer else float(value)
 
 
-def design_table(spec: Experiment) -> pd.DataFrame:
-    """One row per design point: `point`, each varied factor's value and its unit coordinate (`u:<path>`)."""
+def design_table(spec: Experiment, posterior: tuple[pd.DataFrame, np.ndarray] | None = None) -> pd.DataFrame:
+    """One row per design point: `point`, each varied factor's value and its unit coordinate (`u:<path>`);
+    for a posterior design, `point` and the values of one posterior draw (see `posterior_draws`)."""
+    if spec.design.kind == "posterior":
+        return posterior_draws(*posterior, spec.design.samples, spec.root_seed)
     unit = unit_sample(spec)
     rows = []
     for p, coords in enumerate(unit):
@@ -98,6 +103,20 @@ def design_table(spec: Experiment) -> pd.DataFrame:
     for factor, column in zip(spec.varied, unit.T):
         table[f"u:{factor.path}"] = column
     return table
+
+
+def posterior_draws(values: pd.DataFrame, weights: np.ndarray, samples: int, root_seed: int) -> pd.DataFrame:
+    """`samples` parameter sets drawn with replacement from a weighted posterior sample, one per point.
+
+    `values` has one column per parameter path and one row per particle, `weights` (particles,)
+    need not sum to 1. The draws depend on `root_seed` only (SeedSequence(root_seed, spawn_key=(-1,)),
+    a stream apart from the runs' seeds); every scenario of the experiment runs the same draws with
+    the same seeds (common random numbers over parameters and seeds).
+    """
+    rng = np.random.default_rng(np.random.SeedSequence(root_seed, spawn_key=(2**32 - 1,)))
+    chosen = rng.choice(len(values), size=samples, replace=True, p=weights / weights.sum())
+    table = values.iloc[chosen].reset_index(drop=True)
+    return pd.concat([pd.DataFrame({"point": range(samples), "particle": chosen}), table], axis=1)
 
 
 def _factorial_value(factor: Factor, u: float) -> Any:
@@ -117,7 +136,7 @@ def plan(experiment: LoadedExperiment, design: pd.DataFrame) -> list[RunTask]:
     """All runs, scenario-major, then design point, then replication; `index` is the position."""
     spec = experiment.spec
     fixed = tuple((f.path, f.value) for f in spec.factor if f.is_fixed)
-    varied = [f.path for f in spec.varied]
+    varied = [c for c in design.columns if c not in ("point", "particle") and not c.startswith("u:")]
     tasks = []
     for entry, label, file in zip(spec.scenario, spec.labels, experiment.scenario_files):
         for row in design.itertuples(index=False):
@@ -128,6 +147,7 @@ def plan(experiment: LoadedExperiment, design: pd.DataFrame) -> list[RunTask]:
                 tasks.append(RunTask(
                     index=len(tasks), run_id=f"{label}-p{p:05d}-r{r:04d}", scenario=label, scenario_file=str(file),
                     point=p, replication=r, seed=run_seed(spec.root_seed, p, r), steps=spec.steps, overrides=overrides,
+                    model=spec.model,
                 ))
     return tasks
 

@@ -7,6 +7,8 @@ import fnmatch
 import sys
 from pathlib import Path
 
+from experiments.folders import seed
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
@@ -17,26 +19,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--outcome", action="append", required=True, metavar="PATTERN",
                         help="outcomes to analyse, shell-style pattern such as 'isis.territory_km2.final' (repeatable)")
     parser.add_argument("--format", choices=("table", "csv"), default="table", help="output format (default: table)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of SALib's bootstrap intervals (default 0)")
+    parser.add_argument("--seed", type=seed, default=0, help="seed of SALib's bootstrap intervals, 0 to 2**63 - 1 (default 0)")
     parser.set_defaults(func=sensitivity_command)
 
 
 def sensitivity_command(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from experiments.batch.sensitivity import format_indices, indices
     from experiments.batch.store import ResultStore
-    from experiments.cli import UsageError
+    from model.errors import UsageError
 
     store = ResultStore.existing(args.results)
-    path = store.root / "outcomes.parquet"
-    if not path.is_file():
-        raise UsageError(f"{path}: no outcomes yet (no run has finished)")
-    outcomes = pd.read_parquet(path)
+    outcomes = store.table("outcomes")
     known = list(dict.fromkeys(outcomes["outcome"]))
     names = [n for n in known if any(fnmatch.fnmatchcase(n, p) for p in args.outcome)]
     if not names:
         raise UsageError(f"--outcome: no outcome matches {', '.join(args.outcome)} (e.g. {', '.join(known[:4])})")
-    table = indices(pd.read_parquet(store.root / "design.parquet"), store.manifest(), outcomes, names, seed=args.seed)
+    table = indices(store.table("design"), store.manifest(), outcomes, names, seed=args.seed)
     sys.stdout.write(table.to_csv(index=False, float_format="%.10g") if args.format == "csv" else format_indices(table))
     return 0

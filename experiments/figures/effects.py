@@ -14,7 +14,7 @@ from experiments.figures.style import TWO_COLUMN, new_figure
 
 OUTCOMES = {
     "iran.power_share.final": "Iran power share, end",
-    "iran.strategic_depth.final": "Iran strategic depth, end (hops)",
+    "iran.strategic_depth.final": "Iran strategic depth, end (share of approaches)",
     "isis.territory_km2.peak": "ISIS peak territory (km²)",
     "isis.territory_lost.month": "months until ISIS < 1,000 km²",
     "model.bloc_balance.final": "bloc balance, end (ratio)",

@@ -21,17 +21,18 @@ def default_steps(spec) -> int:
 
 def run_pattern_values(spec, catalogue: Catalogue, seeds: list[int], steps: int | None = None) -> pd.DataFrame:
     """Every pattern's value in one run per seed: one row per seed (index `seed`), one column per pattern."""
+    rows = {seed: pattern_values(spec, catalogue, seed, steps) for seed in seeds}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("seed")
+
+
+def pattern_values(spec, catalogue: Catalogue, seed: int, steps: int | None = None) -> dict[str, float]:
+    """Every pattern's value in one run of `spec` from `seed` (to the end of 2016 by default), by id."""
     from experiments.single import simulate
     from model.tables import actor_table, control_table, region_table
 
-    geo = Geography.of(spec)
-    steps = default_steps(spec) if steps is None else steps
-    rows = {}
-    for seed in seeds:
-        model = simulate(spec, seed=seed, steps=steps)
-        tables = {"control": control_table(model), "regions": region_table(model), "actors": actor_table(model)}
-        rows[seed] = run_values(catalogue, tables, geo)
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("seed")
+    model = simulate(spec, seed=seed, steps=default_steps(spec) if steps is None else steps)
+    tables = {"control": control_table(model), "regions": region_table(model), "actors": actor_table(model)}
+    return run_values(catalogue, tables, Geography.of(spec))
 
 
 def pattern_fit(spec, seeds: list[int], steps: int | None = None, catalogue: Catalogue | None = None) -> pd.DataFrame:
@@ -39,6 +40,28 @@ def pattern_fit(spec, seeds: list[int], steps: int | None = None, catalogue: Cat
     catalogue = load_catalogue() if catalogue is None else catalogue
     check_against_scenario(catalogue, spec)
     return summarise(catalogue, run_pattern_values(spec, catalogue, seeds, steps))
+
+
+COUNT_KINDS = ("battle_deaths", "fighters", "territory")
+"""Pattern kinds measured in counts: their distance to a range is taken on a log scale."""
+
+
+def pattern_distance(table: pd.DataFrame, cap: float = 3.0) -> pd.Series:
+    """Each pattern's scaled distance from its accepted range (0 inside), one value per row of a fit table.
+
+    Counts (deaths, fighters, km2): doublings outside the range, |log2(median / nearest bound)|;
+    control shares: distance / 0.15 (a sixth of a governorate); share changes: distance / 0.1.
+    A pattern the run does not reach counts `cap`, and no distance exceeds `cap`, so one wild
+    pattern cannot dominate the mean (the loss of the pattern screen).
+    """
+    median, low, high = table["median"], table["low"].fillna(-np.inf), table["high"].fillna(np.inf)
+    below, above = (low - median).clip(lower=0), (median - high).clip(lower=0)
+    bound = np.where(median < low, low, high)
+    counts = table["kind"].isin(COUNT_KINDS)
+    log_distance = np.abs(np.log2(np.maximum(median, 1.0) / np.maximum(bound, 1.0)))
+    unit = np.where(table["kind"] == "share_change", 0.1, 0.15)
+    distance = np.where(counts, np.where(below + above > 0, log_distance, 0.0), (below + above) / unit)
+    return pd.Series(np.minimum(np.nan_to_num(distance, nan=cap), cap), index=table.index)
 
 
 def format_fit(table: pd.DataFrame) -> str:

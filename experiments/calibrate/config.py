@@ -1,0 +1,136 @@
+"""Calibration files (TOML): the scenario, the pattern catalogue, the priors and the ABC settings.
+
+Everything specific to a scenario (its file, its actors through the catalogue, the parameters and
+their ranges) lives in the file; the code names no actor. Every mistake is one `UsageError` line
+naming the file, the field and what is wrong. Paths are relative to the calibration file.
+Format: experiments/README.md and docs/calibration.md, "Bayesian calibration".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from experiments.batch.config import _describe, _read
+from model.errors import UsageError
+
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Prior(Strict):
+    """The prior of one free parameter: uniform or log-uniform on [low, high], with its reason.
+
+    `path` is a scenario field as in experiment files (`parameters.<name>`, `actor.<id>.<field>`,
+    `actor.<id>.strategy.<behaviour>.<parameter>`).
+    """
+
+    path: str = Field(min_length=1)
+    low: Finite
+    high: Finite
+    distribution: Literal["uniform", "loguniform"] = "uniform"
+    reason: str = Field(min_length=1, description="the sources or argument behind the range")
+
+    @model_validator(mode="after")
+    def _range(self) -> Prior:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        if self.distribution == "loguniform" and self.low <= 0:
+            raise ValueError("a loguniform prior needs low > 0")
+        return self
+
+    @property
+    def name(self) -> str:
+        """The parameter's name in pyabc's database (dots are not allowed there)."""
+        return self.path.replace(".", "__")
+
+
+class ABCSettings(Strict):
+    """ABC-SMC settings: particles per generation, generations, the acceptance threshold schedule."""
+
+    population: int = Field(200, ge=2)
+    generations: int = Field(8, ge=1, description="SMC generations (populations) at most")
+    epsilon_quantile: float = Field(0.5, gt=0, lt=1, description="next threshold: this quantile of the last distances")
+    min_epsilon: Finite = Field(0.0, ge=0, description="stop once the threshold is at or below this")
+    min_acceptance_rate: float = Field(0.005, ge=0, lt=1, description="stop once acceptance falls below this")
+
+
+class CalibrationSpec(Strict):
+    """A validated calibration file."""
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = ""
+    scenario: str = Field(min_length=1, description="scenario file to calibrate")
+    patterns: str = Field(min_length=1, description="pattern catalogue whose values are the summary statistics")
+    root_seed: int = Field(ge=0)
+    steps: int | None = Field(None, ge=1, description="months per run (default: to the catalogue's last month)")
+    abc: ABCSettings = Field(default_factory=ABCSettings)
+    prior: list[Prior] = Field(min_length=1)
+
+
+class LoadedCalibration(BaseModel):
+    """A calibration with its origin and resolved paths."""
+
+    model_config = ConfigDict(frozen=True)
+    path: Path
+    spec: CalibrationSpec
+    scenario_file: Path
+    patterns_file: Path
+
+    @property
+    def out(self) -> Path:
+        """Where the posterior goes: next to the scenario, `<scenario stem>.posterior/`."""
+        return self.scenario_file.with_name(f"{self.scenario_file.stem}.posterior")
+
+
+def load_calibration(path: str | Path, population: int | None = None, generations: int | None = None,
+                     steps: int | None = None) -> LoadedCalibration:
+    """Read and validate a calibration file; the options override the file's values."""
+    path = Path(path)
+    raw = _read(path)
+    given = {k: v for k, v in (("population", population), ("generations", generations)) if v is not None}
+    if given and isinstance(raw.get("abc", {}), dict):
+        raw["abc"] = raw.get("abc", {}) | given
+    if steps is not None:
+        raw["steps"] = steps
+    try:
+        spec = CalibrationSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise UsageError(f"{path}: {_describe(exc)}") from None
+    files = {name: (path.parent / getattr(spec, name)).resolve() for name in ("scenario", "patterns")}
+    for name, file in files.items():
+        if not file.is_file():
+            raise UsageError(f"{path}: {name}: file not found: {file}")
+    paths = [p.path for p in spec.prior]
+    for i, p in enumerate(paths):
+        if paths.count(p) > 1:
+            raise UsageError(f"{path}: prior[{i}].path: {p} given twice")
+    _check_paths(path, spec, files["scenario"])
+    _check_catalogue(files["patterns"], files["scenario"])
+    return LoadedCalibration(path=path, spec=spec, scenario_file=files["scenario"], patterns_file=files["patterns"])
+
+
+def _check_catalogue(patterns: Path, scenario: Path) -> None:
+    """UsageError if the catalogue is invalid or names a region, country or actor the scenario lacks."""
+    from experiments.batch.overrides import base_scenario
+    from experiments.patterns.catalogue import check_against_scenario, load_catalogue
+
+    check_against_scenario(load_catalogue(patterns), base_scenario(str(scenario)), patterns)
+
+
+def _check_paths(path: Path, spec: CalibrationSpec, scenario: Path) -> None:
+    """UsageError if a prior's path names nothing in the scenario (checked with the prior's low value)."""
+    from experiments.batch.overrides import OverrideError, scenario_with
+    from model.scenario import ScenarioError
+
+    for i, prior in enumerate(spec.prior):
+        try:
+            scenario_with(str(scenario), ((prior.path, prior.low),))
+        except (OverrideError, ScenarioError) as exc:
+            raise UsageError(f"{path}: prior[{i}].path: {prior.path}: {exc}") from None
+

@@ -1,0 +1,201 @@
+"""`bopsim calibrate`: calibration files, the scaled distance, and ABC-SMC on a tiny world whose
+true parameter is known (recovered, the same on every executor, the same when resumed)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.calibrate.config import load_calibration
+from experiments.calibrate.distance import Scales, deviations, distance
+from experiments.calibrate.run import calibrate, posterior, summary_table
+from experiments.cli import UsageError, main
+from experiments.patterns.catalogue import Catalogue
+from worlds import actor, line_world, write_toml
+
+TRUE_CAPABILITY = 20.0
+"""The parameter the synthetic observations were made with: b's capability in January 2014.
+In this world b's capability in July 2014 is 0.89 x its January value (a run at 20 gives 17.8
+units = 17,800 fighters), so the accepted range 16,000-19,600 fighters pins it near 20."""
+
+CATALOGUE = """
+[actors]
+b = "b"
+
+[[pattern]]
+id = "b_fighters_2014_07"
+kind = "fighters"
+actors = ["b"]
+date = "2014-07"
+low = 16000.0
+high = 19600.0
+sources = ["synthetic.csv:1"]
+organisation = "a run of this world at capability 20"
+observed = "17,800 fighters"
+basis = "the simulated value +- 10%"
+"""
+
+
+def _calibration_file(tmp_path: Path, priors: str | None = None, abc: str = "population = 8\ngenerations = 3") -> Path:
+    world = line_world(["r0", "r1", "r2"], [actor("a", capability=30.0, home=["r0", "r1"]),
+                                            actor("b", kind="non_state", capability=10.0, home=["r2"])],
+                       relations=(("a", "b", -0.8),), steps=8)
+    write_toml(world, tmp_path / "tiny.toml")
+    (tmp_path / "patterns.toml").write_text(CATALOGUE, encoding="utf-8")
+    priors = priors if priors is not None else (
+        '[[prior]]\npath = "actor.b.capability"\nlow = 5.0\nhigh = 40.0\nreason = "wide: a test"\n')
+    path = tmp_path / "calibration.toml"
+    path.write_text(f'name = "tiny"\nscenario = "tiny.toml"\npatterns = "patterns.toml"\nroot_seed = 7\nsteps = 7\n'
+                    f"[abc]\n{abc}\n{priors}", encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------- files and errors
+
+
+def test_priors_are_read_with_their_reasons(tmp_path):
+    calibration = load_calibration(_calibration_file(tmp_path))
+    (prior,) = calibration.spec.prior
+    assert (prior.path, prior.low, prior.high, prior.distribution) == ("actor.b.capability", 5.0, 40.0, "uniform")
+    assert calibration.out == tmp_path / "tiny.posterior"
+
+
+@pytest.mark.parametrize(("prior", "message"), [
+    ('path = "actor.b.capability"\nlow = 40.0\nhigh = 5.0\nreason = "x"', r"prior\.0: low \(40.0\) must be below high"),
+    ('path = "actor.b.capability"\nlow = 0.0\nhigh = 5.0\ndistribution = "loguniform"\nreason = "x"', "loguniform prior needs low > 0"),
+    ('path = "actor.b.capability"\nlow = 1.0\nhigh = 5.0', r"prior\.0\.reason: missing"),
+    ('path = "actor.zz.capability"\nlow = 1.0\nhigh = 5.0\nreason = "x"', r"prior\[0\]\.path: actor\.zz\.capability: no actor 'zz'"),
+    ('path = "parameters.nonsense"\nlow = 1.0\nhigh = 5.0\nreason = "x"', r"unknown model parameter 'nonsense'"),
+])
+def test_bad_priors_are_one_line_naming_the_file_and_field(tmp_path, prior, message):
+    path = _calibration_file(tmp_path, f"[[prior]]\n{prior}\n")
+    with pytest.raises(UsageError, match=message) as error:
+        load_calibration(path)
+    assert str(error.value).startswith(str(path)) and "\n" not in str(error.value)
+
+
+def test_cli_refuses_a_bad_file_with_exit_2_and_writes_nothing(tmp_path, capsys):
+    path = _calibration_file(tmp_path, '[[prior]]\npath = "actor.b.capability"\nlow = 9.0\nhigh = 1.0\nreason = "x"\n')
+    assert main(["calibrate", str(path), "--executor", "serial", "--no-progress"]) == 2
+    assert "must be below high" in capsys.readouterr().err
+    assert not (tmp_path / "tiny.posterior").exists()
+
+
+# ----------------------------------------------------------------------------- the distance
+
+
+def _scales() -> Scales:
+    raw = {"actors": {"x": "x"}, "pattern": [
+        {"id": "share", "kind": "region_share", "regions": ["r"], "actors": ["x"], "date": "2014-07", "low": 0.3, "high": 0.76},
+        {"id": "change", "kind": "share_change", "regions": ["r"], "actors": ["x"], "before": "2014-05",
+         "after": "2014-11", "low": 0.2},
+        {"id": "deaths", "kind": "battle_deaths", "country": "IRQ", "year": 2014, "low": 20000.0, "high": 80000.0},
+    ]}
+    for p in raw["pattern"]:
+        p |= {"sources": ["f.csv:1"], "organisation": "o", "observed": "o", "basis": "b"}
+    return Scales.of(Catalogue.model_validate(raw))
+
+
+def test_each_statistic_is_scaled_by_its_kind_of_range():
+    z = deviations({"share": 0.8, "change": 0.1, "deaths": 160000.0}, _scales())
+    # share: 0.04 above 0.76, over 0.15; change: 0.1 short of "at least 0.2", over 0.1;
+    # deaths: 160,000 is one doubling above 80,000
+    assert z == pytest.approx([0.04 / 0.15, 1.0, 1.0])
+    assert deviations({"share": 0.5, "change": 0.5, "deaths": 40000.0}, _scales()) == pytest.approx([0, 0, 0])
+
+
+def test_distance_is_the_mean_and_a_missing_statistic_counts_the_cap():
+    # (0.04 / 0.15 + 0 + 0) / 3
+    assert distance({"share": 0.8, "change": 0.3, "deaths": 40000.0}, _scales()) == pytest.approx(0.04 / 0.15 / 3)
+    assert deviations({"share": 0.53, "change": math.nan, "deaths": 40000.0}, _scales())[1] == 3.0
+
+
+def test_the_observation_stored_is_the_centre_of_each_range():
+    # share: (0.3 + 0.76) / 2; change: its one bound; deaths: sqrt(20,000 x 80,000) = 40,000
+    assert _scales().observed() == pytest.approx({"share": 0.53, "change": 0.2, "deaths": 40000.0})
+
+
+# ----------------------------------------------------------------------------- ABC-SMC on a tiny world
+
+
+@pytest.fixture(scope="module")
+def serial_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("serial")
+    calibration = load_calibration(_calibration_file(root))
+    report = calibrate(calibration, root / "posterior", "serial", progress=False)
+    return calibration, report
+
+
+def test_the_known_parameter_is_recovered(serial_run):
+    calibration, report = serial_run
+    values, weights = posterior(report.out)
+    row = summary_table(values, weights).iloc[0]
+    # the prior is 5..40 (median 22.5, 90% interval 6.75..38.25); the posterior must sit near 20
+    # and be much narrower: observations 16,000..19,600 fighters mean 18..22 units in January
+    assert abs(row["median"] - TRUE_CAPABILITY) < 3.0
+    assert row["q95"] - row["q05"] < 0.4 * (38.25 - 6.75)
+    generations = pd.read_csv(report.out / "generations.csv")
+    assert generations["generation"].tolist() == [0, 1, 2]
+    assert (np.diff(generations["epsilon"]) < 0).all(), "the threshold falls generation by generation"
+    assert ((generations["effective_sample_size"] >= 1) & (generations["effective_sample_size"] <= 8 + 1e-9)).all()
+
+
+def test_effective_sample_size_by_hand():
+    from experiments.calibrate.run import effective_sample_size
+
+    # (3 + 1)^2 / (9 + 1) = 1.6; equal weights: n
+    assert effective_sample_size(np.array([3.0, 1.0])) == pytest.approx(1.6)
+    assert effective_sample_size(np.full(5, 0.2)) == pytest.approx(5.0)
+
+
+def test_the_process_executor_gives_the_same_posterior(serial_run, tmp_path):
+    calibration, report = serial_run
+    other = calibrate(calibration, tmp_path / "posterior", "process", workers=2, progress=False)
+    assert (other.out / "particles.csv").read_bytes() == (report.out / "particles.csv").read_bytes()
+
+
+def test_a_resumed_calibration_continues_to_the_same_posterior(serial_run, tmp_path):
+    _, report = serial_run
+    path = _calibration_file(tmp_path)
+    first = calibrate(load_calibration(path, generations=1), tmp_path / "posterior", "serial", progress=False)
+    assert first.generations == 1
+    resumed = calibrate(load_calibration(path), tmp_path / "posterior", "serial", progress=False)
+    assert (resumed.generations, resumed.ran) == (3, 2)
+    assert (resumed.out / "particles.csv").read_bytes() == (report.out / "particles.csv").read_bytes()
+
+
+def test_a_folder_of_another_calibration_is_refused(serial_run, tmp_path):
+    _, report = serial_run
+    path = _calibration_file(tmp_path, abc="population = 9\ngenerations = 1")
+    with pytest.raises(UsageError, match="holds another calibration"):
+        calibrate(load_calibration(path), report.out, "serial", progress=False)
+
+
+def test_the_posterior_predicts_the_observation_it_was_fitted_to(serial_run):
+    from experiments.calibrate.check import band_table, check_runs
+    from experiments.calibrate.run import catalogue_at
+
+    calibration, report = serial_run
+    runs = check_runs(calibration, *posterior(report.out), draws=12)
+    table = band_table(runs, Scales.of(catalogue_at(str(calibration.patterns_file))))
+    row = table.iloc[0]
+    # the observation is the geometric centre of 16,000-19,600: sqrt(16,000 x 19,600) = 17,709 fighters
+    assert row["observed"] == pytest.approx(17709, abs=1)
+    assert row["inside"] and row["q05"] < row["observed"] < row["q95"]
+    assert 14000 < row["q05"] and row["q95"] < 22000, "the band is narrow: the posterior is narrow"
+
+
+@pytest.mark.slow
+def test_the_levant_calibration_runs_end_to_end_in_a_quick_setting(tmp_path, capsys):
+    config = Path(__file__).resolve().parents[1] / "experiments" / "configs" / "levant_calibration.toml"
+    code = main(["calibrate", str(config), "--population", "3", "--generations", "1", "--executor", "serial",
+                 "--out", str(tmp_path / "posterior"), "--no-progress"])
+    assert code == 0
+    assert "1 generations stored (1 run now" in capsys.readouterr().out
+    particles = pd.read_csv(tmp_path / "posterior" / "particles.csv")
+    assert len(particles) == 3 and particles["weight"].gt(0).all()
+    assert len(particles.columns) == 3 + len(load_calibration(config).spec.prior)
