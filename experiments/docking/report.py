@@ -142,7 +142,7 @@ def war_size_figure(sizes: np.ndarray, path: Path, title: str) -> None:
     ax.plot(line, COW_INTERCEPT + COW_SLOPE * line, "--", color="grey",
             label="COW 1820–1997: 1.27 − 0.41 log s (Cederman 2003, Fig. 1)")
     ax.set(xlabel="log10 war size s (battle damage)", ylabel="log10 P(S ≥ s)", title=title)
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(fontsize=7, loc="upper right")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=130)
@@ -174,6 +174,9 @@ def write_report(results: Path, docs: Path, timings: dict[str, float], figure_si
             f"{ALPHA}: *equivalent* (TOST rejects a difference beyond the margin), *not equivalent* (the test of "
             "difference rejects and TOST does not), *inconclusive* (neither), *reproduced* / *not reproduced* "
             "for a published direction.", "", "## Tables", "", markdown(table), "## Time", "",
+            "Wall-clock of each experiment's last invocation (process pool) and the sum of its runs' "
+            "durations, on the machine that ran them (a shared host gives longer times; CPU times of "
+            "single runs are in `benchmarks/classic_results.md`).", "",
             timing_table(results, timings), ""]
     if figure_sizes is not None:
         war_size_figure(figure_sizes, Path(docs) / "img" / "docking_geosim_wars.png",
