@@ -36,7 +36,7 @@ dashboard: $(STAMP)
 # Docking of the classic models (docs/docking.md): every experiment in experiments/configs/docking,
 # then the tables, timings and war-size figure in docs/docking_results.md (about 40 min on two cores).
 docking: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m experiments.docking.protocol --out results/docking --docs docs
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m bopsim.experiments.docking.protocol --out results/docking --docs docs
 
 benchmark: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) benchmarks/run_all.py

@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from model import RegionalModel, combat
+from bopsim.model import RegionalModel, combat
 
 
 def attrition_loop(deployment, fire, hostility, rate, columns) -> tuple[np.ndarray, np.ndarray]:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from mesa.batchrunner import batch_run
 
-from experiments.batch.batch import run_batch
-from experiments.batch.config import load_experiment
-from experiments.batch.design import design_table, plan
-from model import RegionalModel, load
+from bopsim.experiments.batch.batch import run_batch
+from bopsim.experiments.batch.config import load_experiment
+from bopsim.experiments.batch.design import design_table, plan
+from bopsim.model import RegionalModel, load
 
 ROOT = Path(__file__).resolve().parents[1]
 

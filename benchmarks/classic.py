@@ -20,9 +20,9 @@ from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from model.classic.geosim import GeoSimModel  # noqa: E402
-from model.classic.realpolitik import RealpolitikModel, RealpolitikParameters  # noqa: E402
-from model.classic.tribute import TributeModel  # noqa: E402
+from bopsim.model.classic.geosim import GeoSimModel  # noqa: E402
+from bopsim.model.classic.realpolitik import RealpolitikModel, RealpolitikParameters  # noqa: E402
+from bopsim.model.classic.tribute import TributeModel  # noqa: E402
 
 STATESIM_DEFAULT = RealpolitikParameters(map="random_regular", growth="cauchy", statesim_defects=True,
                                          growth_mean=0.03, growth_scale=0.05, versailles=True)

@@ -37,8 +37,8 @@ def measure(root: Path, world: str) -> float:
     sys.path[:0] = [str(root), str(root / "benchmarks")]
     from synthetic import synthetic_world
 
-    from model import RegionalModel
-    from model.scenario import load
+    from bopsim.model import RegionalModel
+    from bopsim.model.scenario import load
 
     name, size = WORLDS[world]
     if size is None:

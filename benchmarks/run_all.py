@@ -33,7 +33,7 @@ from timing import (
     synthetic_timing,
 )
 
-from model import RegionalModel
+from bopsim.model import RegionalModel
 
 ROOT = Path(__file__).resolve().parents[1]
 LEVANT = "levant_2014.toml"

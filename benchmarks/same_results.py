@@ -36,8 +36,8 @@ STATE = ("control", "capability", "deployment", "strike", "ties", "relations", "
 def digests(core: Path, world: str) -> list[str]:
     """Hashes of the state after set-up and after every month, then one of the records (run in a child process)."""
     sys.path[:0] = [str(core)]
-    from model import RegionalModel
-    from model.scenario import load
+    from bopsim.model import RegionalModel
+    from bopsim.model.scenario import load
     from synthetic import synthetic_world
 
     source, seed, months = WORLDS[world]

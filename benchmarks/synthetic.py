@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from model.scenario import ScenarioSpec, parse
+from bopsim.model.scenario import ScenarioSpec, parse
 
 STATE_STRATEGIES = (
     [{"behaviour": "home_defence"}],

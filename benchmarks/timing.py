@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 from synthetic import synthetic_world
 
-from model import RegionalModel
-from model.scenario import load
+from bopsim.model import RegionalModel
+from bopsim.model.scenario import load
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.calendar import add_months
+from bopsim.model.calendar import add_months
 
 DATA = Path(__file__).resolve().parent.parent / "scenarios" / "data"
 TERRITORY_FILE = DATA / "isis_territory_2014_2016.csv"

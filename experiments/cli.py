@@ -15,19 +15,19 @@ import threading
 import traceback
 from contextlib import contextmanager
 
-from model.errors import InputError, UsageError
+from bopsim.model.errors import InputError, UsageError
 
 __all__ = ["InputError", "UsageError", "build_parser", "main"]
 """UsageError is defined in model.errors; it stays importable from here for code written before."""
 
 COMMANDS = (
-    "experiments.commands.run",
-    "experiments.commands.dashboard",
-    "experiments.commands.batch",
-    "experiments.commands.compare",
-    "experiments.commands.sensitivity",
-    "experiments.commands.figures",
-    "experiments.commands.calibrate",
+    "bopsim.experiments.commands.run",
+    "bopsim.experiments.commands.dashboard",
+    "bopsim.experiments.commands.batch",
+    "bopsim.experiments.commands.compare",
+    "bopsim.experiments.commands.sensitivity",
+    "bopsim.experiments.commands.figures",
+    "bopsim.experiments.commands.calibrate",
 )
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.folders import writing
-from model import RegionalModel, ScenarioSpec
-from model.errors import UsageError
-from model.tables import summary, tables
+from bopsim.experiments.folders import writing
+from bopsim.model import RegionalModel, ScenarioSpec
+from bopsim.model.errors import UsageError
+from bopsim.model.tables import summary, tables
 
 OUTPUT_FILES = ("model.csv", "actors.csv", "regions.csv", "control.csv", "events.csv", "summary.json")
 

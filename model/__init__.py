@@ -1,6 +1,6 @@
 """bopsim.model: an agent-based model of regional balance of power (Mesa 3.5)."""
 
-from model.model import RegionalModel
-from model.scenario import ScenarioError, ScenarioSpec, load
+from bopsim.model.model import RegionalModel
+from bopsim.model.scenario import ScenarioError, ScenarioSpec, load
 
 __all__ = ["RegionalModel", "ScenarioError", "ScenarioSpec", "load"]

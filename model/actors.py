@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 import mesa
 
-from model.contract import Plan
-from model.strategies import Behaviour
+from bopsim.model.contract import Plan
+from bopsim.model.strategies import Behaviour
 
 if TYPE_CHECKING:
-    from model.model import RegionalModel
-    from model.scenario import ActorSpec
+    from bopsim.model.model import RegionalModel
+    from bopsim.model.scenario import ActorSpec
 
 
 class Actor(mesa.Agent):

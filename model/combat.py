@@ -11,7 +11,7 @@ from functools import cached_property
 
 import numpy as np
 
-from model.linalg import actor_product
+from bopsim.model.linalg import actor_product
 
 TINY = 1e-12
 """Forces or strengths below this are treated as none when dividing (no overflow from 1e-308)."""

@@ -14,7 +14,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 from scipy.sparse import csgraph
 
-from model.alliances import fighting_together
+from bopsim.model.alliances import fighting_together
 
 APPROACH_HOPS = 3
 """Regions 1..3 hops beyond home are an actor's approaches (forward defence reaches 2 by

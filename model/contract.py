@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.combat import effective_force
-from model.linalg import SPARSE_FROM
+from bopsim.model.combat import effective_force
+from bopsim.model.linalg import SPARSE_FROM
 
 if TYPE_CHECKING:
-    from model.geography import Geography
-    from model.scenario import Parameters
+    from bopsim.model.geography import Geography
+    from bopsim.model.scenario import Parameters
 
 
 @dataclass(frozen=True)

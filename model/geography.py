@@ -10,8 +10,8 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from model.memo import LastRows
-from model.scenario import ScenarioSpec
+from bopsim.model.memo import LastRows
+from bopsim.model.scenario import ScenarioSpec
 
 UNREACHABLE = 10_000
 """Hop distance used for pairs of regions with no land path between them."""

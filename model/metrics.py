@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.linalg import actor_product
+from bopsim.model.linalg import actor_product
 
 
 def power_shares(capability: np.ndarray, active: np.ndarray) -> np.ndarray:

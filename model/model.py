@@ -14,14 +14,14 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from model import combat
-from model.actors import KINDS, Actor
-from model.alliances import aid_transfers, blocs, fighting_together, relation_targets, tie_targets, update_ties
-from model.calendar import add_months
-from model.geography import UNREACHABLE, build_geography
-from model.linalg import actor_product
-from model.memo import LastResult, LastRows
-from model.metrics import (
+from bopsim.model import combat
+from bopsim.model.actors import KINDS, Actor
+from bopsim.model.alliances import aid_transfers, blocs, fighting_together, relation_targets, tie_targets, update_ties
+from bopsim.model.calendar import add_months
+from bopsim.model.geography import UNREACHABLE, build_geography
+from bopsim.model.linalg import actor_product
+from bopsim.model.memo import LastResult, LastRows
+from bopsim.model.metrics import (
     WarEpisodes,
     bloc_balance,
     concentration,
@@ -29,10 +29,10 @@ from model.metrics import (
     forward_presence,
     power_shares,
 )
-from model.consequences import ConsequenceRecord, month_record
-from model.contract import Plan, View
-from model.scenario import ActorSpec, ScenarioSpec
-from model.strategies import accessible_regions, build_strategy, home_allocation
+from bopsim.model.consequences import ConsequenceRecord, month_record
+from bopsim.model.contract import Plan, View
+from bopsim.model.scenario import ActorSpec, ScenarioSpec
+from bopsim.model.strategies import accessible_regions, build_strategy, home_allocation
 
 
 class RegionalModel(mesa.Model):

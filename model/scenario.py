@@ -30,9 +30,9 @@ from pydantic import (
     model_validator,
 )
 
-from model import limits
-from model.calendar import month_offset, parse_month
-from model.errors import ScenarioError
+from bopsim.model import limits
+from bopsim.model.calendar import month_offset, parse_month
+from bopsim.model.errors import ScenarioError
 
 def _not_tiny(value: float) -> float:
     """A number is 0 or at least limits.MIN_MAGNITUDE in size: dividing by less overflows."""
@@ -471,7 +471,7 @@ def _without_refs(item: Any, gone: set[str]) -> Any:
     """An actor or event table without the behaviours of its `strategy` that name an actor in `gone`."""
     if not (gone and isinstance(item, dict) and isinstance(item.get("strategy"), list)):
         return item
-    from model.strategies import REGISTRY
+    from bopsim.model.strategies import REGISTRY
 
     def names_gone(spec: Any) -> bool:
         name = spec.get("behaviour") if isinstance(spec, dict) else None
@@ -621,7 +621,7 @@ def _check_actor(fail, a: ActorSpec, regions: set[str], countries: set[str], spe
 
 def _check_strategy(fail, label: str, strategy: list[BehaviourSpec], actors: set[str], owner: str) -> None:
     """The behaviours must build, and none may name its own actor as the ally it supports."""
-    from model.strategies import build_strategy
+    from bopsim.model.strategies import build_strategy
 
     try:
         behaviours = build_strategy(strategy, actors)

@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Affine2D
 
-from model.scenario import ScenarioError, ScenarioSpec
+from bopsim.model.scenario import ScenarioError, ScenarioSpec
 
 
 @dataclass(frozen=True)

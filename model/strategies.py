@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from model.contract import Plan, View
-from model.linalg import actor_product
+from bopsim.model.contract import Plan, View
+from bopsim.model.linalg import actor_product
 
 if TYPE_CHECKING:
-    from model.scenario import BehaviourSpec
+    from bopsim.model.scenario import BehaviourSpec
 
 
 class Params(BaseModel):

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from model.calendar import add_months
+from bopsim.model.calendar import add_months
 
 if TYPE_CHECKING:
-    from model.model import RegionalModel
+    from bopsim.model.model import RegionalModel
 
 
 def model_table(model: RegionalModel) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from experiments.cli import main
+from bopsim.experiments.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from experiments.batch.runner import execute
+from bopsim.experiments.batch.runner import execute
 
 
 def die_on(task, outputs, victims: frozenset[str], once_marker: str | None = None):

@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.batch import runner
-from experiments.batch.batch import run_batch
-from experiments.batch.config import load_experiment
-from experiments.cli import main
-from model.errors import UsageError
+from bopsim.experiments.batch import runner
+from bopsim.experiments.batch.batch import run_batch
+from bopsim.experiments.batch.config import load_experiment
+from bopsim.experiments.cli import main
+from bopsim.model.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -150,7 +150,7 @@ def test_resuming_with_another_code_version_is_flagged(tmp_path):
 
 
 def _small_tasks():
-    from experiments.batch.design import design_table, plan
+    from bopsim.experiments.batch.design import design_table, plan
 
     experiment = load_experiment(SMALL)
     return experiment, plan(experiment, design_table(experiment.spec))
@@ -159,7 +159,7 @@ def _small_tasks():
 def test_a_dead_worker_is_a_failed_run_and_the_batch_goes_on():
     from faults import die_on
 
-    from experiments.batch.executors import WORKER_DIED, _process_pool
+    from bopsim.experiments.batch.executors import WORKER_DIED, _process_pool
 
     experiment, tasks = _small_tasks()
     victim = tasks[3].run_id
@@ -171,7 +171,7 @@ def test_a_dead_worker_is_a_failed_run_and_the_batch_goes_on():
 def test_a_worker_killed_once_costs_no_run(tmp_path):
     from faults import die_on
 
-    from experiments.batch.executors import _process_pool
+    from bopsim.experiments.batch.executors import _process_pool
 
     experiment, tasks = _small_tasks()
     run = partial(die_on, victims=frozenset({tasks[2].run_id}), once_marker=str(tmp_path / "killed"))
@@ -180,8 +180,8 @@ def test_a_worker_killed_once_costs_no_run(tmp_path):
 
 
 def test_a_second_batch_into_the_same_folder_is_refused(tmp_path):
-    from experiments.batch.design import design_table
-    from experiments.batch.store import ResultStore
+    from bopsim.experiments.batch.design import design_table
+    from bopsim.experiments.batch.store import ResultStore
 
     experiment = load_experiment(SMALL)
     first = ResultStore.create_or_open(tmp_path / "out", experiment, design_table(experiment.spec))
@@ -268,7 +268,7 @@ def test_compare_on_a_damaged_folder_says_how_to_repair_it(serial_out, tmp_path,
 def test_a_full_disk_during_a_batch_names_the_folder(tmp_path, monkeypatch, capsys):
     import errno
 
-    from experiments.batch import store
+    from bopsim.experiments.batch import store
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")

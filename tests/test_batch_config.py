@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments.batch.config import load_experiment
-from experiments.batch.design import design_table, plan, run_seed
-from experiments.batch.overrides import scenario_with
-from experiments.cli import main
+from bopsim.experiments.batch.config import load_experiment
+from bopsim.experiments.batch.design import design_table, plan, run_seed
+from bopsim.experiments.batch.overrides import scenario_with
+from bopsim.experiments.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 ABSTRACT = ROOT / "scenarios" / "abstract.toml"

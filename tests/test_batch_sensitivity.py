@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.batch.batch import run_batch
-from experiments.batch.config import load_experiment
-from experiments.batch.design import design_table
-from experiments.batch.sensitivity import indices
-from experiments.cli import main
+from bopsim.experiments.batch.batch import run_batch
+from bopsim.experiments.batch.config import load_experiment
+from bopsim.experiments.batch.design import design_table
+from bopsim.experiments.batch.sensitivity import indices
+from bopsim.experiments.cli import main
 
 DATA = Path(__file__).parent / "data"
 ABSTRACT = Path(__file__).resolve().parents[1] / "scenarios" / "abstract.toml"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import RegionalModel
-from model.scenario import ScenarioError, parse
+from bopsim.model import RegionalModel
+from bopsim.model.scenario import ScenarioError, parse
 
 
 def line_world(names: list[str], actors: list[dict], relations=(), ties=(), steps: int = 24, **params) -> dict:

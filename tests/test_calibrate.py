@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.calibrate.config import load_calibration
-from experiments.calibrate.distance import Scales, deviations, distance
-from experiments.calibrate.run import calibrate, posterior, summary_table
-from experiments.cli import UsageError, main
-from experiments.patterns.catalogue import Catalogue
+from bopsim.experiments.calibrate.config import load_calibration
+from bopsim.experiments.calibrate.distance import Scales, deviations, distance
+from bopsim.experiments.calibrate.run import calibrate, posterior, summary_table
+from bopsim.experiments.cli import UsageError, main
+from bopsim.experiments.patterns.catalogue import Catalogue
 from worlds import actor, line_world, write_toml
 
 TRUE_CAPABILITY = 20.0
@@ -145,7 +145,7 @@ def test_the_known_parameter_is_recovered(serial_run):
 
 
 def test_effective_sample_size_by_hand():
-    from experiments.calibrate.run import effective_sample_size
+    from bopsim.experiments.calibrate.run import effective_sample_size
 
     # (3 + 1)^2 / (9 + 1) = 1.6; equal weights: n
     assert effective_sample_size(np.array([3.0, 1.0])) == pytest.approx(1.6)
@@ -176,8 +176,8 @@ def test_a_folder_of_another_calibration_is_refused(serial_run, tmp_path):
 
 
 def test_the_posterior_predicts_the_observation_it_was_fitted_to(serial_run):
-    from experiments.calibrate.check import band_table, check_runs
-    from experiments.calibrate.run import catalogue_at
+    from bopsim.experiments.calibrate.check import band_table, check_runs
+    from bopsim.experiments.calibrate.run import catalogue_at
 
     calibration, report = serial_run
     runs = check_runs(calibration, *posterior(report.out), draws=12)

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from worlds import actor, line_world, write_toml
 
-from experiments import single
-from experiments.cli import build_parser
-from experiments.commands import run as run_command
+from bopsim.experiments import single
+from bopsim.experiments.cli import build_parser
+from bopsim.experiments.commands import run as run_command
 
 BOPSIM = Path(sys.executable).with_name("bopsim")
 ACTOR_COLUMNS = ["step", "date", "actor", "capability", "power_share", "territory_km2", "strategic_depth", "bloc"]
@@ -22,7 +22,7 @@ ACTOR_COLUMNS = ["step", "date", "actor", "capability", "power_share", "territor
 @pytest.fixture(scope="module")
 def abstract_run(tmp_path_factory):
     """One run of the abstract scenario for 6 months, seed 3, shared by the output tests."""
-    from experiments.cli import main
+    from bopsim.experiments.cli import main
 
     out = tmp_path_factory.mktemp("abstract") / "run"
     root = Path(__file__).resolve().parent.parent

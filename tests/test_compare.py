@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.batch.batch import run_batch
-from experiments.batch.compare import compare
-from experiments.batch.config import load_experiment
-from experiments.cli import main
+from bopsim.experiments.batch.batch import run_batch
+from bopsim.experiments.batch.compare import compare
+from bopsim.experiments.batch.config import load_experiment
+from bopsim.experiments.cli import main
 
 SMALL = Path(__file__).parent / "data" / "batch_small.toml"
 
@@ -102,7 +102,7 @@ def test_compare_command_rejects_an_unknown_baseline(results, capsys):
 
 
 def test_degenerate_outcomes_are_named_with_their_reason():
-    from experiments.batch.compare import degenerate
+    from bopsim.experiments.batch.compare import degenerate
 
     frame = pd.concat([
         _table({"a": [36, 36], "b": [36, 36]}, outcome="isis.territory_lost.month", censored=[True] * 4),
@@ -116,7 +116,7 @@ def test_degenerate_outcomes_are_named_with_their_reason():
 
 
 def test_numbers_of_an_outcome_share_their_decimals_with_separators_and_no_exponent():
-    from experiments.batch.report import decimals_for, format_number
+    from bopsim.experiments.batch.report import decimals_for, format_number
 
     # largest |value| 123,456.7 has 6 integer digits: 4 significant digits need no decimal
     assert decimals_for([123456.7, 3.47e-18]) == 0

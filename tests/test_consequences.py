@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from experiments.batch.config import ConsequenceNames
-from experiments.batch.consequences import consequence_table
-from model.consequences import (
+from bopsim.experiments.batch.config import ConsequenceNames
+from bopsim.experiments.batch.consequences import consequence_table
+from bopsim.model.consequences import (
     approach_weights,
     home_distance,
     corridor,
@@ -145,7 +145,7 @@ def test_a_batch_stores_each_consequence_once_beside_the_actor_metrics(tmp_path)
 
     import pandas as pd
 
-    from experiments.cli import main
+    from bopsim.experiments.cli import main
 
     abstract = Path(__file__).resolve().parents[1] / "scenarios" / "abstract.toml"
     config = tmp_path / "exp.toml"
@@ -164,7 +164,7 @@ def test_a_batch_stores_each_consequence_once_beside_the_actor_metrics(tmp_path)
 def test_a_consequence_naming_an_unknown_actor_is_refused(tmp_path, capsys):
     from pathlib import Path
 
-    from experiments.cli import main
+    from bopsim.experiments.cli import main
 
     abstract = Path(__file__).resolve().parents[1] / "scenarios" / "abstract.toml"
     config = tmp_path / "exp.toml"

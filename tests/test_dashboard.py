@@ -17,19 +17,19 @@ import pandas as pd
 import pytest
 import solara
 
-from experiments.cli import main
-from model.model import RegionalModel
-from model.scenario import ScenarioError, load
-from model import palette
-from viz import events, map_chart, network_chart
-from viz.catalogue import RESULTS_ENV, SCENARIOS_ENV, discover
-from experiments.batch.compare import compare
-from viz.results import (ResultsError, actors_in_series, comparison, confine, degenerate_note, open_batch,
+from bopsim.experiments.cli import main
+from bopsim.model.model import RegionalModel
+from bopsim.model.scenario import ScenarioError, load
+from bopsim.model import palette
+from bopsim.viz import events, map_chart, network_chart
+from bopsim.viz.catalogue import RESULTS_ENV, SCENARIOS_ENV, discover
+from bopsim.experiments.batch.compare import compare
+from bopsim.viz.results import (ResultsError, actors_in_series, comparison, confine, degenerate_note, open_batch,
                          result_folders, trajectory_bands)
-from viz.series_chart import model_option, series_option
-from viz.setup import Edits, build_spec, parse_seed, strategy_from_rows
-from model.shapes import region_shapes
-from viz.state import start_run
+from bopsim.viz.series_chart import model_option, series_option
+from bopsim.viz.setup import Edits, build_spec, parse_seed, strategy_from_rows
+from bopsim.model.shapes import region_shapes
+from bopsim.viz.state import start_run
 
 ROOT = Path(__file__).resolve().parent.parent
 ABSTRACT = ROOT / "scenarios" / "abstract.toml"
@@ -237,8 +237,8 @@ SMALL = Path(__file__).parent / "data" / "batch_small.toml"
 @pytest.fixture(scope="module")
 def results_root(tmp_path_factory) -> Path:
     """A results folder with one small batch (two variants x two front speeds x two runs) at small/."""
-    from experiments.batch.batch import run_batch
-    from experiments.batch.config import load_experiment
+    from bopsim.experiments.batch.batch import run_batch
+    from bopsim.experiments.batch.config import load_experiment
 
     root = tmp_path_factory.mktemp("results")
     run_batch(load_experiment(SMALL), root / "small", "serial", progress=False)
@@ -291,7 +291,7 @@ def test_trajectory_bands_span_every_kept_month_per_variant(results_root):
 
 def test_results_view_opens_a_batch_and_refuses_a_traversal(results_root, monkeypatch):
     monkeypatch.setenv(RESULTS_ENV, str(results_root))
-    from viz.results_view import ResultsView
+    from bopsim.viz.results_view import ResultsView
 
     box, rc = solara.render(ResultsView(), handle_error=False)
     _button(rc, "Open").click()
@@ -329,7 +329,7 @@ def explore(tmp_path, monkeypatch):
     folder.mkdir()
     (folder / "abstract.toml").write_text(ABSTRACT.read_text())
     monkeypatch.setenv(SCENARIOS_ENV, str(folder))
-    from viz.app import Explore
+    from bopsim.viz.app import Explore
 
     box, rc = solara.render(Explore(), handle_error=False)
     yield rc
@@ -356,9 +356,9 @@ def test_stepping_moves_the_month_and_redraws_map_and_network(explore):
 def test_play_advances_months_until_paused(explore, monkeypatch):
     import time
 
-    import viz.controls
+    from bopsim.viz import controls
 
-    monkeypatch.setattr(viz.controls, "SPEEDS", (100.0,))
+    monkeypatch.setattr(controls, "SPEEDS", (100.0,))
     explore.find(vw.Select, label="speed (months per second)").widget.v_model = 8.0
     _button(explore, "Play").click()
     deadline = time.monotonic() + 20
@@ -430,8 +430,8 @@ def test_a_run_steps_like_the_model_it_wraps():
 
 
 def test_every_numeric_global_parameter_is_a_control_with_its_range_from_the_model():
-    from model.scenario import Parameters
-    from viz.parameters import parameter_controls
+    from bopsim.model.scenario import Parameters
+    from bopsim.viz.parameters import parameter_controls
 
     controls = {c.name: c for c in parameter_controls()}
     schema = Parameters.model_json_schema()["properties"]
@@ -463,7 +463,7 @@ def test_parameter_edits_and_switched_off_actors_apply_on_reset():
 def test_a_saved_variant_extends_the_base_with_only_the_changes_and_runs(tmp_path, capsys):
     import tomllib
 
-    from viz.variant import save_variant
+    from bopsim.viz.variant import save_variant
 
     base = tmp_path / "abstract.toml"
     base.write_text(ABSTRACT.read_text())
@@ -487,7 +487,7 @@ def test_a_saved_variant_extends_the_base_with_only_the_changes_and_runs(tmp_pat
 
 
 def test_series_table_follows_the_actors_shown_and_the_month_shown():
-    from viz.series_chart import series_table
+    from bopsim.viz.series_chart import series_table
 
     run = start_run(ABSTRACT, "1")
     for _ in range(4):
@@ -507,7 +507,7 @@ def test_series_table_follows_the_actors_shown_and_the_month_shown():
 def test_relation_and_tie_edits_apply_and_are_saved_with_a_source(tmp_path):
     import tomllib
 
-    from viz.variant import save_variant
+    from bopsim.viz.variant import save_variant
 
     base = tmp_path / "abstract.toml"
     base.write_text(ABSTRACT.read_text())
@@ -532,9 +532,9 @@ def test_scenario_errors_in_the_page_name_files_relative_to_the_scenario_folder(
 
 
 def test_a_saved_variant_runs_in_a_batch(tmp_path):
-    from experiments.batch.batch import run_batch
-    from experiments.batch.config import load_experiment
-    from viz.variant import save_variant
+    from bopsim.experiments.batch.batch import run_batch
+    from bopsim.experiments.batch.config import load_experiment
+    from bopsim.viz.variant import save_variant
 
     base = tmp_path / "abstract.toml"
     base.write_text(ABSTRACT.read_text())

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from experiments.cli import main
-from viz.serve import LoopbackGuard, host_name
+from bopsim.experiments.cli import main
+from bopsim.viz.serve import LoopbackGuard, host_name
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60.0
@@ -57,7 +57,7 @@ def _children(pid: int) -> list[int]:
 def server(tmp_path):
     """A running `bopsim dashboard` on a free port: (process, port)."""
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "experiments.cli", "dashboard", "--port", str(port),
+    process = subprocess.Popen([sys.executable, "-m", "bopsim.experiments.cli", "dashboard", "--port", str(port),
                                 "--results", str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + START_TIMEOUT

@@ -19,7 +19,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """The abstract scenario run in-process (seed 5 twice, seed 6 once), full length."""
-    from experiments.cli import main
+    from bopsim.experiments.cli import main
 
     root = Path(__file__).resolve().parent.parent
     scenario = root / "scenarios" / "abstract.toml"

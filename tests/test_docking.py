@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.batch.batch import run_batch
-from experiments.batch.config import load_experiment
-from experiments.docking.equivalence import against_sample, against_share, against_value, directional
-from model.classic.tribute import TributeModel, TributeParameters
+from bopsim.experiments.batch.batch import run_batch
+from bopsim.experiments.batch.config import load_experiment
+from bopsim.experiments.docking.equivalence import against_sample, against_share, against_value, directional
+from bopsim.model.classic.tribute import TributeModel, TributeParameters
 
 ROOT = Path(__file__).resolve().parent.parent
 WORLD = ROOT / "scenarios" / "classic" / "tribute.toml"

@@ -17,14 +17,14 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from worlds import actor, build, region, world
 
-from model import RegionalModel, contract
-from model.combat import effective_force
-from model.geography import UNREACHABLE
-from model.linalg import SPARSE_FROM
-from model.memo import LastResult, LastRows
-from model.metrics import forward_presence
-from model.model import _nearest_presence
-from model.scenario import load
+from bopsim.model import RegionalModel, contract
+from bopsim.model.combat import effective_force
+from bopsim.model.geography import UNREACHABLE
+from bopsim.model.linalg import SPARSE_FROM
+from bopsim.model.memo import LastResult, LastRows
+from bopsim.model.metrics import forward_presence
+from bopsim.model.model import _nearest_presence
+from bopsim.model.scenario import load
 
 ROOT = Path(__file__).resolve().parent.parent
 

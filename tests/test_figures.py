@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from matplotlib.image import imread
 
-from experiments.cli import main
-from experiments.figures.build import build_figures
-from experiments.figures.registry import NAMES
-from experiments.figures.sources import Scale
+from bopsim.experiments.cli import main
+from bopsim.experiments.figures.build import build_figures
+from bopsim.experiments.figures.registry import NAMES
+from bopsim.experiments.figures.sources import Scale
 
 TINY = Scale(replications=2, steps=6, samples=2)
 

@@ -29,7 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from worlds import to_toml
 
-from experiments.cli import main
+from bopsim.experiments.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = int(os.environ.get("BOPSIM_FUZZ_EXAMPLES", "40"))

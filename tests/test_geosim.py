@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import ndimage
 
-from model.classic.geosim import GeoSimModel, GeoSimParameters, war_size_fit
+from bopsim.model.classic.geosim import GeoSimModel, GeoSimParameters, war_size_fit
 
 
 def small(**parameters) -> GeoSimModel:

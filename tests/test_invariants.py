@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from worlds import actor, build, region, world
 
-from model.limits import MIN_MAGNITUDE
-from model.strategies import REGISTRY, Behaviour
+from bopsim.model.limits import MIN_MAGNITUDE
+from bopsim.model.strategies import REGISTRY, Behaviour
 
 MONTHS = 8
 KINDS = ("state", "non_state", "external")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.calibration import (
+from bopsim.experiments.calibration import (
     comparison_month,
     death_errors,
     fighter_errors,
@@ -18,8 +18,8 @@ from experiments.calibration import (
     observed_territory,
     territory_errors,
 )
-from model import RegionalModel
-from model.scenario import load
+from bopsim.model import RegionalModel
+from bopsim.model.scenario import load
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BASE = SCENARIOS / "levant_2014.toml"

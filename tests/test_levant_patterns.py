@@ -10,12 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model.errors import UsageError
-from experiments.patterns.__main__ import main, parse_seeds
-from experiments.patterns.catalogue import check_against_scenario, load_catalogue
-from experiments.patterns.evaluate import Geography, deaths_by_year, run_values, summarise
-from experiments.patterns.fit import default_steps, format_fit, pattern_distance, run_pattern_values
-from model.scenario import load
+from bopsim.model.errors import UsageError
+from bopsim.experiments.patterns.__main__ import main, parse_seeds
+from bopsim.experiments.patterns.catalogue import check_against_scenario, load_catalogue
+from bopsim.experiments.patterns.evaluate import Geography, deaths_by_year, run_values, summarise
+from bopsim.experiments.patterns.fit import default_steps, format_fit, pattern_distance, run_pattern_values
+from bopsim.model.scenario import load
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "scenarios" / "data"
@@ -235,7 +235,7 @@ def test_pattern_distance_by_hand():
 
 
 def test_screen_ranks_design_points_by_their_pattern_loss(tmp_path):
-    from experiments.patterns.screen import main as screen
+    from bopsim.experiments.patterns.screen import main as screen
 
     experiment = tmp_path / "screen.toml"
     experiment.write_text(

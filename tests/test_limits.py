@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from worlds import actor, region, world
 
-from model import geography
-from model.model import RegionalModel
-from model.scenario import parse
+from bopsim.model import geography
+from bopsim.model.model import RegionalModel
+from bopsim.model.scenario import parse
 
 
 def _grid(side: int) -> dict:

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 
-from model import palette
-from model.scenario import load
+from bopsim.model import palette
+from bopsim.model.scenario import load
 
 colorspacious = pytest.importorskip("colorspacious", reason="colorspacious (test extra) not installed")
 

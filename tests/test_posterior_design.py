@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.batch.config import load_experiment
-from experiments.batch.design import design_table, plan
-from experiments.cli import main
+from bopsim.experiments.batch.config import load_experiment
+from bopsim.experiments.batch.design import design_table, plan
+from bopsim.experiments.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 ABSTRACT = ROOT / "scenarios" / "abstract.toml"
@@ -84,7 +84,7 @@ def test_a_posterior_batch_runs_and_records_its_draws(tmp_path, capsys):
 
 
 def test_sign_probability_pairs_runs_by_point_and_replication():
-    from experiments.batch.compare import sign_probability
+    from bopsim.experiments.batch.compare import sign_probability
 
     variant = pd.DataFrame({"point": [0, 0, 1, 1], "replication": [0, 1, 0, 1], "value": [5.0, 4.0, 3.0, 1.0]})
     base = pd.DataFrame({"point": [1, 1, 0, 0], "replication": [1, 0, 1, 0], "value": [2.0, 3.0, 3.0, 3.0]})

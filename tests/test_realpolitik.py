@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.classic.realpolitik import RealpolitikModel, RealpolitikParameters
+from bopsim.model.classic.realpolitik import RealpolitikModel, RealpolitikParameters
 
 
 def world(powers: list[float], borders: list[tuple[int, int]], **parameters) -> RealpolitikModel:

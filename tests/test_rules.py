@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from worlds import actor, build, line_world, region, world
 
-from model import combat
-from model.alliances import aid_transfers, blocs, relation_targets, tie_targets
-from model.metrics import (
+from bopsim.model import combat
+from bopsim.model.alliances import aid_transfers, blocs, relation_targets, tie_targets
+from bopsim.model.metrics import (
     BLOC_BALANCE_CAP,
     WarEpisodes,
     bloc_balance,

@@ -8,7 +8,7 @@ import math
 import pytest
 from worlds import actor, build, line_world, to_toml, write_toml
 
-from model.scenario import load
+from bopsim.model.scenario import load
 
 
 def _base() -> dict:

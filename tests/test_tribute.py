@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from model.classic.tribute import TributeModel, TributeParameters
+from bopsim.model.classic.tribute import TributeModel, TributeParameters
 
 
 def world(wealth: list[float], **parameters) -> TributeModel:

@@ -12,8 +12,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from model import RegionalModel
-from model.scenario import parse
+from bopsim.model import RegionalModel
+from bopsim.model.scenario import parse
 
 
 def region(rid: str, area_km2: float = 10_000, population: float = 1e6, **fields: Any) -> dict:

@@ -19,10 +19,10 @@ import logging
 
 import solara
 
-from viz.catalogue import default_folder, discover
-from viz.controls import Controls
-from viz.results_view import ResultsView
-from viz.views import (ActorMonitors, EventLog, Legend, MapView, MonthLabel, NetworkView, RegionReadout,
+from bopsim.viz.catalogue import default_folder, discover
+from bopsim.viz.controls import Controls
+from bopsim.viz.results_view import ResultsView
+from bopsim.viz.views import (ActorMonitors, EventLog, Legend, MapView, MonthLabel, NetworkView, RegionReadout,
                        SeriesView)
 
 

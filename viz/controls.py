@@ -16,12 +16,12 @@ from pathlib import Path
 
 import solara
 
-from model.scenario import ActorSpec, RelationSpec, ScenarioError, ScenarioSpec, TieSpec, load
-from viz.catalogue import Catalogue
-from viz.parameters import ParameterControl, control_for, parameter_controls
-from viz.setup import Edits, StrategyRows, behaviour_fields, behaviour_names, pair, rows_from_strategy
-from viz.state import start_run
-from viz.variant import save_variant
+from bopsim.model.scenario import ActorSpec, RelationSpec, ScenarioError, ScenarioSpec, TieSpec, load
+from bopsim.viz.catalogue import Catalogue
+from bopsim.viz.parameters import ParameterControl, control_for, parameter_controls
+from bopsim.viz.setup import Edits, StrategyRows, behaviour_fields, behaviour_names, pair, rows_from_strategy
+from bopsim.viz.state import start_run
+from bopsim.viz.variant import save_variant
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0)
 """Playback speeds offered, months per second (a month on Levant takes about 0.1 s to compute)."""

@@ -14,8 +14,8 @@ import math
 import numpy as np
 from matplotlib.colors import to_rgb
 
-from model.palette import UNGOVERNED, divided, holders
-from model.shapes import RegionShapes
+from bopsim.model.palette import UNGOVERNED, divided, holders
+from bopsim.model.shapes import RegionShapes
 
 MAP_NAME = "bopsim-regions"
 CONTESTED_DECAL = {"symbol": "rect", "symbolSize": 1, "dashArrayX": [1, 0], "dashArrayY": [2, 5], "rotation": math.pi / 4}

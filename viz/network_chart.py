@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from model.palette import BLOC_COLOURS, MIN_TIE, ranked_blocs
+from bopsim.model.palette import BLOC_COLOURS, MIN_TIE, ranked_blocs
 
 NODE_SIZE = 56.0
 """Diameter (px) of the node of the actor with the largest initial capability."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from model.scenario import Parameters
+from bopsim.model.scenario import Parameters
 
 SLIDER_STEPS = 200
 """Slider positions between a parameter's bounds."""

@@ -21,8 +21,8 @@ from pathlib import Path, PurePath
 import pandas as pd
 import pyarrow
 
-from experiments.batch.compare import compare, degenerate
-from experiments.figures.bands import actor_series, bands
+from bopsim.experiments.batch.compare import compare, degenerate
+from bopsim.experiments.figures.bands import actor_series, bands
 
 OUTCOMES = "outcomes.parquet"
 SERIES = "actors.parquet"

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 import solara
 
-from experiments.batch.report import decimals_for, format_number
-from model.palette import VARIANT_COLOURS
-from viz.catalogue import default_results
-from viz.figures import export, new_figure
-from viz.results import (SERIES_METRICS, Batch, ResultsError, actors_in_series, comparison, degenerate_note,
+from bopsim.experiments.batch.report import decimals_for, format_number
+from bopsim.model.palette import VARIANT_COLOURS
+from bopsim.viz.catalogue import default_results
+from bopsim.viz.figures import export, new_figure
+from bopsim.viz.results import (SERIES_METRICS, Batch, ResultsError, actors_in_series, comparison, degenerate_note,
                          open_batch, result_folders, trajectory_bands)
 
 

@@ -16,8 +16,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from model.calendar import add_months
-from viz.figures import export, new_figure
+from bopsim.model.calendar import add_months
+from bopsim.viz.figures import export, new_figure
 
 ACTOR_PANELS = (
     ("power_share", "power share", 1.0),

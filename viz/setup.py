@@ -14,9 +14,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from model.scenario import BehaviourSpec, ScenarioSpec, load, merge_keyed, parse
-from model.strategies import REGISTRY
-from viz.parameters import control_for
+from bopsim.model.scenario import BehaviourSpec, ScenarioSpec, load, merge_keyed, parse
+from bopsim.model.strategies import REGISTRY
+from bopsim.viz.parameters import control_for
 
 StrategyRows = list[dict]
 """A strategy as edited: [{"behaviour": name, "params": {parameter: text}}, ...]."""

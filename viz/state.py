@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from model.model import RegionalModel
-from model.palette import colour_map
-from model.scenario import ScenarioSpec
-from model.shapes import RegionShapes, region_shapes
-from viz.setup import Edits, build_spec, parse_seed
+from bopsim.model.model import RegionalModel
+from bopsim.model.palette import colour_map
+from bopsim.model.scenario import ScenarioSpec
+from bopsim.model.shapes import RegionShapes, region_shapes
+from bopsim.viz.setup import Edits, build_spec, parse_seed
 
 
 @dataclass(frozen=True)

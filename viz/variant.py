@@ -11,8 +11,8 @@ from pathlib import Path
 
 import tomli_w
 
-from model.scenario import ScenarioError, load
-from viz.setup import Edits, pair_entries, strategy_from_rows
+from bopsim.model.scenario import ScenarioError, load
+from bopsim.viz.setup import Edits, pair_entries, strategy_from_rows
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_]{0,63}$")
 """Variant names: lower-case letters, digits and underscores (they become file names)."""

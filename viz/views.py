@@ -11,11 +11,11 @@ import html
 
 import solara
 
-from model.palette import UNGOVERNED, bloc_rings
-from viz import events, network_chart
-from viz.map_chart import MAP_NAME, geojson, map_option
-from viz.series_chart import model_option, series_png, series_table
-from viz.state import Run, Snapshot
+from bopsim.model.palette import UNGOVERNED, bloc_rings
+from bopsim.viz import events, network_chart
+from bopsim.viz.map_chart import MAP_NAME, geojson, map_option
+from bopsim.viz.series_chart import model_option, series_png, series_table
+from bopsim.viz.state import Run, Snapshot
 
 
 @solara.component

@@ -9,14 +9,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from experiments.batch.config import LoadedExperiment
-from experiments.batch.design import design_table, plan
-from experiments.batch.executors import dask_client, run_tasks
-from experiments.batch.overrides import OverrideError, apply, base_scenario
-from experiments.batch.store import ResultStore
-from model.classic import REGIONAL
-from model.errors import UsageError
-from model.scenario import ScenarioError, parse
+from bopsim.experiments.batch.config import LoadedExperiment
+from bopsim.experiments.batch.design import design_table, plan
+from bopsim.experiments.batch.executors import dask_client, run_tasks
+from bopsim.experiments.batch.overrides import OverrideError, apply, base_scenario
+from bopsim.experiments.batch.store import ResultStore
+from bopsim.model.classic import REGIONAL
+from bopsim.model.errors import UsageError
+from bopsim.model.scenario import ScenarioError, parse
 
 
 @dataclass
@@ -76,7 +76,7 @@ def check_overrides(experiment: LoadedExperiment) -> None:
     actor of `outputs.actors` must be in at least one of them (exit 2 if not)."""
     spec = experiment.spec
     if spec.model != REGIONAL:  # a classic model family: world files instead of scenarios
-        from experiments.docking.family import check
+        from bopsim.experiments.docking.family import check
         return check(experiment)
     actors: set[str] = set()
     for i, (entry, label, file) in enumerate(zip(spec.scenario, spec.labels, experiment.scenario_files)):

@@ -15,11 +15,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from experiments.folders import SAFE_NAME
-from model import limits
-from model.classic import MODEL_NAMES, REGIONAL
-from model.errors import UsageError
-from model.scenario import read_toml
+from bopsim.experiments.folders import SAFE_NAME
+from bopsim.model import limits
+from bopsim.model.classic import MODEL_NAMES, REGIONAL
+from bopsim.model.errors import UsageError
+from bopsim.model.scenario import read_toml
 
 TABLES = ("model", "actors", "regions", "control", "events")
 ACTOR_METRICS = ("power_share", "territory_km2", "territory_share", "strategic_depth", "capability", "forward_presence")
@@ -185,7 +185,7 @@ class LoadedExperiment(BaseModel):
 
     def posterior(self):
         """(parameter values, weights) of the last generation of the posterior, or None."""
-        from experiments.calibrate.run import posterior
+        from bopsim.experiments.calibrate.run import posterior
 
         return None if self.posterior_dir is None else posterior(self.posterior_dir)
 
@@ -215,7 +215,7 @@ def _check_consequences(path: Path, spec: Experiment, files: tuple[Path, ...]) -
     names = spec.outputs.consequences
     if names is None:
         return
-    from experiments.batch.overrides import base_scenario
+    from bopsim.experiments.batch.overrides import base_scenario
 
     known = {a.id for file in files for a in base_scenario(str(file)).actor}
     named = [("actor", names.actor), ("corridor_to", names.corridor_to), ("partner", names.partner),

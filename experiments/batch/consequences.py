@@ -28,8 +28,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.batch.config import ConsequenceNames
-from model.consequences import corridor
+from bopsim.experiments.batch.config import ConsequenceNames
+from bopsim.model.consequences import corridor
 
 
 def consequence_table(model, names: ConsequenceNames) -> pd.DataFrame:

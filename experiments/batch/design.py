@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.batch.config import Experiment, Factor, LoadedExperiment
+from bopsim.experiments.batch.config import Experiment, Factor, LoadedExperiment
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,10 @@ from contextlib import ExitStack, contextmanager
 from functools import partial
 from multiprocessing import forkserver
 
-from experiments.batch.config import Outputs
-from experiments.batch.design import RunTask
-from experiments.batch.runner import RunResult, execute
-from model.errors import UsageError
+from bopsim.experiments.batch.config import Outputs
+from bopsim.experiments.batch.design import RunTask
+from bopsim.experiments.batch.runner import RunResult, execute
+from bopsim.model.errors import UsageError
 
 EXECUTORS = ("serial", "process", "dask")
 
@@ -148,7 +148,7 @@ def _process_pool(tasks: list[RunTask], outputs: Outputs, workers: int, run=exec
     batch goes on. `run` is the function a worker calls for a task (`runner.execute`).
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["experiments.batch.runner"])
+    context.set_forkserver_preload(["bopsim.experiments.batch.runner"])
     with _quiet_helpers():  # workers are forked by the fork server and inherit its standard error
         forkserver.ensure_running()
     queue, suspects = deque(tasks), set()

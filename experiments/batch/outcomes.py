@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.batch.config import Outputs
+from bopsim.experiments.batch.config import Outputs
 
 ZERO_WHEN_ABSENT = {"capability", "power_share", "territory_km2", "territory_share", "forward_presence"}
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from model.scenario import ActorSpec, Parameters, ScenarioSpec, load, parse
+from bopsim.model.scenario import ActorSpec, Parameters, ScenarioSpec, load, parse
 
 
 class OverrideError(ValueError):

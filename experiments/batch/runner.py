@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from experiments.batch.config import Outputs
-from experiments.batch.consequences import run_consequences
-from experiments.batch.design import RunTask
-from experiments.batch.outcomes import run_outcomes
-from experiments.batch.overrides import scenario_with
-from experiments.single import simulate
-from model.classic import REGIONAL
-from model.tables import (
+from bopsim.experiments.batch.config import Outputs
+from bopsim.experiments.batch.consequences import run_consequences
+from bopsim.experiments.batch.design import RunTask
+from bopsim.experiments.batch.outcomes import run_outcomes
+from bopsim.experiments.batch.overrides import scenario_with
+from bopsim.experiments.single import simulate
+from bopsim.model.classic import REGIONAL
+from bopsim.model.tables import (
     actor_table,
     control_table,
     event_table,
@@ -72,7 +72,7 @@ def _simulate(task: RunTask, outputs: Outputs) -> dict[str, pd.DataFrame]:
 
 def _simulate_classic(task: RunTask, outputs: Outputs) -> dict[str, pd.DataFrame]:
     """A run of a classic model family (model/classic): its `model` series and its outcomes."""
-    from experiments.docking.family import build
+    from bopsim.experiments.docking.family import build
     model = build(task.model, task.scenario_file, task.overrides, task.seed)
     model.run(task.steps)
     series = model.series()

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.batch.design import salib_problem
-from model.errors import UsageError
+from bopsim.experiments.batch.design import salib_problem
+from bopsim.model.errors import UsageError
 
 INDICES = {"sobol": ("S1", "ST"), "morris": ("mu_star", "sigma")}
 

@@ -38,11 +38,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.batch.config import LoadedExperiment
-from experiments.batch.design import RunTask
-from experiments.batch.runner import RunResult
-from experiments.folders import writing
-from model.errors import UsageError
+from bopsim.experiments.batch.config import LoadedExperiment
+from bopsim.experiments.batch.design import RunTask
+from bopsim.experiments.batch.runner import RunResult
+from bopsim.experiments.folders import writing
+from bopsim.model.errors import UsageError
 
 FINGERPRINT = "fingerprint.txt"
 """The hash of the experiment the folder holds, written before anything else."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.calibrate.config import LoadedCalibration
-from experiments.calibrate.distance import Scales
+from bopsim.experiments.calibrate.config import LoadedCalibration
+from bopsim.experiments.calibrate.distance import Scales
 
 CHECK_STREAM = 2**32 - 2
 """spawn_key of the check's seeds (the posterior draws of a batch design use 2**32 - 1)."""
@@ -20,7 +20,7 @@ CHECK_STREAM = 2**32 - 2
 
 def check_runs(calibration: LoadedCalibration, values: pd.DataFrame, weights: np.ndarray, draws: int, map_=map) -> pd.DataFrame:
     """Pattern values of `draws` runs from the posterior (one row per run, one column per pattern id)."""
-    from experiments.batch.design import posterior_draws
+    from bopsim.experiments.batch.design import posterior_draws
 
     table = posterior_draws(values, weights, draws, calibration.spec.root_seed)
     seeds = np.random.SeedSequence(calibration.spec.root_seed, spawn_key=(CHECK_STREAM,)).generate_state(draws)
@@ -31,9 +31,9 @@ def check_runs(calibration: LoadedCalibration, values: pd.DataFrame, weights: np
 
 
 def _one_run(job: tuple) -> dict[str, float]:
-    from experiments.batch.overrides import scenario_with
-    from experiments.calibrate.run import catalogue_at
-    from experiments.patterns.fit import pattern_values
+    from bopsim.experiments.batch.overrides import scenario_with
+    from bopsim.experiments.calibrate.run import catalogue_at
+    from bopsim.experiments.patterns.fit import pattern_values
 
     scenario, patterns, steps, overrides, seed = job
     return pattern_values(scenario_with(scenario, overrides), catalogue_at(patterns), seed, steps)

@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from experiments.batch.config import _describe, _read
-from model.errors import UsageError
+from bopsim.experiments.batch.config import _describe, _read
+from bopsim.model.errors import UsageError
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 
@@ -117,16 +117,16 @@ def load_calibration(path: str | Path, population: int | None = None, generation
 
 def _check_catalogue(patterns: Path, scenario: Path) -> None:
     """UsageError if the catalogue is invalid or names a region, country or actor the scenario lacks."""
-    from experiments.batch.overrides import base_scenario
-    from experiments.patterns.catalogue import check_against_scenario, load_catalogue
+    from bopsim.experiments.batch.overrides import base_scenario
+    from bopsim.experiments.patterns.catalogue import check_against_scenario, load_catalogue
 
     check_against_scenario(load_catalogue(patterns), base_scenario(str(scenario)), patterns)
 
 
 def _check_paths(path: Path, spec: CalibrationSpec, scenario: Path) -> None:
     """UsageError if a prior's path names nothing in the scenario (checked with the prior's low value)."""
-    from experiments.batch.overrides import OverrideError, scenario_with
-    from model.scenario import ScenarioError
+    from bopsim.experiments.batch.overrides import OverrideError, scenario_with
+    from bopsim.model.scenario import ScenarioError
 
     for i, prior in enumerate(spec.prior):
         try:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from experiments.patterns.catalogue import Catalogue
-from experiments.patterns.fit import COUNT_KINDS, pattern_distance
+from bopsim.experiments.patterns.catalogue import Catalogue
+from bopsim.experiments.patterns.fit import COUNT_KINDS, pattern_distance
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,10 @@ import numpy as np
 import pandas as pd
 import pyabc
 
-from experiments.calibrate.config import LoadedCalibration
-from experiments.calibrate.distance import Scales, distance
-from experiments.calibrate.sampler import Mapper, SeededSampler
-from model.errors import UsageError
+from bopsim.experiments.calibrate.config import LoadedCalibration
+from bopsim.experiments.calibrate.distance import Scales, distance
+from bopsim.experiments.calibrate.sampler import Mapper, SeededSampler
+from bopsim.model.errors import UsageError
 
 DATABASE = "abc.db"
 FINGERPRINT = "calibration.json"
@@ -58,8 +58,8 @@ class PatternModel:
     """(pyabc name, scenario path) of each free parameter."""
 
     def __call__(self, parameters) -> dict[str, float]:
-        from experiments.batch.overrides import scenario_with
-        from experiments.patterns.fit import pattern_values
+        from bopsim.experiments.batch.overrides import scenario_with
+        from bopsim.experiments.patterns.fit import pattern_values
 
         seed = int(np.random.randint(0, SEED_RANGE))
         spec = scenario_with(self.scenario_file, tuple((path, float(parameters[name])) for name, path in self.names))
@@ -69,7 +69,7 @@ class PatternModel:
 @lru_cache(maxsize=8)
 def catalogue_at(path: str):
     """The pattern catalogue at `path`, read once per process."""
-    from experiments.patterns.catalogue import load_catalogue
+    from bopsim.experiments.patterns.catalogue import load_catalogue
 
     return load_catalogue(path)
 
@@ -213,7 +213,7 @@ def _write_atomic(path: Path, text: str) -> None:
 @contextmanager
 def mapper(executor: str, workers: int | None, scheduler: str | None) -> Iterator[Mapper]:
     """An ordered map on the chosen executor: serial, a process pool or a Dask cluster."""
-    from experiments.batch.executors import dask_client, default_workers
+    from bopsim.experiments.batch.executors import dask_client, default_workers
 
     if executor == "serial":
         yield map

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from experiments.batch.executors import EXECUTORS, default_workers
-from experiments.folders import check_output, default_output, whole_number
-from model.limits import MAX_REPLICATIONS, MAX_STEPS
+from bopsim.experiments.batch.executors import EXECUTORS, default_workers
+from bopsim.experiments.folders import check_output, default_output, whole_number
+from bopsim.model.limits import MAX_REPLICATIONS, MAX_STEPS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,8 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def batch_command(args: argparse.Namespace) -> int:
-    from experiments.batch.batch import run_batch
-    from experiments.batch.config import load_experiment
+    from bopsim.experiments.batch.batch import run_batch
+    from bopsim.experiments.batch.config import load_experiment
 
     check_output(args.out)
     experiment = load_experiment(args.config, replications=args.replications, steps=args.steps)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from experiments.batch.executors import EXECUTORS, default_workers
-from experiments.folders import whole_number
-from model.limits import MAX_STEPS
+from bopsim.experiments.batch.executors import EXECUTORS, default_workers
+from bopsim.experiments.folders import whole_number
+from bopsim.model.limits import MAX_STEPS
 
 MAX_PARTICLES = 100_000
 """Most particles, generations or check runs the command accepts (each is held in memory)."""
@@ -44,9 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def calibrate_command(args: argparse.Namespace) -> int:
-    from experiments.calibrate.config import load_calibration
-    from experiments.calibrate.run import calibrate, posterior, summary_table
-    from model.errors import UsageError
+    from bopsim.experiments.calibrate.config import load_calibration
+    from bopsim.experiments.calibrate.run import calibrate, posterior, summary_table
+    from bopsim.model.errors import UsageError
 
     if args.scheduler and args.executor != "dask":
         raise UsageError("--scheduler: needs --executor dask")
@@ -63,9 +63,9 @@ def calibrate_command(args: argparse.Namespace) -> int:
 
 def _check(calibration, out: Path, values, weights, args: argparse.Namespace) -> None:
     """Run the posterior-predictive check, write check.csv and print the share of patterns inside."""
-    from experiments.calibrate.check import band_table, check_runs
-    from experiments.calibrate.distance import Scales
-    from experiments.calibrate.run import catalogue_at, mapper
+    from bopsim.experiments.calibrate.check import band_table, check_runs
+    from bopsim.experiments.calibrate.distance import Scales
+    from bopsim.experiments.calibrate.run import catalogue_at, mapper
 
     with mapper(args.executor, args.workers, args.scheduler) as map_:
         runs = check_runs(calibration, values, weights, args.check, map_)

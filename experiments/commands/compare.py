@@ -7,8 +7,8 @@ import fnmatch
 import sys
 from pathlib import Path
 
-from experiments.batch.report import FORMATS
-from experiments.folders import seed
+from bopsim.experiments.batch.report import FORMATS
+from bopsim.experiments.folders import seed
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,10 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def compare_command(args: argparse.Namespace) -> int:
-    from experiments.batch.compare import compare, degenerate
-    from experiments.batch.report import format_comparison
-    from experiments.batch.store import ResultStore
-    from model.errors import UsageError
+    from bopsim.experiments.batch.compare import compare, degenerate
+    from bopsim.experiments.batch.report import format_comparison
+    from bopsim.experiments.batch.store import ResultStore
+    from bopsim.model.errors import UsageError
 
     store = ResultStore.existing(args.results)
     manifest = store.manifest()

@@ -14,7 +14,7 @@ import socket
 import sys
 from pathlib import Path
 
-from model.errors import UsageError
+from bopsim.model.errors import UsageError
 
 APP = Path(__file__).resolve().parents[2] / "viz" / "app.py"
 SIGTERM_EXIT = 128 + signal.SIGTERM
@@ -48,7 +48,7 @@ def _port(text: str) -> int:
 
 def check_address(host: str, port: int) -> None:
     """UsageError if `host:port` is not a loopback address that can be listened on."""
-    from viz.serve import is_loopback
+    from bopsim.viz.serve import is_loopback
 
     if not is_loopback(host):
         raise UsageError(f"--host: {host!r} is not a loopback address (the dashboard serves this machine only; "
@@ -73,8 +73,8 @@ def _folder(option: str, path: Path | None) -> str | None:
 
 
 def dashboard_command(args: argparse.Namespace) -> int:
-    from viz.catalogue import RESULTS_ENV, SCENARIOS_ENV
-    from viz.serve import serve
+    from bopsim.viz.catalogue import RESULTS_ENV, SCENARIOS_ENV
+    from bopsim.viz.serve import serve
 
     for option, path, variable in (("--scenarios", args.scenarios, SCENARIOS_ENV),
                                    ("--results", args.results, RESULTS_ENV)):

@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def figures_command(args: argparse.Namespace) -> int:
-    from experiments.figures.build import build_figures
+    from bopsim.experiments.figures.build import build_figures
 
     started = time.perf_counter()
     manifest = build_figures(args.out, quick=args.quick, only=args.only)

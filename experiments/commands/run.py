@@ -6,11 +6,11 @@ import argparse
 import time
 from pathlib import Path
 
-from experiments.folders import check_output, default_output, seed, whole_number
-from experiments.single import OUTPUT_FILES, simulate, write_run
-from experiments.summary_table import format_summary
-from model.limits import MAX_STEPS
-from model.scenario import load
+from bopsim.experiments.folders import check_output, default_output, seed, whole_number
+from bopsim.experiments.single import OUTPUT_FILES, simulate, write_run
+from bopsim.experiments.summary_table import format_summary
+from bopsim.model.limits import MAX_STEPS
+from bopsim.model.scenario import load
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -7,7 +7,7 @@ import fnmatch
 import sys
 from pathlib import Path
 
-from experiments.folders import seed
+from bopsim.experiments.folders import seed
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,9 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def sensitivity_command(args: argparse.Namespace) -> int:
-    from experiments.batch.sensitivity import format_indices, indices
-    from experiments.batch.store import ResultStore
-    from model.errors import UsageError
+    from bopsim.experiments.batch.sensitivity import format_indices, indices
+    from bopsim.experiments.batch.store import ResultStore
+    from bopsim.model.errors import UsageError
 
     store = ResultStore.existing(args.results)
     outcomes = store.table("outcomes")

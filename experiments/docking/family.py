@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from experiments.batch.batch import _probe_values
-from experiments.batch.config import LoadedExperiment
-from model.errors import UsageError
-from model.classic import FAMILIES, ClassicModel, ClassicParameters
+from bopsim.experiments.batch.batch import _probe_values
+from bopsim.experiments.batch.config import LoadedExperiment
+from bopsim.model.errors import UsageError
+from bopsim.model.classic import FAMILIES, ClassicModel, ClassicParameters
 
 TABLES = ("model",)
 """Time-series tables a classic run can keep (its `series()`, one row per step)."""

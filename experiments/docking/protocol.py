@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments.batch.batch import run_batch
-from experiments.batch.config import load_experiment
-from experiments.docking.family import build
-from experiments.docking.report import write_report
+from bopsim.experiments.batch.batch import run_batch
+from bopsim.experiments.batch.config import load_experiment
+from bopsim.experiments.docking.family import build
+from bopsim.experiments.docking.report import write_report
 
 CONFIGS = Path(__file__).resolve().parent.parent / "configs" / "docking"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.docking.equivalence import (
+from bopsim.experiments.docking.equivalence import (
     ALPHA,
     Comparison,
     against_sample,
@@ -22,7 +22,7 @@ from experiments.docking.equivalence import (
     against_value,
     directional,
 )
-from experiments.docking.targets import TARGETS, Target
+from bopsim.experiments.docking.targets import TARGETS, Target
 
 BOOTSTRAP = 2000
 COW_INTERCEPT, COW_SLOPE = 1.27, -0.41
@@ -127,7 +127,7 @@ def war_size_figure(sizes: np.ndarray, path: Path, title: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from model.classic.geosim import FIT_MIN_LOG10, war_size_fit
+    from bopsim.model.classic.geosim import FIT_MIN_LOG10, war_size_fit
 
     fitted = np.sort(sizes[sizes >= 10**FIT_MIN_LOG10])
     x = np.log10(fitted)

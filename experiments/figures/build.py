@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from model.errors import UsageError
-from experiments.figures.registry import FIGURES, NAMES, QUICK, FigureSpec
-from experiments.figures.sources import CONFIGS, Scale, batch_store, experiment, snapshots
-from experiments.figures.style import save, styled
-from experiments.figures.levant_map import snapshot_steps
+from bopsim.model.errors import UsageError
+from bopsim.experiments.figures.registry import FIGURES, NAMES, QUICK, FigureSpec
+from bopsim.experiments.figures.sources import CONFIGS, Scale, batch_store, experiment, snapshots
+from bopsim.experiments.figures.style import save, styled
+from bopsim.experiments.figures.levant_map import snapshot_steps
 
 
 def serialise(table: pd.DataFrame) -> bytes:
@@ -75,7 +75,7 @@ def _table(figure: FigureSpec, loaded, root: Path, stores: dict, workers: int | 
 
 
 def _horizon(loaded) -> int:
-    from experiments.batch.overrides import base_scenario
+    from bopsim.experiments.batch.overrides import base_scenario
     return base_scenario(str(loaded.scenario_files[0])).steps
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.ticker import EngFormatter
 
-from experiments.batch.compare import compare
-from experiments.figures.style import TWO_COLUMN, new_figure
+from bopsim.experiments.batch.compare import compare
+from bopsim.experiments.figures.style import TWO_COLUMN, new_figure
 
 OUTCOMES = {
     "iran.power_share.final": "Iran power share, end",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from experiments.figures.bands import actor_series, bands
-from experiments.figures.style import TWO_COLUMN, new_figure
-from model.palette import VARIANT_COLOURS
+from bopsim.experiments.figures.bands import actor_series, bands
+from bopsim.experiments.figures.style import TWO_COLUMN, new_figure
+from bopsim.model.palette import VARIANT_COLOURS
 
 ACTOR = "iran"
 METRICS = {"power_share": "power share", "strategic_depth": "strategic depth (share of approaches)"}

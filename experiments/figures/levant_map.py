@@ -12,9 +12,9 @@ import pandas as pd
 from matplotlib.collections import PathCollection
 from matplotlib.patches import Patch
 
-from experiments.figures.style import TWO_COLUMN, actor_colours, new_figure
-from model.palette import UNGOVERNED, divided
-from model.shapes import region_shapes
+from bopsim.experiments.figures.style import TWO_COLUMN, actor_colours, new_figure
+from bopsim.model.palette import UNGOVERNED, divided
+from bopsim.model.shapes import region_shapes
 
 PANELS = 4
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.figures.style import TWO_COLUMN, actor_colours, new_figure
-from model.palette import BLOC_COLOURS, MIN_TIE, ranked_blocs
+from bopsim.experiments.figures.style import TWO_COLUMN, actor_colours, new_figure
+from bopsim.model.palette import BLOC_COLOURS, MIN_TIE, ranked_blocs
 
 PANELS = 3
 NODE_AREA = 260.0

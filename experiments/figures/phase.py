@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.figures.style import ONE_COLUMN, new_figure
+from bopsim.experiments.figures.style import ONE_COLUMN, new_figure
 
 X = "actor.iran.strategy.forward_defence.share"
 Y = "actor.iran.strategy.alliance_building.aid_share"

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from experiments.figures import effects, iran, levant_map, network, phase, sensitivity, territory
-from experiments.figures.sources import Scale
+from bopsim.experiments.figures import effects, iran, levant_map, network, phase, sensitivity, territory
+from bopsim.experiments.figures.sources import Scale
 
 FLAGSHIP = "levant_strategies.toml"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from experiments.batch.sensitivity import indices
-from experiments.figures import effects
-from experiments.figures.style import TWO_COLUMN, new_figure
+from bopsim.experiments.batch.sensitivity import indices
+from bopsim.experiments.figures import effects
+from bopsim.experiments.figures.style import TWO_COLUMN, new_figure
 
 OUTCOMES = {name: effects.OUTCOMES[name] for name in
             ("iran.power_share.final", "isis.territory_km2.peak", "model.bloc_balance.final")}

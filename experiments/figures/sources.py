@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from experiments.batch.batch import run_batch
-from experiments.batch.config import LoadedExperiment, load_experiment
-from experiments.batch.design import run_seed
-from experiments.batch.overrides import base_scenario
-from experiments.batch.store import ResultStore
-from model import RegionalModel
+from bopsim.experiments.batch.batch import run_batch
+from bopsim.experiments.batch.config import LoadedExperiment, load_experiment
+from bopsim.experiments.batch.design import run_seed
+from bopsim.experiments.batch.overrides import base_scenario
+from bopsim.experiments.batch.store import ResultStore
+from bopsim.model import RegionalModel
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import matplotlib
 from matplotlib.figure import Figure
 
-from model.palette import colour_map
+from bopsim.model.palette import colour_map
 
 STYLE = Path(__file__).with_name("bopsim.mplstyle")
 ONE_COLUMN = 3.5

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from experiments.calibration import LAST_CALIBRATION_YEAR, observed_territory
-from experiments.figures.bands import BAND, actor_series, bands
-from experiments.figures.style import ONE_COLUMN, new_figure
-from model.calendar import add_months
-from model.palette import actor_colour
+from bopsim.experiments.calibration import LAST_CALIBRATION_YEAR, observed_territory
+from bopsim.experiments.figures.bands import BAND, actor_series, bands
+from bopsim.experiments.figures.style import ONE_COLUMN, new_figure
+from bopsim.model.calendar import add_months
+from bopsim.model.palette import actor_colour
 
 ACTOR = "isis"
 SCENARIO = "historical"

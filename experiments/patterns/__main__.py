@@ -27,10 +27,10 @@ def parse_seeds(text: str) -> list[int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from model.errors import UsageError
-    from experiments.patterns.catalogue import CATALOGUE_FILE, load_catalogue
-    from experiments.patterns.fit import default_steps, format_fit, pattern_fit
-    from model.scenario import ScenarioError, load
+    from bopsim.model.errors import UsageError
+    from bopsim.experiments.patterns.catalogue import CATALOGUE_FILE, load_catalogue
+    from bopsim.experiments.patterns.fit import default_steps, format_fit, pattern_fit
+    from bopsim.model.scenario import ScenarioError, load
 
     parser = argparse.ArgumentParser(prog="python -m experiments.patterns",
                                      description="Fit of a Levant scenario to the 2014-2016 patterns (median over seeds).")

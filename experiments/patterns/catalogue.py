@@ -31,10 +31,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from experiments.batch.config import _read
-from model.errors import UsageError
-from model.calendar import add_months, month_offset, parse_month
-from model.scenario import _describe
+from bopsim.experiments.batch.config import _read
+from bopsim.model.errors import UsageError
+from bopsim.model.calendar import add_months, month_offset, parse_month
+from bopsim.model.scenario import _describe
 
 CATALOGUE_FILE = Path(__file__).resolve().parents[2] / "scenarios" / "levant_patterns.toml"
 FIRST_MONTH = "2014-01"

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from experiments.calibration import FIGHTERS_PER_UNIT
-from experiments.patterns.catalogue import Catalogue, Pattern
-from model.calendar import add_months
+from bopsim.experiments.calibration import FIGHTERS_PER_UNIT
+from bopsim.experiments.patterns.catalogue import Catalogue, Pattern
+from bopsim.model.calendar import add_months
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from experiments.patterns.catalogue import LAST_MONTH, Catalogue, check_against_scenario, load_catalogue
-from experiments.patterns.evaluate import Geography, run_values, summarise
-from model.calendar import month_offset
+from bopsim.experiments.patterns.catalogue import LAST_MONTH, Catalogue, check_against_scenario, load_catalogue
+from bopsim.experiments.patterns.evaluate import Geography, run_values, summarise
+from bopsim.model.calendar import month_offset
 
 
 def default_steps(spec) -> int:
@@ -27,8 +27,8 @@ def run_pattern_values(spec, catalogue: Catalogue, seeds: list[int], steps: int 
 
 def pattern_values(spec, catalogue: Catalogue, seed: int, steps: int | None = None) -> dict[str, float]:
     """Every pattern's value in one run of `spec` from `seed` (to the end of 2016 by default), by id."""
-    from experiments.single import simulate
-    from model.tables import actor_table, control_table, region_table
+    from bopsim.experiments.single import simulate
+    from bopsim.model.tables import actor_table, control_table, region_table
 
     model = simulate(spec, seed=seed, steps=default_steps(spec) if steps is None else steps)
     tables = {"control": control_table(model), "regions": region_table(model), "actors": actor_table(model)}

@@ -24,8 +24,8 @@ import pandas as pd
 
 def judge(task: tuple[str, tuple, list[int]]) -> dict:
     """Loss and patterns passed of one design point: (scenario file, overrides, seeds) -> row."""
-    from experiments.batch.overrides import scenario_with
-    from experiments.patterns.fit import pattern_distance, pattern_fit
+    from bopsim.experiments.batch.overrides import scenario_with
+    from bopsim.experiments.patterns.fit import pattern_distance, pattern_fit
 
     scenario, overrides, seeds = task
     table = pattern_fit(scenario_with(scenario, overrides), seeds)
@@ -35,8 +35,8 @@ def judge(task: tuple[str, tuple, list[int]]) -> dict:
 
 def screen(experiment: Path, seeds: list[int], workers: int, refine: int = 0) -> pd.DataFrame:
     """The screen's table, best point first; `refine` steps of local search from its two best points."""
-    from experiments.batch.config import load_experiment
-    from experiments.batch.design import unit_sample
+    from bopsim.experiments.batch.config import load_experiment
+    from bopsim.experiments.batch.design import unit_sample
 
     loaded = load_experiment(experiment)
     spec = loaded.spec
@@ -57,7 +57,7 @@ def screen(experiment: Path, seeds: list[int], workers: int, refine: int = 0) ->
 
 def _task(scenario: str, fixed: tuple, varied: list, u: np.ndarray, seeds: list[int]) -> tuple:
     """The judge's task at unit coordinates `u` (each factor's quantile, design.scale)."""
-    from experiments.batch.design import scale
+    from bopsim.experiments.batch.design import scale
 
     return scenario, fixed + tuple((f.path, _plain(scale(f, float(x)))) for f, x in zip(varied, u)), seeds
 
@@ -88,9 +88,9 @@ def _plain(value):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from model.errors import UsageError
-    from experiments.patterns.__main__ import parse_seeds
-    from model.scenario import ScenarioError
+    from bopsim.model.errors import UsageError
+    from bopsim.experiments.patterns.__main__ import parse_seeds
+    from bopsim.model.scenario import ScenarioError
 
     parser = argparse.ArgumentParser(prog="python -m experiments.patterns.screen", description=__doc__.splitlines()[0])
     parser.add_argument("experiment", type=Path)

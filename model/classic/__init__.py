@@ -7,10 +7,10 @@ model (`REGIONAL`) is the default family and is not listed here: it is built fro
 
 from __future__ import annotations
 
-from model.classic.base import ClassicModel, ClassicParameters
-from model.classic.geosim import GeoSimModel
-from model.classic.realpolitik import RealpolitikModel
-from model.classic.tribute import TributeModel
+from bopsim.model.classic.base import ClassicModel, ClassicParameters
+from bopsim.model.classic.geosim import GeoSimModel
+from bopsim.model.classic.realpolitik import RealpolitikModel
+from bopsim.model.classic.tribute import TributeModel
 
 REGIONAL = "regional"
 FAMILIES: dict[str, type[ClassicModel]] = {

@@ -24,7 +24,7 @@ from scipy import ndimage
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from model.classic.base import ClassicModel, ClassicParameters, Outcome
+from bopsim.model.classic.base import ClassicModel, ClassicParameters, Outcome
 
 APPENDIX = "Cederman (2003), Appendix and Table A1"
 FIT_MIN_LOG10 = 2.5

@@ -35,7 +35,7 @@ import numpy as np
 from mesa import DataCollector
 from pydantic import Field
 
-from model.classic.base import ClassicModel, ClassicParameters, Outcome
+from bopsim.model.classic.base import ClassicModel, ClassicParameters, Outcome
 
 STATESIM = "benhorvath/statesim config.yaml"
 ARCHIVE = "benhorvath/statesim main.py, the factorial design of its archive"

@@ -22,7 +22,7 @@ import numpy as np
 from mesa import DataCollector
 from pydantic import Field
 
-from model.classic.base import ClassicModel, ClassicParameters, Outcome, gini
+from bopsim.model.classic.base import ClassicModel, ClassicParameters, Outcome, gini
 
 PROGRAM = "Tribute40 v4.0 (Axelrod), conflictmodel/Tribute-Axelrod.pas at c638c4b"
 

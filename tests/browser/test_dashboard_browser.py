@@ -16,8 +16,8 @@ import pytest
 import solara
 from IPython.display import display
 
-from viz.state import start_run
-from viz.views import MonthLabel, NetworkView
+from bopsim.viz.state import start_run
+from bopsim.viz.views import MonthLabel, NetworkView
 
 ROOT = Path(__file__).resolve().parents[2]
 LEVANT = ROOT / "scenarios" / "levant_2014.toml"

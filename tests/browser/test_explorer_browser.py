@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from viz.catalogue import RESULTS_ENV, SCENARIOS_ENV
+from bopsim.viz.catalogue import RESULTS_ENV, SCENARIOS_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "data" / "batch_small.toml"
@@ -24,8 +24,8 @@ LOAD = 90_000
 @pytest.fixture(scope="module")
 def folders(tmp_path_factory) -> tuple[Path, Path]:
     """(scenario folder with abstract.toml, results folder with small/)."""
-    from experiments.batch.batch import run_batch
-    from experiments.batch.config import load_experiment
+    from bopsim.experiments.batch.batch import run_batch
+    from bopsim.experiments.batch.config import load_experiment
 
     scenarios = tmp_path_factory.mktemp("scenarios")
     shutil.copy(ROOT / "scenarios" / "abstract.toml", scenarios / "abstract.toml")
@@ -52,7 +52,7 @@ def _month(page) -> str:
 
 
 def test_a_global_parameter_is_edited_within_its_range_and_applies_on_reset(page):
-    from viz.parameters import parameter_controls
+    from bopsim.viz.parameters import parameter_controls
 
     controls = {c.name: c for c in parameter_controls()}
     page.get_by_text("show the model's global parameters").click()
@@ -136,7 +136,7 @@ def test_run_to_a_month_then_scrub_back(page):
 
 
 def test_edits_saved_as_a_variant_file_that_loads(page, folders):
-    from model.scenario import load
+    from bopsim.model.scenario import load
 
     scenarios, _ = folders
     page.get_by_text("switch actors on and off").click()
@@ -205,8 +205,8 @@ def test_the_map_shows_each_holder_in_its_own_colour_unpaled(page):
 
     from PIL import Image
 
-    from model.palette import UNGOVERNED, colour_map
-    from model.scenario import load
+    from bopsim.model.palette import UNGOVERNED, colour_map
+    from bopsim.model.scenario import load
 
     spec = load(ROOT / "scenarios" / "abstract.toml")
     allowed = {UNGOVERNED.upper(), *(c.upper() for c in colour_map([a.id for a in spec.actor]).values())}
