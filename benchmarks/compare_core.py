@@ -15,6 +15,7 @@ is not timed. The two cores may differ in their rules: this compares cost, not r
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import subprocess
 import sys
@@ -32,9 +33,31 @@ WORLDS = {"levant_2014.toml": ("levant_2014.toml", None), "synthetic 70 x 15": (
 """Worlds timed: a scenario file (whole runs of seeds 1-3) or a synthetic world's size."""
 
 
+def use_core(root: Path) -> None:
+    """Make `bopsim.model` the core under `root` (this checkout or an exported revision) in this process.
+
+    Since the one `bopsim` package, an exported revision's `model/` is reached through a
+    `bopsim/model` link next to it (`bopsim` has no __init__.py, so the folder first on sys.path
+    wins); an earlier revision's top-level `model` package is imported and registered under
+    `bopsim.model`, so the same imports serve both.
+    """
+    sys.path.insert(0, str(root))
+    if "bopsim.model" in (root / "model" / "__init__.py").read_text(encoding="utf-8"):
+        if root.resolve() != ROOT:
+            (root / "bopsim").mkdir(exist_ok=True)
+            (root / "bopsim" / "model").unlink(missing_ok=True)
+            (root / "bopsim" / "model").symlink_to(root / "model", target_is_directory=True)
+        return
+    importlib.import_module("model.scenario")
+    importlib.import_module("model")
+    sys.modules.update({"bopsim." + name: module for name, module in list(sys.modules.items())
+                        if name.split(".")[0] == "model"})
+
+
 def measure(root: Path, world: str) -> float:
     """Seconds of CPU per step of one world, for the core under `root` (run in a child process)."""
-    sys.path[:0] = [str(root), str(root / "benchmarks")]
+    use_core(root)
+    sys.path.insert(0, str(root / "benchmarks"))
     from synthetic import synthetic_world
 
     from bopsim.model import RegionalModel

@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from compare_core import export
+from compare_core import export, use_core
 
 ROOT = Path(__file__).resolve().parents[1]
 WORLDS = {"levant_2014.toml seed 1": ("levant_2014.toml", 1, 36), "levant_2014.toml seed 2": ("levant_2014.toml", 2, 36),
@@ -35,7 +35,7 @@ STATE = ("control", "capability", "deployment", "strike", "ties", "relations", "
 
 def digests(core: Path, world: str) -> list[str]:
     """Hashes of the state after set-up and after every month, then one of the records (run in a child process)."""
-    sys.path[:0] = [str(core)]
+    use_core(core)
     from bopsim.model import RegionalModel
     from bopsim.model.scenario import load
     from synthetic import synthetic_world
