@@ -42,13 +42,12 @@ def use_core(root: Path) -> None:
     `bopsim.model`, so the same imports serve both.
     """
     sys.path.insert(0, str(root))
-    if "bopsim.model" in (root / "model" / "__init__.py").read_text(encoding="utf-8"):
+    if "from bopsim.model." in (root / "model" / "__init__.py").read_text(encoding="utf-8"):
         if root.resolve() != ROOT:
             (root / "bopsim").mkdir(exist_ok=True)
             (root / "bopsim" / "model").unlink(missing_ok=True)
             (root / "bopsim" / "model").symlink_to(root / "model", target_is_directory=True)
         return
-    importlib.import_module("model.scenario")
     importlib.import_module("model")
     sys.modules.update({"bopsim." + name: module for name, module in list(sys.modules.items())
                         if name.split(".")[0] == "model"})
