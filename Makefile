@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test fuzz figures dashboard benchmark docking clean
+.PHONY: run test fuzz figures dashboard benchmark docking install-check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -40,6 +40,11 @@ docking: $(STAMP)
 
 benchmark: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) benchmarks/run_all.py
+
+# `pip install .` into a fresh virtual environment: only bopsim/ and its dist-info land in
+# site-packages, `import model` fails, the bopsim command runs (scripts/check-install; a few minutes).
+install-check:
+	scripts/check-install
 
 clean:
 	rm -rf out results figures
