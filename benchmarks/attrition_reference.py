@@ -1,4 +1,4 @@
-"""A straightforward per-region loop version of `model.combat.attrition`, as the baseline.
+"""A straightforward per-region loop version of `bopsim.model.combat.attrition`, as the baseline.
 
 The loop states the rule one region and one firing actor at a time: actor b's fire in a region
 goes to each enemy a present there in proportion to H[b, a] x F[a]; a loses rate x the fire it

@@ -12,7 +12,7 @@ Three patterns, all read from the copied data files in scenarios/data/ (never ty
   distance ln(simulated / nearest bound).
 
 Only 2014-2016 is used; 2017-2019 is held out for validation, so every observation after 2016 is
-refused. Functions take the tidy tables of `model.tables` (one run, or several stacked with a
+refused. Functions take the tidy tables of `bopsim.model.tables` (one run, or several stacked with a
 `run` column) and return tidy DataFrames of errors.
 
 The calibration of parameters is `bopsim calibrate` (experiments/calibrate/, ABC-SMC against the

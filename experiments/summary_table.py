@@ -8,7 +8,7 @@ def _num(value: float | None, fmt: str) -> str:
 
 
 def format_summary(result: dict) -> str:
-    """The summary dictionary of `model.tables.summary` as an aligned text table."""
+    """The summary dictionary of `bopsim.model.tables.summary` as an aligned text table."""
     header = ("actor", "kind", "capability", "power share", "territory km2 start", "peak (month)", "end",
               "strategic depth")
     rows = []

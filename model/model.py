@@ -39,7 +39,7 @@ class RegionalModel(mesa.Model):
     """A theatre of regions contested by state, non-state and external actors.
 
     Args:
-        spec: a validated scenario (`model.scenario.load`).
+        spec: a validated scenario (`bopsim.model.scenario.load`).
         rng: seed or numpy Generator; the only source of randomness.
     """
 

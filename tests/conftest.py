@@ -41,7 +41,7 @@ def abstract_path() -> Path:
 
 @pytest.fixture
 def bopsim(capsys):
-    """Call `experiments.cli.main` in-process; returns a CliResult (argparse exits become codes)."""
+    """Call `bopsim.experiments.cli.main` in-process; returns a CliResult (argparse exits become codes)."""
 
     def invoke(*argv: str | Path) -> CliResult:
         capsys.readouterr()

@@ -1,7 +1,7 @@
 """Small synthetic scenarios built in code, for tests.
 
 Scenarios are plain dictionaries shaped like a parsed TOML file, so they go through the same
-validation as a user's file (`model.scenario.parse`), or are written to disk with `to_toml`
+validation as a user's file (`bopsim.model.scenario.parse`), or are written to disk with `to_toml`
 and read back through the CLI.
 """
 

@@ -1,6 +1,6 @@
 """The global model parameters as the page's controls, read from the pydantic model (one source of truth).
 
-Each numeric field of `model.scenario.Parameters` becomes a control: its default, its bounds
+Each numeric field of `bopsim.model.scenario.Parameters` becomes a control: its default, its bounds
 (the field's `ge`/`gt`/`le`/`lt` constraints, wherever pydantic keeps them), its unit (the
 field's `json_schema_extra["unit"]` when given) and its one-line meaning (the description).
 A parameter bounded on both sides (within SLIDER_SPAN) is a slider; any other a number field.

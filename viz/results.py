@@ -6,9 +6,9 @@ experiments/batch/store.py) and opens only those. A typed name is resolved under
 refused if it leaves it (an absolute path, `..`, a symbolic link pointing out) or cannot be a
 folder name; messages name the folder as typed, relative to the root, never a server path.
 
-Statistics are those of `bopsim compare` (`experiments.batch.compare.compare`: bootstrap
+Statistics are those of `bopsim compare` (`bopsim.experiments.batch.compare.compare`: bootstrap
 intervals, differences from the baseline, censored shares); trajectory bands those of the
-paper figures (`experiments.figures.bands`).
+paper figures (`bopsim.experiments.figures.bands`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Posterior-predictive check: every pattern's 90% band over runs drawn from the posterior.
 
-Parameter sets are drawn by weight from the last generation (`experiments.batch.design.posterior_draws`),
+Parameter sets are drawn by weight from the last generation (`bopsim.experiments.batch.design.posterior_draws`),
 one run each, seeds from `SeedSequence(root_seed, spawn_key=(2**32 - 2,))` (a stream apart from the
 calibration's); a pattern's observation counts as inside when the centre of its accepted range
 (its bound, if one-sided) lies in the band of its simulated values [5%, 95%].

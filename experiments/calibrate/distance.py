@@ -1,5 +1,5 @@
 """The ABC distance of one run: the mean over patterns of each pattern's scaled distance outside its
-accepted range — the loss of the pattern screen (`experiments.patterns.fit.pattern_distance`), so the
+accepted range — the loss of the pattern screen (`bopsim.experiments.patterns.fit.pattern_distance`), so the
 screen and the calibration judge a run alike.
 
 Each statistic is scaled by its own kind of range, not by the spread of the simulations, so the

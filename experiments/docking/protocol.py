@@ -1,6 +1,6 @@
 """The full docking protocol (`make docking`): run every docking experiment, then write the report.
 
-    python -m experiments.docking.protocol [--out results/docking] [--docs docs] [--only NAME ...]
+    python -m bopsim.experiments.docking.protocol [--out results/docking] [--docs docs] [--only NAME ...]
         [--workers N] [--replications N] [--report-only]
 
 Runs are resumable (each experiment is a `bopsim batch` result folder under --out); the

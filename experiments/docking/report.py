@@ -169,7 +169,7 @@ def write_report(results: Path, docs: Path, timings: dict[str, float], figure_si
     table = docking_table(results)
     table.to_csv(Path(results) / "docking_table.csv", index=False)
     text = ["# Docking results", "",
-            "Written by `make docking` (`python -m experiments.docking.protocol`); the rules, margins and "
+            "Written by `make docking` (`python -m bopsim.experiments.docking.protocol`); the rules, margins and "
             "readings are in [docking.md](docking.md). Verdicts at level "
             f"{ALPHA}: *equivalent* (TOST rejects a difference beyond the margin), *not equivalent* (the test of "
             "difference rejects and TOST does not), *inconclusive* (neither), *reproduced* / *not reproduced* "

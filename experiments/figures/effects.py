@@ -1,7 +1,7 @@
 """Figure 4: effect of each variant relative to the historical configuration (forest plot).
 
 Differences of means from the baseline with their 95% bootstrap intervals, from
-`experiments.batch.compare.compare` (the numbers `bopsim compare` prints).
+`bopsim.experiments.batch.compare.compare` (the numbers `bopsim compare` prints).
 """
 
 from __future__ import annotations

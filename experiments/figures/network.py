@@ -1,7 +1,7 @@
 """Figure 5: the alliance network at three dates of one run of the historical configuration.
 
 Actors sit on a circle in scenario order, node area proportional to capability; lines are ties
-of at least `model.palette.MIN_TIE`, solid and dark at or above the bloc threshold (an
+of at least `bopsim.model.palette.MIN_TIE`, solid and dark at or above the bloc threshold (an
 alliance), dashed and pale below it; a coloured ring marks each bloc of two or more actors,
 strongest first (model.palette.ranked_blocs and BLOC_COLOURS, as on the dashboard).
 """

@@ -1,4 +1,4 @@
-"""python -m experiments.patterns SCENARIO [--seeds 1-10] [--steps 36] [--catalogue FILE]
+"""python -m bopsim.experiments.patterns SCENARIO [--seeds 1-10] [--steps 36] [--catalogue FILE]
 
 Prints the pattern fit table of SCENARIO: each pattern's accepted range, the median and the
 10%-90% range of its simulated value over the seeds, and pass or FAIL. Exit 0 when it printed
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     from bopsim.experiments.patterns.fit import default_steps, format_fit, pattern_fit
     from bopsim.model.scenario import ScenarioError, load
 
-    parser = argparse.ArgumentParser(prog="python -m experiments.patterns",
+    parser = argparse.ArgumentParser(prog="python -m bopsim.experiments.patterns",
                                      description="Fit of a Levant scenario to the 2014-2016 patterns (median over seeds).")
     parser.add_argument("scenario", type=Path, help="scenario file (TOML)")
     parser.add_argument("--seeds", default="1-10", help="seeds, e.g. 1-10 or 1,4,7 (default 1-10)")

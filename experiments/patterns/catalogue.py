@@ -11,7 +11,7 @@ Months are model months 'YYYY-MM': the state at the start of that month, as in t
 column of the run tables (so '2017-01' is the state at the end of 2016). Nothing after that month
 may be named: 2017-2019 is held out for validation.
 
-Kinds and the value each one measures in a run (see `experiments.patterns.evaluate`):
+Kinds and the value each one measures in a run (see `bopsim.experiments.patterns.evaluate`):
 - `region_share`: summed control share of `actors` in one region at `date`;
 - `region_share_extreme`: the `statistic` (min or max) of that share over the months
   `start`..`end` and over all listed `regions`;

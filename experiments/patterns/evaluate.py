@@ -1,4 +1,4 @@
-"""Each pattern's simulated value in one run, from the run's tables (`model.tables`).
+"""Each pattern's simulated value in one run, from the run's tables (`bopsim.model.tables`).
 
 Pure functions of DataFrames: `control` (step, date, region, actor, share; non-zero shares only,
 so an absent actor holds 0), `regions` (step, date, region, losses, ...; `battle_deaths` once the
@@ -51,7 +51,7 @@ class Run:
 
     @classmethod
     def of(cls, tables: dict[str, pd.DataFrame]) -> Run:
-        """From the tables of `model.tables` (control, regions, actors)."""
+        """From the tables of `bopsim.model.tables` (control, regions, actors)."""
         control = tables["control"].groupby(["date", "region", "actor"])["share"].sum()
         return cls(dates=frozenset(tables["regions"]["date"]), shares=dict(zip(control.index, control.to_numpy())),
                    actors=tables["actors"].set_index(["date", "actor"]), regions=tables["regions"])
@@ -117,7 +117,7 @@ def value(pattern: Pattern, catalogue: Catalogue, run: Run, geo: Geography) -> f
 
 
 def run_values(catalogue: Catalogue, tables: dict[str, pd.DataFrame], geo: Geography) -> dict[str, float]:
-    """Every pattern's simulated value in one run (tables of `model.tables`), by pattern id."""
+    """Every pattern's simulated value in one run (tables of `bopsim.model.tables`), by pattern id."""
     run = Run.of(tables)
     return {p.id: value(p, catalogue, run, geo) for p in catalogue.pattern}
 

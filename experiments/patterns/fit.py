@@ -1,7 +1,7 @@
 """Run a scenario over seeds and judge it against the pattern catalogue (median over seeds).
 
 `pattern_fit` returns the fit table as a DataFrame (the summary statistics of the calibration);
-`format_fit` prints it; `python -m experiments.patterns` is the command line.
+`format_fit` prints it; `python -m bopsim.experiments.patterns` is the command line.
 """
 
 from __future__ import annotations

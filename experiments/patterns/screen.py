@@ -1,6 +1,6 @@
 """Pattern screen: a Latin hypercube over an experiment's factors, each point judged on the patterns.
 
-python -m experiments.patterns.screen EXPERIMENT [--seeds 1,2] [--workers N] [--refine STEPS] --out FILE.csv
+python -m bopsim.experiments.patterns.screen EXPERIMENT [--seeds 1,2] [--workers N] [--refine STEPS] --out FILE.csv
 
 The experiment file gives the scenario (its first), the factors with their ranges and the design
 size (`[design] samples`, Latin hypercube from `root_seed`). Each point runs over the seeds for
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     from bopsim.experiments.patterns.__main__ import parse_seeds
     from bopsim.model.scenario import ScenarioError
 
-    parser = argparse.ArgumentParser(prog="python -m experiments.patterns.screen", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bopsim.experiments.patterns.screen", description=__doc__.splitlines()[0])
     parser.add_argument("experiment", type=Path)
     parser.add_argument("--seeds", default="1,2")
     parser.add_argument("--workers", type=int, default=1)
