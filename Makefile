@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test figures dashboard benchmark clean
+.PHONY: run test fuzz figures dashboard benchmark docking clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -23,11 +23,20 @@ run: $(STAMP)
 test: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest
 
+# The input fuzz of tests/test_fuzz.py with many more examples (about 20 minutes on two cores).
+fuzz: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 BOPSIM_FUZZ_EXAMPLES=2000 HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -q tests/test_fuzz.py
+
 figures: $(STAMP)
 	$(VENV)/bin/bopsim figures --out figures
 
 dashboard: $(STAMP)
 	$(VENV)/bin/bopsim dashboard
+
+# Docking of the classic models (docs/docking.md): every experiment in experiments/configs/docking,
+# then the tables, timings and war-size figure in docs/docking_results.md (about 40 min on two cores).
+docking: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m experiments.docking.protocol --out results/docking --docs docs
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/run_all.py

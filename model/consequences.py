@@ -8,6 +8,7 @@ an actor. Definitions, units and sources: docs/ODD.md §7.10.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
@@ -19,9 +20,6 @@ from model.alliances import fighting_together
 APPROACH_HOPS = 3
 """Regions 1..3 hops beyond home are an actor's approaches (forward defence reaches 2 by
 default, §7.2; one hop more counts the ground from which a threat would come next)."""
-REACH_HOPS = 1
-"""Forces within reach of a region: those in it or in a land neighbour (the reach of the
-model's exposure, §7.1)."""
 
 
 def approach_weights(distance: np.ndarray, span: int = APPROACH_HOPS) -> np.ndarray:
@@ -39,11 +37,11 @@ def approach_weights(distance: np.ndarray, span: int = APPROACH_HOPS) -> np.ndar
     return np.divide(raw, total, out=np.zeros_like(raw), where=total > 0)
 
 
-def home_distance(hops: np.ndarray, home: np.ndarray) -> np.ndarray:
-    """(n, R) hops from the nearest home region of each actor to each region (`hops` (R, R),
-    `home` (n, R) bool); a large number for an actor without home."""
-    big = np.iinfo(np.int32).max
-    return np.where(home[:, :, None], hops[None, :, :], big).min(axis=1)
+def home_distance(distance_from: Callable[[np.ndarray], np.ndarray], home: np.ndarray) -> np.ndarray:
+    """(n, R) hops from the nearest home region of each actor to each region, one search per actor
+    (`distance_from`: `Geography.distance_from`, a (R,) bool mask to (R,) hops; UNREACHABLE for an
+    actor without home)."""
+    return np.array([distance_from(row) for row in home]).reshape(home.shape)
 
 
 def strategic_depth(weights: np.ndarray, hostile_control: np.ndarray, has_home: np.ndarray) -> np.ndarray:
@@ -82,10 +80,10 @@ def hostile_home_km2(hostile: np.ndarray, home: np.ndarray, area: np.ndarray) ->
     return (hostile * home) @ area
 
 
-def within_reach(hops: np.ndarray, regions: np.ndarray, reach: int = REACH_HOPS) -> np.ndarray:
-    """(n, R) bool: regions within `reach` hops of any region of each row of `regions` (n, R)."""
-    near = (hops <= reach).astype(float)
-    return (regions.astype(float) @ near) > 0
+def within_reach(neighbourhood, regions: np.ndarray) -> np.ndarray:
+    """(n, R) bool: the regions of each row of `regions` (n, R) and their land neighbours
+    (`neighbourhood`: `Geography.neighbourhood`, adjacency plus identity, dense or sparse)."""
+    return np.asarray(regions.astype(float) @ neighbourhood) > 0
 
 
 def deterrence(force: np.ndarray, side: np.ndarray, allied: np.ndarray, exposed: np.ndarray) -> np.ndarray:
@@ -109,7 +107,7 @@ def nearest_hostile_hops(home_distance: np.ndarray, has_home: np.ndarray, hostil
     """(n,) hops from an actor's home to the nearest region where a hostile actor has forces or
     holds ground (0: inside home); `cap` if none can be reached; NaN without home.
 
-    `home_distance` (n, R): hops from each actor's home to each region (`_distance_from`)."""
+    `home_distance` (n, R): hops from each actor's home to each region (`home_distance`)."""
     hostile_there = ((hostility > 0).astype(float) @ footprint.astype(float)) > 0
     nearest = np.where(hostile_there, home_distance, cap).min(axis=1, initial=cap)
     return np.where(has_home, np.minimum(nearest, cap), np.nan)
@@ -176,10 +174,10 @@ class Fixed:
 
     @classmethod
     def of(cls, model) -> Fixed:
-        distance = home_distance(model.geo.hops, model.home)
+        distance = home_distance(model.geo.distance_from, model.home)
         base = model.home | model.basing
         return cls(home_distance=distance, approach=approach_weights(distance), has_home=model.home.any(axis=1),
-                   base=base, near_home=within_reach(model.geo.hops, base))
+                   base=base, near_home=within_reach(model.geo.neighbourhood, base))
 
 
 _FIXED: WeakKeyDictionary = WeakKeyDictionary()
@@ -210,7 +208,7 @@ def month_record(model) -> ConsequenceRecord:
         nearest_hostile=nearest_hostile_hops(fixed.home_distance, fixed.has_home, hostility, present | held,
                                              model.diameter + 1),
         hostile_near_home=(hostile_force * fixed.near_home).sum(axis=1),
-        deterrence=deterrence(force * active[:, None], side, allied, within_reach(geo.hops, present | held | fixed.base)),
+        deterrence=deterrence(force * active[:, None], side, allied, within_reach(geo.neighbourhood, present | held | fixed.base)),
         ties=model.ties.copy(),
         joint=fighting_together(present, model.battle.contested, hostility, 1.0) > 0,
         bloc=model.bloc.copy(),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
+import networkx
 import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
@@ -16,6 +18,11 @@ UNREACHABLE = 10_000
 
 DENSE_LIMIT = 400
 """Region count below which the neighbourhood matrix is kept dense."""
+
+HOPS_DENSE_LIMIT = 2_000
+"""Region count up to which all hop distances are kept as a matrix (at most 16 MB); above it,
+hops are computed by breadth-first search when needed, so memory stays linear in regions + borders."""
+
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,8 @@ class Geography:
     country: tuple[str, ...]
     identity: np.ndarray
     adjacency: sparse.csr_array
-    hops: np.ndarray
+    hops: np.ndarray | None
+    """(R, R) int32 hop distances (UNREACHABLE without a land path); None above HOPS_DENSE_LIMIT regions."""
 
     @property
     def size(self) -> int:
@@ -80,10 +88,37 @@ class Geography:
         return {rid: i for i, rid in enumerate(self.ids)}
 
     def distance_from(self, regions: np.ndarray) -> np.ndarray:
-        """Hops from the nearest of `regions` (boolean mask) to every region; UNREACHABLE if none."""
+        """(R,) int32 hops from the nearest of `regions` (boolean mask) to every region; UNREACHABLE if none."""
         if not regions.any():
             return np.full(self.size, UNREACHABLE, dtype=np.int32)
-        return self.hops[regions].min(axis=0)
+        if self.hops is not None:
+            return self.hops[regions].min(axis=0)
+        nearest = csgraph.dijkstra(self.adjacency, directed=False, indices=np.flatnonzero(regions),
+                                   unweighted=True, min_only=True)
+        return _as_hops(nearest)
+
+    @property
+    def depth_hops(self) -> np.ndarray | Callable[[np.ndarray], np.ndarray]:
+        """What metrics.strategic_depth reads hops from: the matrix, or `distance_from` without one."""
+        return self.hops if self.hops is not None else self.distance_from
+
+    @cached_property
+    def diameter(self) -> int:
+        """The longest hop distance between two regions joined by land (0 for a single region).
+
+        Without the matrix: per connected part, the bounding-diameters algorithm of networkx
+        (Takes & Kosters 2011, Algorithms 4:200-225), exact with few searches.
+        """
+        if self.hops is not None:
+            return int(self.hops[self.hops < UNREACHABLE].max(initial=0))
+        graph = networkx.from_scipy_sparse_array(self.adjacency)
+        return max((networkx.diameter(graph.subgraph(part), usebounds=True) for part in networkx.connected_components(graph)),
+                   default=0)
+
+
+def _as_hops(distances: np.ndarray) -> np.ndarray:
+    """Float distances from scipy as int32 hops, UNREACHABLE where infinite."""
+    return np.where(np.isfinite(distances), distances, UNREACHABLE).astype(np.int32)
 
 
 def build_geography(spec: ScenarioSpec) -> Geography:
@@ -100,8 +135,7 @@ def build_geography(spec: ScenarioSpec) -> Geography:
     n = len(ids)
     adjacency = sparse.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
     adjacency.data[:] = 1.0
-    hops = csgraph.shortest_path(adjacency, method="D", unweighted=True, directed=False)
-    hops = np.where(np.isfinite(hops), hops, UNREACHABLE).astype(np.int32)
+    hops = _as_hops(csgraph.shortest_path(adjacency, method="D", unweighted=True, directed=False)) if n <= HOPS_DENSE_LIMIT else None
     return Geography(
         ids=ids,
         names=tuple(r.name or r.id for r in spec.region),

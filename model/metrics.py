@@ -27,17 +27,29 @@ def concentration(shares: np.ndarray) -> float:
     return float(np.square(shares).sum())
 
 
+BLOC_BALANCE_CAP = 100.0
+"""Largest bloc balance: a second bloc under 1% of the strongest's power counts as 1% of it.
+
+Without a cap the ratio is infinite (NaN in the tables) whenever fewer than two blocs hold
+power, one bloc holding it all; 100 reads as "one bloc, no counterweight" and keeps means and
+intervals across runs finite.
+"""
+
+
 def bloc_balance(capability: np.ndarray, bloc: np.ndarray) -> tuple[float, float, float]:
-    """(strongest bloc's power share, second's, strongest / second); NaN ratio with under two blocs."""
+    """(strongest bloc's power share, second's, strongest / second), the ratio at most BLOC_BALANCE_CAP.
+
+    With no bloc holding power the shares are 0 and the ratio is 1 (nothing to balance); with
+    one bloc, or a second without power, the ratio is the cap.
+    """
     members = bloc >= 0
-    if not members.any():
-        return 0.0, 0.0, float("nan")
-    power = np.bincount(bloc[members], weights=capability[members])
+    power = np.bincount(bloc[members], weights=capability[members]) if members.any() else np.zeros(0)
     total = power.sum()
+    if total <= 0:
+        return 0.0, 0.0, 1.0
     top = np.sort(power)[::-1]
-    if top.size < 2 or top[1] <= 0 or total <= 0:
-        return (float(top[0] / total) if total > 0 else 0.0), 0.0, float("nan")
-    return float(top[0] / total), float(top[1] / total), float(top[0] / top[1])
+    first, second = float(top[0] / total), float(top[1] / total) if top.size > 1 else 0.0
+    return first, second, min(first / second, BLOC_BALANCE_CAP) if second > 0 else BLOC_BALANCE_CAP
 
 
 def forward_presence(present_or_held: np.ndarray, allied: np.ndarray, home: np.ndarray) -> np.ndarray:

@@ -147,7 +147,7 @@ class RegionalModel(mesa.Model):
         self.relation_shift = np.zeros((n, n))
         self.income = np.zeros(n)
         self.recruitment = np.zeros(n)
-        self.diameter = int(self.geo.hops[self.geo.hops < UNREACHABLE].max(initial=0))
+        self.diameter = self.geo.diameter
 
     def _set_base_income(self, spec: ScenarioSpec) -> None:
         """Home-economy income of states and external powers; non-state actors live off held ground.

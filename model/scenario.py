@@ -13,12 +13,15 @@ field and what is wrong.
 from __future__ import annotations
 
 import csv
+import io
+import json
 import math
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -27,32 +30,45 @@ from pydantic import (
     model_validator,
 )
 
+from model import limits
 from model.calendar import month_offset, parse_month
+from model.errors import ScenarioError
 
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+def _not_tiny(value: float) -> float:
+    """A number is 0 or at least limits.MIN_MAGNITUDE in size: dividing by less overflows."""
+    if 0 < abs(value) < limits.MIN_MAGNITUDE:
+        raise ValueError(f"{value!r} is nearer to 0 than {limits.MIN_MAGNITUDE} (use 0 or a larger value)")
+    return value
 
 
-class ScenarioError(ValueError):
-    """A scenario file that cannot be used; the message is one line for the user."""
+Finite = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_not_tiny)]
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False), AfterValidator(_not_tiny)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), AfterValidator(_not_tiny)]
+Capability = Annotated[float, Field(ge=0, le=limits.MAX_CAPABILITY, allow_inf_nan=False), AfterValidator(_not_tiny)]
+Rate = Annotated[float, Field(ge=0, le=limits.MAX_RATE, allow_inf_nan=False), AfterValidator(_not_tiny)]
+Coordinate = Annotated[float, Field(ge=-limits.MAX_IDENTITY, le=limits.MAX_IDENTITY, allow_inf_nan=False),
+                       AfterValidator(_not_tiny)]
+Identity = Annotated[tuple[Coordinate, Coordinate], Field(strict=False)]
+"""An identity point; a TOML array is accepted for the pair, its numbers are checked strictly."""
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """No unknown fields and no coercion: "36" is not 36 and "yes" is not true."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Parameters(Strict):
     """Model parameters shared by all actors; units in the field descriptions."""
 
-    threat_exponent: Finite = Field(1.0, gt=0, description="alpha: threat grows as K_b**alpha")
-    threat_range: Finite = Field(2.0, gt=0, description="lambda: threat decays as exp(-hops/lambda)")
+    threat_exponent: Finite = Field(1.0, gt=0, le=limits.MAX_EXPONENT, description="alpha: threat grows as K_b**alpha")
+    threat_range: Finite = Field(2.0, ge=limits.MIN_SCALE, le=limits.MAX_SCALE, description="lambda: threat decays as exp(-hops/lambda)")
     hostility_threshold: Share = Field(0.2, description="relations below -this are hostile")
-    front_width: Finite = Field(2.0, gt=0, le=1e6, description="w: superiority (capability units) at which a front moves at tanh(1) = 76% of its speed")
+    front_width: Finite = Field(2.0, ge=limits.MIN_SCALE, le=limits.MAX_SCALE, description="w: superiority (capability units) at which a front moves at tanh(1) = 76% of its speed")
     front_speed: Share = Field(0.25, description="kappa: most of a losing holder's share lost per month")
-    front_noise: NonNegative = Field(0.2, description="sd of the log-normal noise on front speed")
+    front_noise: NonNegative = Field(0.2, le=10, description="sd of the log-normal noise on front speed")
     attrition: Share = Field(0.05, description="beta: losses per unit of enemy effective force per month")
-    strike_effect: NonNegative = Field(1.0, description="fire of one unit of strike power relative to one ground unit")
+    strike_effect: NonNegative = Field(1.0, le=limits.MAX_MULTIPLIER, description="fire of one unit of strike power relative to one ground unit")
     upkeep: Share = Field(0.02, description="share of capability that must be replaced each month")
     tie_rate: Share = Field(0.2, description="share of the gap to the tie target closed per month")
     tie_decay: Share = Field(0.02, description="share of an unsupported tie lost per month")
@@ -64,14 +80,14 @@ class Parameters(Strict):
     sovereign_support: Share = Field(0.5, description="support of a state in its own country, and of those fighting beside it, where identity gives less")
     relation_rate: Share = Field(0.05, description="share of the gap to the relation target closed per month")
     common_enemy_lift: Finite = Field(0.3, ge=0, le=2, description="relation gained at full common-enemy overlap (cosine of threat profiles 1)")
-    presence: NonNegative = Field(0.01, description="forces (capability units) below this do not count as present")
+    presence: NonNegative = Field(0.01, le=limits.MAX_CAPABILITY, description="forces (capability units) below this do not count as present")
     domain_share: Share = Field(0.05, description="control share from which a region counts as held")
-    identity_scale: Finite = Field(1.0, gt=0, description="sigma: affinity = exp(-(distance/sigma)**2)")
-    mobilisation_ceiling: NonNegative = Field(10.0, description="recruitable pool, capability units per million people (10 = 1% of the population), depleted by recruitment")
-    resources_per_million: NonNegative = Field(0.05, description="income of a region per million people, capability units per month")
-    deaths_per_unit: NonNegative = Field(1000.0, description="battle deaths per capability unit lost")
-    war_threshold: NonNegative = Field(0.05, description="dyad losses per month (capability units) that count as war")
-    terrain_defence: dict[str, Annotated[float, Field(ge=1, allow_inf_nan=False)]] = Field(
+    identity_scale: Finite = Field(1.0, ge=limits.MIN_SCALE, le=limits.MAX_SCALE, description="sigma: affinity = exp(-(distance/sigma)**2)")
+    mobilisation_ceiling: NonNegative = Field(10.0, le=limits.MAX_RATE, description="recruitable pool, capability units per million people (10 = 1% of the population), depleted by recruitment")
+    resources_per_million: NonNegative = Field(0.05, le=limits.MAX_RATE, description="income of a region per million people, capability units per month")
+    deaths_per_unit: NonNegative = Field(1000.0, le=limits.MAX_SCALE, description="battle deaths per capability unit lost")
+    war_threshold: NonNegative = Field(0.05, le=limits.MAX_CAPABILITY, description="dyad losses per month (capability units) that count as war")
+    terrain_defence: dict[str, Annotated[float, Field(ge=1, le=limits.MAX_MULTIPLIER, allow_inf_nan=False)]] = Field(
         default_factory=lambda: {"open": 1.0, "desert": 1.0, "urban": 1.5, "mountain": 1.8},
         description="delta: defender multiplier per terrain class",
     )
@@ -91,14 +107,14 @@ class BehaviourSpec(BaseModel):
 class RegionSpec(Strict):
     id: str = Field(min_length=1)
     name: str = ""
-    area_km2: Finite = Field(gt=0)
-    population: NonNegative = 0.0
-    resources: NonNegative | None = Field(None, description="income, capability units per month")
+    area_km2: Finite = Field(gt=0, le=limits.MAX_AREA_KM2)
+    population: NonNegative = Field(0.0, le=limits.MAX_POPULATION)
+    resources: Rate | None = Field(None, description="income, capability units per month")
     terrain: str = "open"
     country: str = ""
-    identity: tuple[Finite, Finite] = (0.0, 0.0)
-    lon: Finite | None = None
-    lat: Finite | None = None
+    identity: Identity = (0.0, 0.0)
+    lon: Finite | None = Field(None, ge=-180, le=180)
+    lat: Finite | None = Field(None, ge=-90, le=90)
     source: str = ""
 
 
@@ -115,12 +131,12 @@ class ActorSpec(Strict):
     home: list[str] = Field(default_factory=list)
     home_country: str = ""
     basing: list[str] = Field(default_factory=list)
-    capability: NonNegative = Field(description="military capability, capability units (1 = 1,000 fighter-equivalents)")
-    income: NonNegative | None = Field(None, description="home-economy income, units per month; None = steady state")
-    mobilisation: NonNegative = Field(0.0, description="recruits (capability units) per month per million affine people held, at a full pool")
-    foreign_fighters: NonNegative = Field(0.0, description="foreign recruits per month (capability units) with every crossing held and at peak territory")
+    capability: Capability = Field(description="military capability, capability units (1 = 1,000 fighter-equivalents)")
+    income: Rate | None = Field(None, description="home-economy income, units per month; None = steady state")
+    mobilisation: Rate = Field(0.0, description="recruits (capability units) per month per million affine people held, at a full pool")
+    foreign_fighters: Rate = Field(0.0, description="foreign recruits per month (capability units) with every crossing held and at peak territory")
     transit_country: str = Field("", description="country (region `country` code) through which foreign recruits arrive")
-    identity: tuple[Finite, Finite] = (0.0, 0.0)
+    identity: Identity = (0.0, 0.0)
     identity_label: str = ""
     strategy: list[BehaviourSpec] = Field(default_factory=lambda: [BehaviourSpec(behaviour="home_defence")])
     control: dict[str, Share] = Field(default_factory=dict)
@@ -184,16 +200,16 @@ class ScenarioSpec(Strict):
     name: str
     description: str = ""
     start: str = "2014-01"
-    steps: int = Field(36, ge=0)
+    steps: int = Field(36, ge=0, le=limits.MAX_STEPS, description="months to simulate")
     abstract: bool = Field(False, description="a stylised world: facts need no sources")
     geometry: str | None = Field(None, description="GeoJSON of region polygons (for maps), resolved to an absolute path")
     parameters: Parameters = Field(default_factory=Parameters)
-    region: list[RegionSpec] = Field(min_length=1)
-    border: list[BorderSpec] = Field(default_factory=list)
-    actor: list[ActorSpec] = Field(min_length=1)
+    region: list[RegionSpec] = Field(min_length=1, max_length=limits.MAX_REGIONS)
+    border: list[BorderSpec] = Field(default_factory=list, max_length=limits.MAX_BORDERS)
+    actor: list[ActorSpec] = Field(min_length=1, max_length=limits.MAX_ACTORS)
     relation: list[RelationSpec] = Field(default_factory=list)
     tie: list[TieSpec] = Field(default_factory=list)
-    event: list[EventSpec] = Field(default_factory=list)
+    event: list[EventSpec] = Field(default_factory=list, max_length=limits.MAX_EVENTS)
 
     @field_validator("start")
     @classmethod
@@ -210,9 +226,14 @@ class ScenarioSpec(Strict):
 
 
 def load(path: str | Path) -> ScenarioSpec:
-    """Read, merge (`extends`), validate and cross-check a scenario file."""
+    """Read, merge (`extends`), validate and cross-check a scenario file.
+
+    Files the scenario names (`extends`, `region_file`, `border_file`, `geometry`) are relative
+    to the file that names them and must lie in the folder of `path` or below it: a scenario
+    file is data and reads nothing outside its own folder tree.
+    """
     path = Path(path)
-    return parse(_read_merged(path, ()), path)
+    return parse(_read_merged(path, (), path.resolve().parent), path)
 
 
 def parse(raw: dict[str, Any], origin: str | Path = "<scenario>") -> ScenarioSpec:
@@ -225,85 +246,168 @@ def parse(raw: dict[str, Any], origin: str | Path = "<scenario>") -> ScenarioSpe
     return spec
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise ScenarioError(f"{path}: file not found")
+def read_text(path: Path, error: type[Exception] = ScenarioError) -> str:
+    """The UTF-8 text of a file of at most `limits.MAX_FILE_BYTES`; `error` with one line if not."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc}") from None
+        size = path.stat().st_size
+        if not path.is_file():
+            raise error(f"{path}: not a file")
+        if size > limits.MAX_FILE_BYTES:
+            raise error(f"{path}: {size:,} bytes, more than the limit of {limits.MAX_FILE_BYTES:,}")
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_toml(path: Path, error: type[Exception] = ScenarioError) -> dict[str, Any]:
+    """A TOML file as a dictionary, nested at most `limits.MAX_NESTING` deep."""
+    text = read_text(path, error)
     if not text.strip():
-        raise ScenarioError(f"{path}: the file is empty")
+        raise error(f"{path}: the file is empty")
     try:
-        return tomllib.loads(text)
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+        raise error(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise error(f"{path}: tables or arrays nested more than {limits.MAX_NESTING} deep") from None
+    if limits.nesting_depth(raw) > limits.MAX_NESTING:
+        raise error(f"{path}: tables or arrays nested more than {limits.MAX_NESTING} deep")
+    return raw
 
 
-def _read_merged(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
+def _named_file(path: Path, raw: dict[str, Any], key: str, root: Path) -> Path | None:
+    """The file that field `key` of `raw` (read from `path`) names, inside `root`; None if not given."""
+    name = raw.pop(key, None)
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name:
+        raise ScenarioError(f"{path}: {key}: must be a file name, got {name!r}")
+    target = path.parent / name
+    if Path(name).is_absolute() or not target.resolve().is_relative_to(root):
+        raise ScenarioError(f"{path}: {key}: {name!r} is outside the scenario's folder {root}")
+    if not target.is_file():
+        raise ScenarioError(f"{path}: {key}: file not found: {target}")
+    return target
+
+
+def _read_merged(path: Path, chain: tuple[Path, ...], root: Path) -> dict[str, Any]:
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(p.name for p in (*chain, resolved))
         raise ScenarioError(f"{path}: extends: cycle {cycle}")
-    raw = _read_toml(path)
-    _inline_region_files(path, raw)
-    if isinstance(raw.get("geometry"), str):
-        geometry = path.parent / raw["geometry"]
-        if not geometry.is_file():
-            raise ScenarioError(f"{path}: geometry: file not found: {geometry}")
+    raw = read_toml(path)
+    _inline_region_files(path, raw, root)
+    geometry = _named_file(path, raw, "geometry", root)
+    if geometry is not None:
+        _check_geojson(path, geometry)
         raw["geometry"] = str(geometry.resolve())
-    base_name = raw.pop("extends", None)
-    if base_name is None:
+    base_path = _named_file(path, raw, "extends", root)
+    if base_path is None:
         return raw
-    if not isinstance(base_name, str):
-        raise ScenarioError(f"{path}: extends: must be a file name, got {base_name!r}")
-    base = _read_merged(path.parent / base_name, (*chain, resolved))
+    base = _read_merged(base_path, (*chain, resolved), root)
+    _check_disabled_exist(path, base, raw)
     return merge(base, raw)
 
 
-def _inline_region_files(path: Path, raw: dict[str, Any]) -> None:
+def _check_geojson(path: Path, geometry: Path) -> None:
+    """`geometry` must be a GeoJSON FeatureCollection (the region ids are checked when maps are drawn)."""
+    try:
+        data = json.loads(read_text(geometry))
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"{path}: geometry: {geometry} is not GeoJSON (not JSON: {exc.msg}, line {exc.lineno})") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: geometry: {geometry} is not GeoJSON (nested too deeply)") from None
+    if not (isinstance(data, dict) and data.get("type") == "FeatureCollection" and isinstance(data.get("features"), list)):
+        raise ScenarioError(f"{path}: geometry: {geometry} is not a GeoJSON FeatureCollection")
+
+
+def _check_disabled_exist(path: Path, base: dict[str, Any], over: dict[str, Any]) -> None:
+    """A variant may disable only actors and events its base has (a misspelled id is an error)."""
+    for kind in ("actor", "event"):
+        items = over.get(kind)
+        if not isinstance(items, list):
+            continue
+        base_items = base.get(kind)
+        known = {_KEYS[kind](item) for item in base_items if isinstance(item, dict)} if isinstance(base_items, list) else set()
+        for item in items:
+            if isinstance(item, dict) and item.get("enabled") is False and _KEYS[kind](item) not in known:
+                raise ScenarioError(f"{path}: {kind}[{item.get('id')}].enabled: no {kind} {item.get('id')!r} "
+                                    "in the base scenario to disable")
+
+
+def _inline_region_files(path: Path, raw: dict[str, Any], root: Path) -> None:
     """Turn `region_file` / `border_file` (CSV beside the scenario) into region/border lists."""
     for key, target, reader in (("region_file", "region", _region_rows), ("border_file", "border", _border_rows)):
-        name = raw.pop(key, None)
-        if name is None:
+        csv_path = _named_file(path, raw, key, root)
+        if csv_path is None:
             continue
-        csv_path = path.parent / name
-        if not csv_path.is_file():
-            raise ScenarioError(f"{path}: {key}: file not found: {csv_path}")
-        with csv_path.open(newline="", encoding="utf-8") as handle:
-            rows = reader(csv_path, csv.DictReader(handle))
+        text = read_text(csv_path)
+        try:
+            rows = reader(csv_path, csv.DictReader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise ScenarioError(f"{csv_path}: not valid CSV: {exc}") from None
+        if not isinstance(raw.get(target, []), list):
+            raise ScenarioError(f"{path}: {target}: must be a list of tables when {key} is given")
         raw[target] = merge_keyed(rows, raw.get(target, []), _KEYS[target])
 
 
-_REGION_COLUMNS = ("id", "name", "area_km2", "population", "resources", "terrain", "country", "lon", "lat", "source")
+_REGION_TEXT = ("id", "name", "terrain", "country", "source")
+_REGION_NUMBERS = ("area_km2", "population", "resources", "lon", "lat")
 
 
 def _region_rows(csv_path: Path, reader: csv.DictReader) -> list[dict[str, Any]]:
     rows = []
     for number, row in enumerate(reader, start=2):
-        region: dict[str, Any] = {k: row[k] for k in _REGION_COLUMNS if row.get(k) not in (None, "")}
+        if len(rows) >= limits.MAX_REGIONS:
+            raise ScenarioError(f"{csv_path}: more than {limits.MAX_REGIONS:,} regions")
+        region: dict[str, Any] = {k: row[k] for k in _REGION_TEXT if row.get(k) not in (None, "")}
+        for k in _REGION_NUMBERS:
+            if row.get(k) not in (None, ""):
+                region[k] = _number(csv_path, number, k, row[k])
         if row.get("identity_x") not in (None, ""):
-            region["identity"] = (row["identity_x"], row.get("identity_y") or 0.0)
+            region["identity"] = (_number(csv_path, number, "identity_x", row["identity_x"]),
+                                  _number(csv_path, number, "identity_y", row.get("identity_y") or "0"))
         if "id" not in region:
             raise ScenarioError(f"{csv_path}: line {number}: id: missing")
         rows.append(region)
     return rows
 
 
+def _number(csv_path: Path, line: int, column: str, text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ScenarioError(f"{csv_path}: line {line}: {column}: not a number: {text[:40]!r}") from None
+
+
 def _border_rows(csv_path: Path, reader: csv.DictReader) -> list[dict[str, Any]]:
     if not {"region_a", "region_b"} <= set(reader.fieldnames or ()):
         raise ScenarioError(f"{csv_path}: needs columns region_a and region_b")
-    return [{"a": row["region_a"], "b": row["region_b"]} for row in reader]
+    rows = []
+    for row in reader:
+        if len(rows) >= limits.MAX_BORDERS:
+            raise ScenarioError(f"{csv_path}: more than {limits.MAX_BORDERS:,} borders")
+        rows.append({"a": row["region_a"], "b": row["region_b"]})
+    return rows
 
 
-_KEYS = {
-    "region": lambda item: item.get("id"),
-    "actor": lambda item: item.get("id"),
-    "event": lambda item: item.get("id") or None,
-    "relation": lambda item: frozenset((item.get("a"), item.get("b"))),
-    "tie": lambda item: frozenset((item.get("a"), item.get("b"))),
-    "border": lambda item: frozenset((item.get("a"), item.get("b"))),
-}
+def _id(item: dict[str, Any]) -> str | None:
+    """The `id` of a list item, or None if it has none (or one that is not text)."""
+    value = item.get("id")
+    return value if isinstance(value, str) and value else None
+
+
+def _pair(item: dict[str, Any]) -> frozenset[str] | None:
+    """The unordered pair `a`, `b` of a list item, or None if either is missing or not text."""
+    a, b = item.get("a"), item.get("b")
+    return frozenset((a, b)) if isinstance(a, str) and isinstance(b, str) else None
+
+
+_KEYS = {"region": _id, "actor": _id, "event": _id, "relation": _pair, "tie": _pair, "border": _pair}
 
 
 def merge_keyed(base: list[Any], over: list[Any], key) -> list[Any]:
@@ -333,24 +437,52 @@ def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def _drop_disabled(raw: dict[str, Any]) -> dict[str, Any]:
-    """Remove disabled actors, everything that names them, and disabled events."""
+    """Remove disabled actors, everything that names them, and disabled events.
+
+    "Everything" is the relations, ties and events naming a disabled actor, and the behaviours
+    (in strategies and strategy events) that name it as ally, target or partner; a strategy
+    event left without behaviours is dropped too. Values that are not lists are left for
+    validation to report.
+    """
     actors = raw.get("actor")
-    if not isinstance(actors, list):
-        return raw
-    gone = {a.get("id") for a in actors if isinstance(a, dict) and a.get("enabled") is False}
+    gone = {_id(a) for a in actors if isinstance(a, dict) and a.get("enabled") is False} - {None} if isinstance(actors, list) else set()
     out = dict(raw)
-    out["actor"] = [a for a in actors if not (isinstance(a, dict) and a.get("id") in gone)]
-    for key in ("relation", "tie"):
-        out[key] = [r for r in raw.get(key, []) if not (isinstance(r, dict) and {r.get("a"), r.get("b")} & gone)]
-    out["event"] = [
-        e
-        for e in raw.get("event", [])
-        if not (isinstance(e, dict) and (e.get("enabled") is False or {e.get("actor"), e.get("other")} & gone))
-    ]
+
+    def keep(key: str, dropped) -> None:
+        if isinstance(raw.get(key), list):
+            out[key] = [_without_refs(item, gone) for item in raw[key] if not (isinstance(item, dict) and dropped(item))]
+
+    def names(item: dict[str, Any], *keys: str) -> bool:
+        return any(isinstance(item.get(k), str) and item[k] in gone for k in keys)
+
+    keep("actor", lambda a: names(a, "id"))
+    keep("relation", lambda r: names(r, "a", "b"))
+    keep("tie", lambda r: names(r, "a", "b"))
+    keep("event", lambda e: e.get("enabled") is False or names(e, "actor", "other"))
+    if isinstance(out.get("event"), list):
+        out["event"] = [e for e in out["event"] if not (isinstance(e, dict) and e.get("strategy") == [])]
     return out
 
 
+def _without_refs(item: Any, gone: set[str]) -> Any:
+    """An actor or event table without the behaviours of its `strategy` that name an actor in `gone`."""
+    if not (gone and isinstance(item, dict) and isinstance(item.get("strategy"), list)):
+        return item
+    from model.strategies import REGISTRY
+
+    def names_gone(spec: Any) -> bool:
+        name = spec.get("behaviour") if isinstance(spec, dict) else None
+        cls = REGISTRY.get(name) if isinstance(name, str) else None
+        refs = [spec.get(key) for key in cls.actor_refs] if cls else []
+        ids = [r for ref in refs for r in ([ref] if isinstance(ref, str) else ref if isinstance(ref, list) else [])]
+        return any(isinstance(i, str) and i in gone for i in ids)
+
+    return dict(item, strategy=[s for s in item["strategy"] if not names_gone(s)])
+
+
 def _validate(path: Path, raw: dict[str, Any]) -> ScenarioSpec:
+    if "scenario" in raw and "region" not in raw:
+        raise ScenarioError(f"{path}: an experiment file, not a scenario file (run it with `bopsim batch`)")
     try:
         return ScenarioSpec.model_validate(_drop_disabled(raw))
     except ValidationError as exc:
@@ -417,6 +549,7 @@ def _check_references(path: Path, spec: ScenarioSpec) -> None:
         _check_actor(fail, a, regions, countries, spec)
     _check_control_sums(fail, spec)
     for kind in ("relation", "tie"):
+        _unique_pairs(fail, kind, getattr(spec, kind))
         for item in getattr(spec, kind):
             for end in (item.a, item.b):
                 if end not in actors:
@@ -425,17 +558,30 @@ def _check_references(path: Path, spec: ScenarioSpec) -> None:
                 fail(f"{kind}[{item.a}-{item.b}]", "an actor cannot relate to itself")
             if not spec.abstract and not item.source:
                 fail(f"{kind}[{item.a}-{item.b}].source", "missing (a fact needs a source)")
+    _unique(fail, "event", [e.id for e in spec.event if e.id])
     for e in spec.event:
         label = f"event[{e.id or e.date}]"
         for field, end in (("actor", e.actor), ("other", e.other)):
             if end is not None and end not in actors:
                 fail(f"{label}.{field}", f"unknown actor {end!r}")
+        if e.other is not None and e.other == e.actor:
+            fail(f"{label}.other", f"the same actor as 'actor' ({e.actor!r}): an actor cannot relate to itself")
         if e.strategy:
-            _check_strategy(fail, f"{label}.strategy", e.strategy, actors)
+            _check_strategy(fail, f"{label}.strategy", e.strategy, actors, e.actor)
         if not spec.abstract and not e.source:
             fail(f"{label}.source", "missing (a scheduled event needs a source)")
         if spec.month_of(e.date) < 0:
             fail(f"{label}.date", f"{e.date} is before the scenario start {spec.start}")
+
+
+def _unique_pairs(fail, kind: str, items: list[RelationSpec] | list[TieSpec]) -> None:
+    """One relation (or tie) per actor pair: a second entry for a pair would silently win."""
+    seen: set[frozenset[str]] = set()
+    for item in items:
+        pair = frozenset((item.a, item.b))
+        if pair in seen:
+            fail(f"{kind}[{item.a}-{item.b}]", "given twice for this pair (give one entry per pair)")
+        seen.add(pair)
 
 
 def _unique(fail, kind: str, ids: list[str]) -> set[str]:
@@ -464,19 +610,26 @@ def _check_actor(fail, a: ActorSpec, regions: set[str], countries: set[str], spe
         fail(f"{label}.home", "an external power has no home region in the theatre (use basing)")
     if a.kind != "external" and not (a.home or a.home_country):
         fail(f"{label}.home", "missing (a state or non-state actor needs home regions)")
-    _check_strategy(fail, f"{label}.strategy", a.strategy, {x.id for x in spec.actor})
+    _check_strategy(fail, f"{label}.strategy", a.strategy, {x.id for x in spec.actor}, a.id)
     _check_places(fail, f"{label}.strategy", a.strategy, regions, countries)
     if not spec.abstract and "capability" not in a.sources:
         fail(f"{label}.sources.capability", "missing (a fact needs a source)")
 
 
-def _check_strategy(fail, label: str, strategy: list[BehaviourSpec], actors: set[str]) -> None:
+def _check_strategy(fail, label: str, strategy: list[BehaviourSpec], actors: set[str], owner: str) -> None:
+    """The behaviours must build, and none may name its own actor as the ally it supports."""
     from model.strategies import build_strategy
 
     try:
-        build_strategy(strategy, actors)
+        behaviours = build_strategy(strategy, actors)
     except ValueError as exc:
         fail(label, str(exc))
+    for b in behaviours:
+        for name, value in b.params.model_dump().items():
+            if isinstance(value, float) and 0 < abs(value) < limits.MIN_MAGNITUDE:
+                fail(f"{label}.{b.name}.{name}", f"{value!r} is nearer to 0 than {limits.MIN_MAGNITUDE} (use 0 or a larger value)")
+        if getattr(b.params, "ally", None) == owner:
+            fail(f"{label}.{b.name}.ally", f"{owner!r} is the actor itself (an ally is another actor)")
 
 
 def _check_places(fail, label: str, strategy: list[BehaviourSpec], regions: set[str], countries: set[str]) -> None:

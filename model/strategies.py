@@ -74,7 +74,7 @@ def build_behaviour(spec: BehaviourSpec, actor_ids: set[str]) -> Behaviour:
     if cls is None:
         raise ValueError(f"unknown behaviour {spec.behaviour!r} (known: {', '.join(sorted(REGISTRY))})")
     try:
-        params = cls.Params.model_validate(spec.params)
+        params = cls.Params.model_validate(spec.params, strict=True)  # "0.5" is not 0.5
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(x) for x in error["loc"])

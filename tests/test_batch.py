@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,7 @@ from experiments.batch import runner
 from experiments.batch.batch import run_batch
 from experiments.batch.config import load_experiment
 from experiments.cli import main
+from model.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -142,3 +144,138 @@ def test_resuming_with_another_code_version_is_flagged(tmp_path):
     assert not run_batch(load_experiment(SMALL), out, "serial", progress=False).code_changed
     codes = {r["code"] for r in json.loads((out / "manifest.json").read_text())["runs"]}
     assert len(codes) == 1 and codes != {""}
+
+
+# ----------------------------------------------------------------- faults during batches
+
+
+def _small_tasks():
+    from experiments.batch.design import design_table, plan
+
+    experiment = load_experiment(SMALL)
+    return experiment, plan(experiment, design_table(experiment.spec))
+
+
+def test_a_dead_worker_is_a_failed_run_and_the_batch_goes_on():
+    from faults import die_on
+
+    from experiments.batch.executors import WORKER_DIED, _process_pool
+
+    experiment, tasks = _small_tasks()
+    victim = tasks[3].run_id
+    results = list(_process_pool(tasks, experiment.spec.outputs, 2, run=partial(die_on, victims=frozenset({victim}))))
+    assert sorted(r.task.run_id for r in results) == sorted(t.run_id for t in tasks), "every run once"
+    assert [(r.task.run_id, r.error) for r in results if not r.ok] == [(victim, WORKER_DIED)]
+
+
+def test_a_worker_killed_once_costs_no_run(tmp_path):
+    from faults import die_on
+
+    from experiments.batch.executors import _process_pool
+
+    experiment, tasks = _small_tasks()
+    run = partial(die_on, victims=frozenset({tasks[2].run_id}), once_marker=str(tmp_path / "killed"))
+    results = list(_process_pool(tasks, experiment.spec.outputs, 2, run=run))
+    assert (tmp_path / "killed").exists() and all(r.ok for r in results) and len(results) == len(tasks)
+
+
+def test_a_second_batch_into_the_same_folder_is_refused(tmp_path):
+    from experiments.batch.design import design_table
+    from experiments.batch.store import ResultStore
+
+    experiment = load_experiment(SMALL)
+    first = ResultStore.create_or_open(tmp_path / "out", experiment, design_table(experiment.spec))
+    with pytest.raises(UsageError, match="another bopsim batch is writing this folder"):
+        ResultStore.create_or_open(tmp_path / "out", experiment, design_table(experiment.spec))
+    first._lock_handle.close()  # the first batch ends
+    ResultStore.create_or_open(tmp_path / "out", experiment, design_table(experiment.spec))
+
+
+def test_a_folder_left_by_a_kill_at_the_start_is_resumed(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".fingerprint.txt.abc123").write_bytes(b"")  # killed while writing the first file
+    report = run_batch(load_experiment(SMALL), out, "serial", progress=False)
+    assert (report.planned, report.ran, report.failed) == (8, 8, 0)
+
+
+def test_damaged_runs_are_detected_and_run_again(serial_out, tmp_path):
+    import shutil
+
+    out = tmp_path / "damaged"
+    shutil.copytree(serial_out, out)
+    runs = sorted((out / "runs").iterdir())
+    outcomes = runs[0] / "outcomes.parquet"
+    outcomes.write_bytes(outcomes.read_bytes()[:100])  # a truncated table
+    (runs[1] / "run.json").unlink()  # a run without its record
+    (runs[2] / "run.json").write_text('{"run_id": ')  # a broken record
+    (out / "manifest.json").write_text('{"experiment": "batch_sm')  # a broken manifest
+    (out / "outcomes.parquet").write_bytes(b"PAR1")  # a broken whole-experiment table
+    report = run_batch(load_experiment(SMALL), out, "serial", progress=False)
+    assert (report.planned, report.skipped, report.ran, report.failed) == (8, 5, 3, 0)
+    _assert_same(serial_out, out)
+    assert json.loads((out / "manifest.json").read_text())["counts"] == {"ok": 8, "failed": 0, "pending": 0}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+def test_a_killed_batch_leaves_no_process_behind(tmp_path, sig):
+    config = tmp_path / "long.toml"
+    config.write_text(SMALL.read_text().replace("replications = 2", "replications = 200")
+                      .replace("../../scenarios", str(ROOT / "scenarios")))
+    batch = subprocess.Popen([BOPSIM, "batch", config, "--out", tmp_path / "out", "--workers", "2", "--no-progress"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as in a terminal
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / "out" / "runs").glob("*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    group = os.getpgid(batch.pid)
+    os.killpg(group, sig) if sig == signal.SIGINT else batch.send_signal(sig)  # Ctrl-C reaches the whole group
+    batch.wait(timeout=60)
+    deadline = time.monotonic() + 15
+    while _group_members(group) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _group_members(group) == [], "pool processes survived the batch"
+    if sig != signal.SIGKILL:
+        assert batch.stderr.read().decode() == "bopsim: interrupted\n", "one line, no traceback of the batch or a worker"
+
+
+def _group_members(group: int) -> list[int]:
+    """Live (not zombie) processes of process group `group`."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+def test_compare_on_a_damaged_folder_says_how_to_repair_it(serial_out, tmp_path, capsys):
+    import shutil
+
+    out = tmp_path / "damaged"
+    shutil.copytree(serial_out, out)
+    (out / "outcomes.parquet").write_bytes(b"PAR1")
+    assert main(["compare", str(out)]) == 2
+    assert "outcomes.parquet: damaged" in capsys.readouterr().err
+    (out / "manifest.json").write_text("{")
+    assert main(["compare", str(out)]) == 2
+    assert "manifest.json: damaged; rerun the same `bopsim batch` to repair" in capsys.readouterr().err
+
+
+def test_a_full_disk_during_a_batch_names_the_folder(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from experiments.batch import store
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(store.pq, "write_table", full)
+    assert main(["batch", str(SMALL), "--out", str(out), "--executor", "serial", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"bopsim: error: {out}") and err.rstrip().endswith("No space left on device")
+    assert err.count("\n") == 1

@@ -39,6 +39,27 @@ def _batch(tmp_path, text: str, capsys) -> tuple[int, str]:
     (HEAD + "[design]\nkind = \"grid\"\n", "design.kind: Input should be"),
     (HEAD + "[outputs]\nkeep = [\"maps\"]\n", "outputs.keep.0: Input should be"),
     ("name = 't'\nroot_seed = [\n", "not valid TOML"),
+    # strict types and documented limits (model/limits.py)
+    (HEAD + "steps = \"36\"\n", "steps: Input should be a valid integer (got '36')"),
+    (HEAD + "replications = 1000000000\n", "replications: Input should be less than or equal to 100000"),
+    (HEAD + "steps = 1000000000\n", "steps: Input should be less than or equal to 1200"),
+    (HEAD + "[[factor]]\npath = \"parameters.attrition\"\nlow = 0.1\nhigh = 0.2\n[design]\nkind = \"lhs\"\nsamples = 1000000000\n",
+     "design.samples: Input should be less than or equal to 100000"),
+    # 2 factors, Sobol with second order: 20,000 x (2 x 2 + 2) = 120,000 points x 2 replications = 240,000 runs
+    (HEAD + "replications = 2\n[[factor]]\npath = \"parameters.attrition\"\nlow = 0.1\nhigh = 0.2\n"
+            "[[factor]]\npath = \"parameters.front_speed\"\nlow = 0.1\nhigh = 0.2\n"
+            "[design]\nkind = \"sobol\"\nsamples = 20000\nsecond_order = true\n",
+     "replications: 1 scenarios x 120,000 design points x 2 replications = 240,000 runs, more than the limit of 200,000"),
+    # the same with 100,000 samples: 600,000 points
+    (HEAD + "[[factor]]\npath = \"parameters.attrition\"\nlow = 0.1\nhigh = 0.2\n"
+            "[[factor]]\npath = \"parameters.front_speed\"\nlow = 0.1\nhigh = 0.2\n"
+            "[design]\nkind = \"sobol\"\nsamples = 100000\nsecond_order = true\n",
+     "design: 600,000 design points, more than the limit of 200,000"),
+    (HEAD + "[outputs]\nactors = [\"russsia\"]\n", "outputs.actors: 'russsia' is an actor of none of the scenarios"),
+    (HEAD.replace('"t"', '"../../x"'), "name: String should match pattern"),
+    (HEAD.replace('"t"', '"/tmp/x"'), "name: String should match pattern"),
+    ("x = " + "[" * 3000 + "]" * 3000 + "\n", "nested more than 16 deep"),
+    (ABSTRACT.read_text(encoding="utf-8"), "a scenario file, not an experiment file"),
 ])
 def test_bad_experiment_files_exit_2_with_one_clear_line(tmp_path, capsys, text, message):
     code, err = _batch(tmp_path, text, capsys)

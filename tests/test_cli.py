@@ -173,7 +173,8 @@ def test_a_failure_while_writing_leaves_no_partial_output(bopsim, abstract_path,
 
     monkeypatch.setattr(single, "_write_csv", fail_on_third)
     result = bopsim("run", abstract_path, "--steps", "2", "--out", tmp_path / "o")
-    assert result.code == 1
+    assert result.code == 2, "a full disk is the user's to fix: one line naming the folder"
+    assert result.err == f"bopsim: error: {tmp_path / 'o'}: disk full\n"
     assert len(written) == 3
     assert list(tmp_path.iterdir()) == [], "neither the output folder nor the staging folder remains"
 
@@ -188,3 +189,95 @@ def test_the_installed_console_script(tmp_path, abstract_path):
     missing = subprocess.run([BOPSIM, "validate", tmp_path / "missing.toml"], capture_output=True, text=True, timeout=120, check=False)
     assert missing.returncode == 2
     assert missing.stderr.splitlines() == [f"bopsim: error: {tmp_path / 'missing.toml'}: file not found"]
+
+
+# ----------------------------------------------------------------- bad options, escapes, atomic output
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--seed", "-5"], "argument --seed: must be from 0 to"),
+    (["--steps", "1000000000"], "argument --steps: must be from 0 to 1,200"),
+    (["--seed", "x"], "argument --seed: must be a whole number, got 'x'"),
+])
+def test_a_bad_option_is_an_input_error_with_the_subcommands_usage(bopsim, abstract_path, tmp_path, argv, message):
+    result = bopsim("run", abstract_path, "--out", tmp_path / "o", *argv)
+    assert result.code == 2
+    assert result.err.startswith("usage: bopsim run ") and message in result.err
+    assert not (tmp_path / "o").exists()
+
+
+def test_out_naming_an_existing_file_is_refused(bopsim, abstract_path, tmp_path):
+    (tmp_path / "o").write_text("mine\n")
+    result = bopsim("run", abstract_path, "--out", tmp_path / "o")
+    assert (result.code, result.err) == (2, f"bopsim: error: --out {tmp_path / 'o'}: exists and is not a folder\n")
+    assert (tmp_path / "o").read_text() == "mine\n"
+
+
+@pytest.mark.parametrize("name", ["/tmp/bopsim-escape", "../../escape", "a/b", ".hidden", ""])
+def test_a_scenario_name_cannot_choose_a_folder_outside_out(bopsim, abstract_path, tmp_path, monkeypatch, name):
+    text = abstract_path.read_text(encoding="utf-8").replace('name = "abstract"', f"name = {name!r}", 1)
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = bopsim("run", path, "--steps", "1")
+    assert result.code == 2 and f"{path}: name: {name!r} cannot name an output folder" in result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.toml"]
+    assert not Path("/tmp/bopsim-escape").exists()
+
+
+def test_run_into_an_existing_run_folder_replaces_it_whole(bopsim, abstract_path, tmp_path, monkeypatch):
+    out = tmp_path / "o"
+    assert bopsim("run", abstract_path, "--steps", "2", "--seed", "1", "--out", out).code == 0
+    first = {p.name: p.read_bytes() for p in out.iterdir()}
+    (tmp_path / ".o.run-left-by-a-kill").mkdir()  # what an interrupted run leaves beside its folder
+
+    def fail_on_fourth(frame, path, written=[]):  # noqa: B006 (counts calls)
+        written.append(path)
+        if len(written) == 4:
+            raise KeyboardInterrupt
+        frame.to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
+
+    monkeypatch.setattr(single, "_write_csv", fail_on_fourth)
+    assert bopsim("run", abstract_path, "--steps", "3", "--seed", "2", "--out", out).code == 130
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == first, "an interrupted run leaves the old run whole"
+    monkeypatch.undo()
+    assert bopsim("run", abstract_path, "--steps", "3", "--seed", "2", "--out", out).code == 0
+    assert json.loads((out / "summary.json").read_text())["seed"] == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o"], "no hidden staging folders are left"
+
+
+def test_run_refuses_to_replace_a_folder_that_is_not_a_run(bopsim, abstract_path, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine\n")
+    result = bopsim("run", abstract_path, "--steps", "1", "--out", tmp_path)
+    assert result.code == 2 and "holds other files than a run's tables" in result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_an_unwritable_output_place_names_the_path(bopsim, abstract_path, tmp_path):
+    (tmp_path / "file").write_text("")
+    result = bopsim("run", abstract_path, "--steps", "1", "--out", tmp_path / "file" / "o")
+    assert result.code == 2 and result.err.startswith(f"bopsim: error: {tmp_path / 'file'}")
+
+
+def test_batch_given_a_scenario_file_says_so(bopsim, abstract_path, tmp_path):
+    result = bopsim("batch", abstract_path, "--out", tmp_path / "o")
+    assert result.code == 2 and "a scenario file, not an experiment file" in result.err
+
+
+def test_sigterm_stops_a_command_as_ctrl_c_does(bopsim, abstract_path, tmp_path, monkeypatch):
+    import os
+    import signal
+
+    def terminated(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)  # as `kill` or a service manager would
+        raise AssertionError("SIGTERM did not stop the command")
+
+    monkeypatch.setattr(run_command, "simulate", terminated)
+    result = bopsim("run", abstract_path, "--out", tmp_path / "o")
+    assert (result.code, result.err) == (130, "bopsim: interrupted\n")
+    assert not (tmp_path / "o").exists()
+
+
+def test_run_given_an_experiment_file_says_so(bopsim, tmp_path):
+    result = bopsim("run", Path(__file__).parent / "data" / "batch_small.toml", "--out", tmp_path / "o")
+    assert result.code == 2 and "an experiment file, not a scenario file" in result.err

@@ -99,3 +99,40 @@ def test_compare_command_formats(results, capsys, fmt, marker):
 def test_compare_command_rejects_an_unknown_baseline(results, capsys):
     assert main(["compare", str(results), "--baseline", "nope"]) == 2
     assert "--baseline: 'nope' is not a scenario" in capsys.readouterr().err
+
+
+def test_degenerate_outcomes_are_named_with_their_reason():
+    from experiments.batch.compare import degenerate
+
+    frame = pd.concat([
+        _table({"a": [36, 36], "b": [36, 36]}, outcome="isis.territory_lost.month", censored=[True] * 4),
+        _table({"a": [0.0, 0.0], "b": [0.0, 0.0]}, outcome="x.strategic_depth.final"),
+        _table({"a": [1.0, 2.0], "b": [3.0, 4.0]}, outcome="x.power_share.final"),
+    ], ignore_index=True)
+    assert degenerate(frame) == {
+        "isis.territory_lost.month": "censored in every run (the event did not happen before the horizon)",
+        "x.strategic_depth.final": "one value in every run (0)",
+    }
+
+
+def test_numbers_of_an_outcome_share_their_decimals_with_separators_and_no_exponent():
+    from experiments.batch.report import decimals_for, format_number
+
+    # largest |value| 123,456.7 has 6 integer digits: 4 significant digits need no decimal
+    assert decimals_for([123456.7, 3.47e-18]) == 0
+    assert format_number(123456.7, 0) == "123,457"
+    assert format_number(3.47e-18, 4) == "0"  # rounding noise of a bootstrap of constants
+    assert format_number(-3.47e-18, 4, sign=True) == "0"
+    # largest 0.3456: 4 significant digits are 4 decimals
+    assert decimals_for([0.3456, 0.01]) == 4
+    assert format_number(0.01, 4, sign=True) == "+0.0100"
+    assert format_number(float("nan"), 2) == "-"
+
+
+def test_compare_command_names_the_outcomes_it_leaves_out(results, capsys):
+    assert main(["compare", str(results), "--outcome", "north.*"]) == 0
+    out = capsys.readouterr().out
+    # north's territory is its home in every run of this small batch: one value, left out
+    assert "left out: north.territory_km2.final: one value in every run (70,000)" in out
+    assert "\nnorth.territory_km2.final\n" not in out and "\nnorth.power_share.final\n" in out
+    assert "e-" not in out

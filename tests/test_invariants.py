@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from worlds import actor, build, region, world
 
+from model.limits import MIN_MAGNITUDE
 from model.strategies import REGISTRY, Behaviour
 
 MONTHS = 8
@@ -26,8 +27,9 @@ ALWAYS_REGIONS = ("r0", "r1", "r2")
 
 
 def _floats(low: float, high: float) -> st.SearchStrategy[float]:
-    """Finite floats without subnormals (a force of 1e-320 units overflows fire ratios; see the report)."""
-    return st.floats(low, high, allow_subnormal=False)
+    """Finite floats that a file may hold: 0, or at least limits.MIN_MAGNITUDE in size (a force of
+    1e-320 units overflows fire ratios, so validation refuses such numbers)."""
+    return st.floats(low, high, allow_subnormal=False).map(lambda x: 0.0 if abs(x) < MIN_MAGNITUDE else x)
 
 
 def _number(draw, field) -> float | int:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.cli import UsageError
+from model.errors import UsageError
 from experiments.patterns.__main__ import main, parse_seeds
 from experiments.patterns.catalogue import check_against_scenario, load_catalogue
 from experiments.patterns.evaluate import Geography, deaths_by_year, run_values, summarise

@@ -14,6 +14,7 @@ from worlds import actor, build, line_world, region, world
 from model import combat
 from model.alliances import aid_transfers, blocs, relation_targets, tie_targets
 from model.metrics import (
+    BLOC_BALANCE_CAP,
     WarEpisodes,
     bloc_balance,
     concentration,
@@ -466,7 +467,11 @@ def test_bloc_balance_is_the_strongest_bloc_over_the_second():
     # blocs: 15, 3, 2 of 20 -> 0.75, 0.15, ratio 15 / 3 = 5
     assert (top, second, ratio) == pytest.approx((0.75, 0.15, 5.0))
     top, second, ratio = bloc_balance(capability[:2], np.array([0, 0]))
-    assert (top, second) == (1.0, 0.0) and math.isnan(ratio)
+    assert (top, second, ratio) == (1.0, 0.0, BLOC_BALANCE_CAP), "one bloc: no counterweight, the cap"
+    # a second bloc of 0.05 beside 10: 200 > 100 -> the cap; nobody with power: nothing to balance, 1
+    assert bloc_balance(np.array([10.0, 0.05]), np.array([0, 1]))[2] == BLOC_BALANCE_CAP
+    assert bloc_balance(np.zeros(2), np.array([0, 1])) == (0.0, 0.0, 1.0)
+    assert bloc_balance(capability, np.full(5, -1)) == (0.0, 0.0, 1.0)
 
 
 def test_war_episodes_start_accumulate_and_end():

@@ -98,6 +98,40 @@ CASES = [
     _case("bad event month", _edit(_set("event.turn.date", "March 2014")), "event[turn].date"),
     _case("bad entry month", _edit(_set("actor.rebels.enters", "2014-7")), "actor[rebels].enters"),
     _case("unknown field", _edit(_set("actor.north.capabilty", 3)), "actor[north].capabilty: unknown field"),
+    # strict types: nothing is coerced
+    _case("steps as text", _edit(_set("steps", "36")), "steps: Input should be a valid integer (got '36')"),
+    _case("abstract as text", _edit(_set("abstract", "yes")), "abstract: Input should be a valid boolean (got 'yes')"),
+    _case("enabled as text", _edit(_set("actor.rebels.enabled", "no")), "actor[rebels].enabled: Input should be a valid boolean"),
+    _case("capability as a boolean", _edit(_set("actor.north.capability", True)), "actor[north].capability: Input should be a valid number"),
+    _case("behaviour parameter as text", _edit(_set("actor.rebels.strategy", [{"behaviour": "offensive", "share": "0.5"}])),
+          "actor[rebels].strategy: offensive: share: Input should be a valid number"),
+    # limits: magnitudes that would overflow, sizes that would exhaust
+    _case("capability near the largest float", _edit(_set("actor.north.capability", 1e308)),
+          "actor[north].capability: Input should be less than or equal to 1000000"),
+    _case("terrain defence near the largest float", _edit(_set("parameters.terrain_defence", {"open": 1e300})),
+          "parameters.terrain_defence.open: Input should be less than or equal to 100"),
+    _case("mobilisation near the largest float", _edit(_set("actor.rebels.mobilisation", 1e300)), "actor[rebels].mobilisation"),
+    _case("income near the largest float", _edit(_set("actor.north.income", 1e300)), "actor[north].income"),
+    _case("steps beyond the limit", _edit(_set("steps", 1_000_000_000)), "steps: Input should be less than or equal to 1200"),
+    _case("threat exponent that overflows", _edit(_set("parameters.threat_exponent", 150.0)), "parameters.threat_exponent"),
+    # contradictions and self references
+    _case("two relations for one pair", _edit(_append("relation", {"a": "rebels", "b": "north", "value": 0.5})),
+          "relation[rebels-north]: given twice for this pair"),
+    _case("two ties for one pair", _edit(lambda raw: raw["tie"].extend([{"a": "north", "b": "rebels", "strength": 0.5}] * 2)),
+          "tie[north-rebels]: given twice for this pair"),
+    _case("duplicate event id", _edit(lambda raw: raw["event"].append(dict(raw["event"][0], value=0.2))),
+          "event[turn].id: duplicate id"),
+    _case("relation event with itself", _edit(_set("event.turn.other", "north")),
+          "event[turn].other: the same actor as 'actor'"),
+    _case("expeditionary ally is the actor itself",
+          _edit(_set("actor.north.strategy", [{"behaviour": "expeditionary", "ally": "north"}])),
+          "actor[north].strategy.expeditionary.ally: 'north' is the actor itself"),
+    _case("region_file as a number", _edit(_set("region_file", 5)), "region_file: must be a file name, got 5"),
+    _case("extends an absolute path", _edit(_set("extends", "/etc/hostname")), "extends: '/etc/hostname' is outside"),
+    _case("extends outside the folder", _edit(_set("extends", "../x.toml")), "extends: '../x.toml' is outside"),
+    _case("geometry outside the folder", _edit(_set("geometry", "../../etc/passwd")), "geometry: '../../etc/passwd' is outside"),
+    _case("deep nesting", "name = 'x'\nsteps = " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 16 deep"),
+    _case("nesting past the limit", "name = 'x'\nsteps = " + "[" * 20 + "]" * 20 + "\n", "nested more than 16 deep"),
 ]
 
 
@@ -142,7 +176,7 @@ def test_a_missing_base_names_the_base(bopsim, tmp_path):
     path.write_text('extends = "base.toml"\n', encoding="utf-8")
     result = bopsim("validate", path)
     assert result.code == 2 and len(result.err.splitlines()) == 1
-    assert "base.toml: file not found" in result.err
+    assert "variant.toml: extends: file not found" in result.err and result.err.rstrip().endswith("base.toml")
 
 
 # ----------------------------------------------------------------- extends merging
@@ -179,3 +213,68 @@ def test_disabling_an_actor_drops_it_and_what_names_it(tmp_path):
     assert spec.relation == [] and spec.event == []
     model = build(spec.model_dump(exclude_none=True))
     assert model.actor_ids == ("north",)
+
+
+# ----------------------------------------------------------------- files a scenario names
+
+
+def _with_region_file(tmp_path, data: bytes, name: str = "regions.csv"):
+    (tmp_path / name).write_bytes(data)
+    raw = _base()
+    raw["region_file"] = name
+    return write_toml(raw, tmp_path / "scenario.toml")
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (b"id,area_km2\nr9,5\xff\n", "regions.csv: not UTF-8 text (byte 16)"),  # 12 + 4 bytes before it
+    (b"id,name,area_km2\nr9," + b"x" * 200_000 + b",5\n", "regions.csv: not valid CSV: field larger than field limit"),
+    (b"id,area_km2\nr9,large\n", "regions.csv: line 2: area_km2: not a number: 'large'"),
+])
+def test_a_bad_region_file_is_refused_in_one_line(bopsim, tmp_path, data, expected):
+    path = _with_region_file(tmp_path, data)
+    result = bopsim("run", path, "--out", tmp_path / "out")
+    assert result.code == 2 and len(result.err.splitlines()) == 1 and expected in result.err, result.err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_geometry_that_is_not_geojson_is_refused(bopsim, tmp_path):
+    (tmp_path / "shapes.geojson").write_text("id,name\n", encoding="utf-8")
+    raw = _base()
+    raw["geometry"] = "shapes.geojson"
+    path = write_toml(raw, tmp_path / "scenario.toml")
+    result = bopsim("validate", path)
+    assert result.code == 2 and "geometry: " in result.err and "is not GeoJSON" in result.err
+
+
+def test_files_in_subfolders_of_the_scenario_are_allowed(tmp_path):
+    (tmp_path / "data").mkdir()
+    write_toml(_base(), tmp_path / "data" / "base.toml")
+    path = tmp_path / "variant.toml"
+    path.write_text('extends = "data/base.toml"\nsteps = 3\n', encoding="utf-8")
+    assert load(path).steps == 3
+
+
+def test_a_variant_that_disables_a_misspelled_actor_is_refused(bopsim, tmp_path):
+    write_toml(_base(), tmp_path / "base.toml")
+    path = tmp_path / "variant.toml"
+    path.write_text('extends = "base.toml"\n[[actor]]\nid = "rebelz"\nenabled = false\n', encoding="utf-8")
+    result = bopsim("validate", path)
+    assert result.code == 2
+    assert "variant.toml: actor[rebelz].enabled: no actor 'rebelz' in the base scenario" in result.err
+
+
+def test_disabling_an_actor_drops_the_behaviours_that_name_it(tmp_path):
+    raw = _base()
+    raw["actor"].append(actor("patron", "external", basing=["r1"], strategy=[
+        {"behaviour": "expeditionary", "ally": "rebels"}, {"behaviour": "air_campaign", "targets": ["north"]}]))
+    raw["event"].append({"id": "switch", "date": "2014-05", "kind": "strategy", "actor": "patron",
+                         "strategy": [{"behaviour": "expeditionary", "ally": "rebels"}]})
+    write_toml(raw, tmp_path / "base.toml")
+    path = tmp_path / "variant.toml"
+    path.write_text('extends = "base.toml"\n[[actor]]\nid = "rebels"\nenabled = false\n', encoding="utf-8")
+    spec = load(path)
+    patron = {a.id: a for a in spec.actor}["patron"]
+    # the expeditionary for the rebels goes; the air campaign against the north stays; the
+    # strategy event had only the rebels' expeditionary, so it goes with it
+    assert [b.behaviour for b in patron.strategy] == ["air_campaign"]
+    assert spec.event == []

@@ -15,6 +15,9 @@ from pathlib import Path
 SCENARIOS_ENV = "BOPSIM_SCENARIOS"
 """Environment variable naming the scenario folder the dashboard offers (default: scenarios/)."""
 
+RESULTS_ENV = "BOPSIM_RESULTS"
+"""Environment variable naming the folder of batch results the results view may open (default: results/)."""
+
 PREFERRED = ("levant_2014", "abstract")
 """Scenarios selected first when the dashboard opens, in this order of preference."""
 
@@ -32,6 +35,11 @@ class Catalogue:
         """The base scenario to show first."""
         return next((name for name in PREFERRED if name in self.bases), next(iter(self.bases), None))
 
+    def relative(self, message: str) -> str:
+        """`message` with the scenario folder's server path shortened to its name (the page shows no server path)."""
+        return message.replace(f"{self.folder.resolve()}{os.sep}", f"{self.folder.name}/").replace(
+            f"{self.folder}{os.sep}", f"{self.folder.name}/")
+
     def choices(self, base: str) -> dict[str, Path]:
         """Variant label -> file for one base: 'baseline' (the base itself) first."""
         out = {"baseline": self.bases[base]}
@@ -44,6 +52,12 @@ def default_folder() -> Path:
     """The scenario folder: $BOPSIM_SCENARIOS, else the repository's scenarios/."""
     given = os.environ.get(SCENARIOS_ENV)
     return Path(given) if given else Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def default_results() -> Path:
+    """The results root: $BOPSIM_RESULTS, else results/ in the working folder (where `make run` writes)."""
+    given = os.environ.get(RESULTS_ENV)
+    return Path(given) if given else Path.cwd() / "results"
 
 
 def discover(folder: Path) -> Catalogue:

@@ -13,29 +13,10 @@ import math
 
 import numpy as np
 
-BLOC_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
-"""Ring colours of blocs, strongest first (Okabe–Ito)."""
-
-MIN_TIE = 0.05
-"""Ties weaker than this are not drawn."""
+from model.palette import BLOC_COLOURS, MIN_TIE, ranked_blocs
 
 NODE_SIZE = 56.0
 """Diameter (px) of the node of the actor with the largest initial capability."""
-
-
-def ranked_blocs(capability: np.ndarray, bloc: np.ndarray) -> list[int]:
-    """Labels of blocs with two or more members, by total capability, strongest first."""
-    labels, counts = np.unique(bloc[bloc >= 0], return_counts=True)
-    multi = labels[counts >= 2]
-    power = [capability[bloc == label].sum() for label in multi]
-    return [int(label) for _, label in sorted(zip(power, multi, strict=True), key=lambda pair: -pair[0])]
-
-
-def bloc_rings(actor_ids: list[str], capability: np.ndarray, bloc: np.ndarray) -> list[tuple[str, list[str]]]:
-    """(ring colour, member ids) of each bloc of two or more actors, strongest first."""
-    return [(BLOC_COLOURS[rank % len(BLOC_COLOURS)], [a for a, b in zip(actor_ids, bloc, strict=True) if b == label])
-            for rank, label in enumerate(ranked_blocs(capability, bloc))]
-
 
 def network_option(actor_ids: list[str], colours: dict[str, str], names: dict[str, str], capability: np.ndarray,
                    active: np.ndarray, ties: np.ndarray, bloc: np.ndarray, threshold: float,
@@ -78,9 +59,3 @@ def network_option(actor_ids: list[str], colours: dict[str, str], names: dict[st
         "series": [{"type": "graph", "layout": "none", "roam": False, "data": nodes, "links": links,
                     "left": "12%", "right": "12%", "top": "12%", "bottom": "10%", "z": 2}],
     }
-
-
-def model_option(model, colours: dict[str, str], names: dict[str, str], reference: float) -> dict:
-    """`network_option` for a RegionalModel's current state."""
-    return network_option(list(model.actor_ids), colours, names, model.capability, model.active, model.ties,
-                          model.bloc, model.params.bloc_threshold, reference, model.date)

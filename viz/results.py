@@ -1,129 +1,158 @@
-"""The results view's data: a batch result folder's outcome table and two variants compared.
+"""The results view's data: the batch result folders under one root, compared and summarised.
 
-A batch folder (written by `bopsim batch`, see experiments/batch/store.py) holds Parquet
-tables. The outcome table is the first that exists of `OUTCOME_TABLES` (a file, or a folder of
-Parquet parts); failing those, any top-level Parquet file with a variant column. The store's
-table is long (run keys, varied factors, `outcome`, `value`, `censored`): it is turned into one
-row per run and one column per outcome, with the variant named by the scenario label and, if
-the experiment varies factors, their values. A wide table (one row per run) is used as it is:
-its variant column is the first of `VARIANT_COLUMNS` present, outcomes its numeric columns.
-Time-to-event outcomes keep their censored values (the run's horizon), as `bopsim compare`
-does for its restricted means.
+The dashboard is started for one results folder (`bopsim dashboard --results DIR`); the view
+lists the batch folders under it (those holding the store's `outcomes.parquet`, see
+experiments/batch/store.py) and opens only those. A typed name is resolved under the root and
+refused if it leaves it (an absolute path, `..`, a symbolic link pointing out) or cannot be a
+folder name; messages name the folder as typed, relative to the root, never a server path.
+
+Statistics are those of `bopsim compare` (`experiments.batch.compare.compare`: bootstrap
+intervals, differences from the baseline, censored shares); trajectory bands those of the
+paper figures (`experiments.figures.bands`).
 """
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
-import numpy as np
 import pandas as pd
 import pyarrow
 
-OUTCOME_TABLES = ("outcomes.parquet", "outcomes", "summary.parquet")
-VARIANT_COLUMNS = ("variant", "scenario", "condition", "design_point")
-NOT_OUTCOMES = frozenset({"seed", "replicate", "replication", "run", "run_id", "sample", "step", "point"})
-"""Numeric columns that identify a run rather than measure its outcome."""
-LONG_COLUMNS = frozenset({"outcome", "value", "censored"})
-"""Columns of the store's long outcome table that are not run keys or factors."""
+from experiments.batch.compare import compare, degenerate
+from experiments.figures.bands import actor_series, bands
+
+OUTCOMES = "outcomes.parquet"
+SERIES = "actors.parquet"
+SERIES_METRICS = ("power_share", "territory_km2", "strategic_depth")
+"""Per-actor series the view can band (columns of the store's actors.parquet)."""
+MAX_COMPONENT = 255
+"""Longest folder name (bytes) accepted, the limit of common file systems."""
+MAX_DEPTH = 3
+"""How deep under the root batch folders are looked for."""
+SKIPPED = frozenset({"runs", "failed", ".staging"})
+"""Folders inside a batch store that are not batches themselves."""
+NOT_FOUND = "not a batch result folder under the results folder"
+
+
+class ResultsError(ValueError):
+    """A result folder that cannot be opened (one line, no server path)."""
+
+
+def result_folders(root: Path) -> list[str]:
+    """Names (relative to `root`, '/'-separated; '.' for the root) of the batch folders under it."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    found = []
+    for folder, subfolders, files in os.walk(root):  # symbolic links to folders are not followed
+        relative = Path(folder).relative_to(root)
+        if OUTCOMES in files:
+            found.append(relative.as_posix())
+        subfolders[:] = [] if len(relative.parts) >= MAX_DEPTH else sorted(
+            s for s in subfolders if s not in SKIPPED and not s.startswith("."))
+    return sorted(found)
+
+
+def confine(root: Path, name: str) -> Path:
+    """The folder `name` under `root`; ResultsError if it is not a folder inside `root`."""
+    shown = name if len(name) <= 60 else name[:57] + "..."
+    parts = PurePath(name).parts
+    if ("\0" in name or PurePath(name).is_absolute() or name.startswith("~") or ".." in parts
+            or any(len(p.encode("utf-8", "surrogatepass")) > MAX_COMPONENT for p in parts)):
+        raise ResultsError(f"{shown!r}: {NOT_FOUND}")
+    try:
+        base = Path(root).resolve()
+        path = (base / name).resolve()
+        inside = path.is_relative_to(base) and path.is_dir()
+    except (OSError, ValueError):
+        inside = False
+    if not inside:
+        raise ResultsError(f"{shown!r}: {NOT_FOUND}")
+    return path
 
 
 @dataclass(frozen=True)
-class Outcomes:
-    """One batch's outcome table with the names of its variant and outcome columns."""
+class Batch:
+    """One batch result folder: its long outcome table, baseline, varied factors and series file."""
 
-    path: Path
-    frame: pd.DataFrame
-    variant_column: str
-    outcome_columns: list[str]
+    name: str
+    outcomes: pd.DataFrame
+    baseline: str
+    factors: list[str]
+    series: Path | None
+    seed: int
 
     @property
-    def variants(self) -> list[str]:
-        """Variant labels in the order of the table (the experiment's baseline usually first)."""
-        return list(dict.fromkeys(self.frame[self.variant_column].astype(str)))
+    def outcome_names(self) -> list[str]:
+        return list(dict.fromkeys(self.outcomes["outcome"]))
 
-    def values(self, variant: str, column: str) -> np.ndarray:
-        """Finite values of `column` over the runs of `variant`."""
-        rows = self.frame[self.frame[self.variant_column].astype(str) == variant]
-        values = pd.to_numeric(rows[column], errors="coerce").to_numpy(dtype=float)
-        return values[np.isfinite(values)]
+    @property
+    def scenarios(self) -> list[str]:
+        return list(dict.fromkeys(self.outcomes["scenario"]))
 
-
-def load_outcomes(folder: str | Path) -> Outcomes:
-    """Read a batch result folder's outcome table; ValueError with one line if there is none."""
-    folder = Path(str(folder).strip()).expanduser()
-    if not folder.is_dir():
-        raise ValueError(f"{folder}: not a folder")
-    for candidate in [folder / name for name in OUTCOME_TABLES] + sorted(folder.glob("*.parquet")):
-        if not candidate.exists():
-            continue
-        frame = _read(candidate)
-        if {"outcome", "value", "scenario"} <= set(frame.columns):
-            frame = _wide(frame)
-        variant = next((c for c in VARIANT_COLUMNS if c in frame.columns), None)
-        if variant is None:
-            continue
-        outcomes = [c for c in frame.columns
-                    if c != variant and c not in NOT_OUTCOMES and pd.api.types.is_numeric_dtype(frame[c])
-                    and not pd.api.types.is_bool_dtype(frame[c])]
-        if outcomes:
-            return Outcomes(candidate, frame, variant, outcomes)
-    raise ValueError(f"{folder}: no outcome table (looked for {', '.join(OUTCOME_TABLES)} or a *.parquet "
-                     f"with a column {' / '.join(VARIANT_COLUMNS)} and numeric outcomes)")
+    @property
+    def runs(self) -> int:
+        return int(self.outcomes["run_id"].nunique()) if "run_id" in self.outcomes else 0
 
 
-def _wide(long: pd.DataFrame) -> pd.DataFrame:
-    """One row per run from the store's long table, with a `variant` label column first."""
-    factors = [c for c in long.columns if c not in LONG_COLUMNS and c not in NOT_OUTCOMES and c != "scenario"]
-    keys = [c for c in long.columns if c not in LONG_COLUMNS]
-    wide = long.pivot_table(index=keys, columns="outcome", values="value", aggfunc="first", sort=False)
-    wide = wide.reset_index()
-    wide.columns.name = None
-    label = wide["scenario"].astype(str)
-    for factor in factors:
-        label = label + f" {factor}=" + wide[factor].astype(str)
-    wide.insert(0, "variant", label)
-    return wide[["variant", *keys, *[c for c in dict.fromkeys(long["outcome"]) if c in wide.columns]]]
-
-
-def _read(path: Path) -> pd.DataFrame:
+def open_batch(root: Path, name: str) -> Batch:
+    """Read the batch folder `name` under `root`; ResultsError with one line if it cannot be used."""
+    folder = confine(root, name)
+    table = folder / OUTCOMES
     try:
-        return pd.read_parquet(path)
-    except (OSError, pyarrow.ArrowException) as exc:
-        raise ValueError(f"{path}: cannot read as Parquet: {exc}") from None
+        outcomes = pd.read_parquet(table)
+    except (OSError, pyarrow.ArrowException, ValueError):
+        raise ResultsError(f"{name}: {OUTCOMES} is missing or cannot be read (has a run of the batch finished?)") from None
+    missing = {"scenario", "outcome", "value", "censored"} - set(outcomes.columns)
+    if missing or outcomes.empty:
+        raise ResultsError(f"{name}: {OUTCOMES} is not a batch outcome table (no {', '.join(sorted(missing)) or 'rows'})")
+    manifest = _manifest(folder)
+    scenarios = list(dict.fromkeys(outcomes["scenario"]))
+    baseline = manifest.get("baseline") if manifest.get("baseline") in scenarios else scenarios[0]
+    factors = [f["path"] for f in manifest.get("factors", []) if "value" not in f and f.get("path") in outcomes]
+    series = folder / SERIES
+    seed = manifest.get("root_seed")
+    return Batch(name, outcomes, baseline, factors, series if series.is_file() else None,
+                 seed if isinstance(seed, int) else 0)
 
 
-@dataclass(frozen=True)
-class Difference:
-    """Difference of means (second - first) with a 95% interval (NaN when either has < 2 runs)."""
-
-    mean: float
-    low: float
-    high: float
-
-
-def distribution(outcomes: Outcomes, column: str, variants: list[str]) -> pd.DataFrame:
-    """Per-variant summary of `column`: runs, mean, sd, 5th percentile, median, 95th percentile."""
-    rows = []
-    for variant in variants:
-        v = outcomes.values(variant, column)
-        rows.append({"variant": variant, "runs": v.size, "mean": _stat(np.mean, v), "sd": _stat(np.std, v, ddof=1),
-                     "p5": _stat(np.percentile, v, 5), "median": _stat(np.median, v), "p95": _stat(np.percentile, v, 95)})
-    return pd.DataFrame(rows)
+def _manifest(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
-def difference(outcomes: Outcomes, column: str, first: str, second: str) -> Difference:
-    """Mean of `second` minus mean of `first`, ± 1.96 standard errors (Welch's unpooled variance).
+def comparison(batch: Batch, outcome: str, resamples: int = 2000) -> pd.DataFrame:
+    """`bopsim compare`'s rows for one outcome, with a `label` column (scenario and factor values)."""
+    rows = batch.outcomes[batch.outcomes["outcome"] == outcome]
+    table = compare(rows, batch.baseline, batch.factors, seed=batch.seed, resamples=resamples)
+    label = table["scenario"].astype(str)
+    for factor in batch.factors:
+        label = label + f" {factor}=" + table[factor].astype(str)
+    return table.assign(label=label)
 
-    A normal approximation, fair for the tens to hundreds of replications of a batch.
-    """
-    a, b = outcomes.values(first, column), outcomes.values(second, column)
-    diff = _stat(np.mean, b) - _stat(np.mean, a)
-    se = float(np.sqrt(_stat(np.var, a, ddof=1) / a.size + _stat(np.var, b, ddof=1) / b.size)) if min(a.size, b.size) > 1 else np.nan
-    return Difference(diff, diff - 1.96 * se, diff + 1.96 * se)
+
+def degenerate_note(batch: Batch, outcome: str) -> str | None:
+    """Why `outcome` cannot be compared (censored in every run, or one value in every run), or None."""
+    return degenerate(batch.outcomes[batch.outcomes["outcome"] == outcome]).get(outcome)
 
 
-def _stat(func, values: np.ndarray, *args, **kwargs) -> float:
-    """func(values) or NaN when there are too few values."""
-    needed = 1 + kwargs.get("ddof", 0)
-    return float(func(values, *args, **kwargs)) if values.size >= needed else float("nan")
+def actors_in_series(batch: Batch) -> list[str]:
+    """Actor ids of the stored per-actor series, in the order they first appear."""
+    if batch.series is None:
+        return []
+    return list(dict.fromkeys(pd.read_parquet(batch.series, columns=["actor"])["actor"]))
+
+
+def trajectory_bands(batch: Batch, actor: str, metric: str) -> pd.DataFrame:
+    """scenario, date, n, median, low, high: the central 90% of runs of `metric` for `actor`, per month."""
+    if batch.series is None or metric not in SERIES_METRICS:
+        return pd.DataFrame(columns=["scenario", "date", "n", "median", "low", "high"])
+    actors = pd.read_parquet(batch.series, columns=["scenario", "run_id", "date", "actor", metric])
+    series = actor_series(actors, actor, metric, absent=None if metric == "strategic_depth" else 0.0)
+    return bands(series, ["scenario", "date"])

@@ -9,16 +9,55 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from model.scenario import BehaviourSpec, ScenarioSpec, load, parse
+from model.scenario import BehaviourSpec, ScenarioSpec, load, merge_keyed, parse
 from model.strategies import REGISTRY
+from viz.parameters import control_for
 
 StrategyRows = list[dict]
 """A strategy as edited: [{"behaviour": name, "params": {parameter: text}}, ...]."""
+
+
+@dataclass(frozen=True)
+class Edits:
+    """What the page changed in a scenario: strategies by actor, global parameters, actors switched off."""
+
+    strategies: Mapping[str, StrategyRows] = field(default_factory=dict)
+    parameters: Mapping[str, float] = field(default_factory=dict)
+    disabled: frozenset[str] = frozenset()
+    relations: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    """Relation values (-1 to 1) by actor pair (ids in sorted order)."""
+    ties: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    """Tie strengths (0 to 1) by actor pair (ids in sorted order)."""
+
+    def __bool__(self) -> bool:
+        return bool(self.strategies or self.parameters or self.disabled or self.relations or self.ties)
+
+    def describe(self) -> str:
+        """'strategy edited: iran; parameters: front_speed; off: russia; ...' (empty when nothing changed)."""
+        pairs = lambda edits: ["-".join(pair) for pair in edits]
+        parts = [(label, sorted(names)) for label, names in (
+            ("strategy edited", self.strategies), ("parameters", self.parameters), ("off", self.disabled),
+            ("relations", pairs(self.relations)), ("ties", pairs(self.ties)))]
+        return "; ".join(f"{label}: {', '.join(names)}" for label, names in parts if names)
+
+
+EDIT_SOURCE = "set in the dashboard (a counterfactual, not an observation)"
+"""`source` of relations and ties edited in the page."""
+
+
+def pair(a: str, b: str) -> tuple[str, str]:
+    """An actor pair as edits key it (ids in sorted order)."""
+    return (a, b) if a <= b else (b, a)
+
+
+def pair_entries(edits: Mapping[tuple[str, str], float], field_name: str) -> list[dict]:
+    """`[[relation]]` or `[[tie]]` tables for edited pairs (`field_name` is 'value' or 'strength')."""
+    return [{"a": a, "b": b, field_name: float(v), "source": EDIT_SOURCE} for (a, b), v in sorted(edits.items())]
 
 
 @dataclass(frozen=True)
@@ -46,7 +85,10 @@ def behaviour_fields(behaviour: str) -> list[ParamField]:
         is_list = typing.get_origin(info.annotation) is list
         default = "" if info.is_required() else info.get_default(call_default_factory=True)
         text = ", ".join(default) if is_list else str(default)
-        fields.append(ParamField(name, text, info.description or "", is_list))
+        limits = "" if is_list else control_for(name, info).range_text()
+        meaning = info.description or ""
+        fields.append(ParamField(name, text, f"{meaning} (range: {limits})" if limits and limits != "any value" else meaning,
+                                 is_list))
     return fields
 
 
@@ -102,21 +144,27 @@ def parse_seed(text: str) -> int:
     return seed
 
 
-def build_spec(path: Path, strategies: Mapping[str, StrategyRows] | None = None) -> ScenarioSpec:
-    """Load `path` and replace the strategies of the actors in `strategies`, validated.
+def build_spec(path: Path, edits: Edits | None = None) -> ScenarioSpec:
+    """Load `path` and apply the page's edits: strategies by actor, global parameters, actors switched off.
 
-    Raises ScenarioError (the file or the merged scenario is invalid) or ValueError (a
+    Raises ScenarioError (the file or the edited scenario is invalid) or ValueError (a
     strategy edit cannot be read), each with one line.
     """
     spec = load(path)
-    if not strategies:
+    if not edits:
         return spec
+    strategies, disabled = edits.strategies, edits.disabled
     known = {a.id for a in spec.actor}
+    named = set(strategies) | set(disabled) | {a for p in (*edits.relations, *edits.ties) for a in p}
+    unknown = sorted(named - known)
+    if unknown:
+        raise ValueError(f"edits name actors not in {path.name}: {', '.join(unknown)}")
     raw = spec.model_dump(mode="python")
     for actor in raw["actor"]:
         if actor["id"] in strategies:
             actor["strategy"] = strategy_from_rows(actor["id"], strategies[actor["id"]])
-    unknown = sorted(set(strategies) - known)
-    if unknown:
-        raise ValueError(f"strategy edits name actors not in {path.name}: {', '.join(unknown)}")
-    return parse(raw, path)
+        actor["enabled"] = actor["id"] not in disabled
+    raw["parameters"].update(edits.parameters)
+    for key, name, changed in (("relation", "value", edits.relations), ("tie", "strength", edits.ties)):
+        raw[key] = merge_keyed(raw[key], pair_entries(changed, name), lambda item: frozenset((item["a"], item["b"])))
+    return parse(raw, path.name)

@@ -14,7 +14,8 @@ from experiments.batch.design import design_table, plan
 from experiments.batch.executors import dask_client, run_tasks
 from experiments.batch.overrides import OverrideError, apply, base_scenario
 from experiments.batch.store import ResultStore
-from experiments.cli import UsageError
+from model.classic import REGIONAL
+from model.errors import UsageError
 from model.scenario import ScenarioError, parse
 
 
@@ -71,10 +72,16 @@ def _execute(store: ResultStore, todo: list, experiment: LoadedExperiment, execu
 
 
 def check_overrides(experiment: LoadedExperiment) -> None:
-    """Every factor path and every listed or boundary value must apply to every scenario (exit 2 if not)."""
+    """Every factor path and every listed or boundary value must apply to every scenario, and every
+    actor of `outputs.actors` must be in at least one of them (exit 2 if not)."""
     spec = experiment.spec
+    if spec.model != REGIONAL:  # a classic model family: world files instead of scenarios
+        from experiments.docking.family import check
+        return check(experiment)
+    actors: set[str] = set()
     for i, (entry, label, file) in enumerate(zip(spec.scenario, spec.labels, experiment.scenario_files)):
         base = base_scenario(str(file))
+        actors |= {a.id for a in base.actor}
         probes = [(f"scenario[{i}].set.{path}", path, value) for path, value in entry.set.items()]
         probes += [(f"factor[{f.path}]", f.path, value) for f in spec.factor for value in _probe_values(f)]
         for field, path, value in probes:
@@ -85,6 +92,10 @@ def check_overrides(experiment: LoadedExperiment) -> None:
             except (OverrideError, ScenarioError) as exc:
                 raise UsageError(f"{experiment.path}: {field}: {value!r} in scenario {label!r}: "
                                  f"{str(exc).removeprefix(f'{file}: ')}") from None
+    for actor in spec.outputs.actors or ():
+        if actor not in actors:
+            raise UsageError(f"{experiment.path}: outputs.actors: {actor!r} is an actor of none of the scenarios "
+                             f"(actors: {', '.join(sorted(actors))})")
 
 
 def _probe_values(factor) -> list:

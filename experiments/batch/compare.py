@@ -89,6 +89,22 @@ def compare(outcomes: pd.DataFrame, baseline: str, factors: list[str] | None = N
     return table.sort_values(["outcome", "_order", *keys[1:]], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
+def degenerate(outcomes: pd.DataFrame) -> dict[str, str]:
+    """Outcomes that carry no comparison, with the reason: censored in every run, or one value in every run.
+
+    A time to event censored in every run is the horizon everywhere (the event never
+    happened); an outcome with one value (up to CONSTANT) in every run has no spread to compare.
+    """
+    reasons = {}
+    for outcome, frame in outcomes.dropna(subset=["value"]).groupby("outcome", sort=False):
+        values = frame["value"].to_numpy(dtype=float)
+        if frame["censored"].astype(bool).all():
+            reasons[outcome] = "censored in every run (the event did not happen before the horizon)"
+        elif np.ptp(values) <= CONSTANT * max(float(np.abs(values).max()), 1.0):
+            reasons[outcome] = f"one value in every run ({values[0]:,.6g})"
+    return reasons
+
+
 def _key(key) -> tuple:
     return key if isinstance(key, tuple) else (key,)
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
+import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from experiments.cli import UsageError
+from experiments.folders import SAFE_NAME
+from model import limits
+from model.classic import MODEL_NAMES, REGIONAL
+from model.errors import UsageError
+from model.scenario import read_toml
 
 TABLES = ("model", "actors", "regions", "control", "events")
 ACTOR_METRICS = ("power_share", "territory_km2", "territory_share", "strategic_depth", "capability", "forward_presence")
@@ -25,7 +29,9 @@ Scalar = bool | int | float | str
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """No unknown fields and no coercion: "36" is not 36 and "yes" is not true."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class ScenarioEntry(Strict):
@@ -57,7 +63,7 @@ class Factor(Strict):
     mean: Finite | None = None
     sd: Finite | None = Field(None, gt=0)
     distribution: Literal["uniform", "loguniform", "triangular", "normal"] | None = None
-    levels: int | None = Field(None, ge=2, description="points of a range in a factorial design")
+    levels: int | None = Field(None, ge=2, le=limits.MAX_DESIGN_POINTS, description="points of a range in a factorial design")
     integer: bool = Field(False, description="round sampled values to whole numbers")
 
     @model_validator(mode="after")
@@ -100,10 +106,10 @@ class Design(Strict):
     """How factor values are combined into design points."""
 
     kind: Literal["factorial", "lhs", "sobol", "morris", "posterior"] = "factorial"
-    samples: int = Field(16, ge=1, description="LHS points; Sobol and Morris base samples N; posterior draws")
+    samples: int = Field(16, ge=1, le=limits.MAX_SAMPLES, description="LHS points; Sobol and Morris base samples N; posterior draws")
     posterior: str | None = Field(None, description="posterior folder of `bopsim calibrate` (kind posterior)")
     second_order: bool = Field(False, description="Sobol: also sample for second-order indices")
-    morris_levels: int = Field(4, ge=2, description="Morris grid levels")
+    morris_levels: int = Field(4, ge=2, le=100, description="Morris grid levels")
 
 
 class ConsequenceNames(Strict):
@@ -122,7 +128,7 @@ class Outputs(Strict):
     """Which time series to keep, how often, and which outcomes to compute per run."""
 
     keep: list[Literal["model", "actors", "regions", "control", "events"]] = Field(default_factory=lambda: ["model", "actors"])
-    every: int = Field(1, ge=1, description="months between kept rows of the time-series tables")
+    every: int = Field(1, ge=1, le=limits.MAX_STEPS, description="months between kept rows of the time-series tables")
     actors: list[str] | None = Field(None, description="actors whose outcomes are computed (default: all)")
     actor_metrics: list[Literal[ACTOR_METRICS]] = Field(  # type: ignore[valid-type]
         default_factory=lambda: ["power_share", "territory_km2", "strategic_depth", "capability"])
@@ -136,11 +142,14 @@ class Outputs(Strict):
 class Experiment(Strict):
     """A validated experiment file."""
 
-    name: str = Field(min_length=1)
+    name: str = Field(pattern=SAFE_NAME.pattern, description="names the default result folder, results/<name>")
     description: str = ""
-    root_seed: int = Field(ge=0, description="root of numpy SeedSequence; every run's seed derives from it")
-    replications: int = Field(1, ge=1)
-    steps: int | None = Field(None, ge=1, description="months per run (default: each scenario's)")
+    model: Literal[MODEL_NAMES] = Field(  # type: ignore[valid-type]
+        REGIONAL, description="model family: the regional model, or a classic one (model/classic); "
+                              "a classic family's scenario files are world files of its parameters")
+    root_seed: int = Field(ge=0, le=2**63 - 1, description="root of numpy SeedSequence; every run's seed derives from it")
+    replications: int = Field(1, ge=1, le=limits.MAX_REPLICATIONS)
+    steps: int | None = Field(None, ge=1, le=limits.MAX_STEPS, description="months per run (default: each scenario's)")
     scenario: list[ScenarioEntry] = Field(min_length=1)
     factor: list[Factor] = Field(default_factory=list)
     design: Design = Field(default_factory=Design)
@@ -167,7 +176,8 @@ class LoadedExperiment(BaseModel):
 
     def fingerprint(self) -> str:
         """Hash of everything that changes a run's result (not `replications`, which only adds runs)."""
-        body = self.spec.model_dump(mode="json", exclude={"replications", "description"})
+        regional = {"model"} if self.spec.model == REGIONAL else set()  # hashes from before model families
+        body = self.spec.model_dump(mode="json", exclude={"replications", "description"} | regional)
         body["scenario_text"] = [p.read_text(encoding="utf-8") for p in self.scenario_files]
         if self.posterior_dir is not None:
             body["posterior_text"] = (self.posterior_dir / "particles.csv").read_text(encoding="utf-8")
@@ -233,14 +243,11 @@ def _posterior_dir(path: Path, spec: Experiment) -> Path | None:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise UsageError(f"{path}: file not found")
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: not valid TOML: {exc}") from None
+    raw = read_toml(path, UsageError)
+    if "scenario" not in raw and ({"region", "region_file", "actor", "extends"} & raw.keys()):
+        raise UsageError(f"{path}: a scenario file, not an experiment file (run it with `bopsim run`, "
+                         "or name it in an experiment's [[scenario]] file = ...)")
+    return raw
 
 
 def _describe(exc: ValidationError) -> str:
@@ -277,3 +284,25 @@ def _check(path: Path, spec: Experiment, files: tuple[Path, ...]) -> None:
                                  "or a uniform/loguniform range with levels")
     elif spec.design.kind in ("sobol", "morris") and not spec.varied:
         raise UsageError(f"{path}: design.kind: a {spec.design.kind} design needs at least one varied factor")
+    points = design_points(spec)
+    if points > limits.MAX_DESIGN_POINTS:
+        raise UsageError(f"{path}: design: {points:,} design points, more than the limit of {limits.MAX_DESIGN_POINTS:,}")
+    runs = len(spec.scenario) * points * spec.replications
+    if runs > limits.MAX_RUNS:
+        raise UsageError(f"{path}: replications: {len(spec.scenario)} scenarios x {points:,} design points x "
+                         f"{spec.replications:,} replications = {runs:,} runs, more than the limit of {limits.MAX_RUNS:,}")
+
+
+def design_points(spec: Experiment) -> int:
+    """How many design points the design draws (before any is drawn): SALib's sample sizes."""
+    d, n = len(spec.varied), spec.design.samples
+    if d == 0:
+        return 1
+    kind = spec.design.kind
+    if kind == "lhs":
+        return n
+    if kind == "sobol":
+        return n * (2 * d + 2 if spec.design.second_order else d + 2)
+    if kind == "morris":
+        return n * (d + 1)
+    return math.prod(len(f.values) if f.values is not None else (f.levels or 1) for f in spec.varied)

@@ -37,6 +37,8 @@ class RunTask:
     seed: int
     steps: int | None
     overrides: tuple[tuple[str, Any], ...]
+    model: str = "regional"
+    """The model family (`model/classic`; "regional" is the regional model)."""
 
 
 def salib_problem(names: list[str]) -> dict[str, Any]:
@@ -145,6 +147,7 @@ def plan(experiment: LoadedExperiment, design: pd.DataFrame) -> list[RunTask]:
                 tasks.append(RunTask(
                     index=len(tasks), run_id=f"{label}-p{p:05d}-r{r:04d}", scenario=label, scenario_file=str(file),
                     point=p, replication=r, seed=run_seed(spec.root_seed, p, r), steps=spec.steps, overrides=overrides,
+                    model=spec.model,
                 ))
     return tasks
 

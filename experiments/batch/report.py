@@ -10,46 +10,70 @@ FORMATS = ("table", "csv", "latex", "markdown")
 HEADER = ("n", "mean", "median", "95% CI", "diff vs baseline", "95% CI of diff", "d", "P(sign)", "censored")
 
 
-def format_comparison(table: pd.DataFrame, fmt: str, baseline: str) -> str:
-    """`table` (from `compare.compare`) in `fmt`, one of FORMATS."""
+STAT_NUMBERS = ("mean", "median", "ci_low", "ci_high", "diff", "diff_low", "diff_high")
+SIGNIFICANT = 4
+"""Significant digits of the largest number of an outcome; the outcome's other numbers get the same decimals."""
+MAX_DECIMALS = 10
+
+
+def format_comparison(table: pd.DataFrame, fmt: str, baseline: str, left_out: dict[str, str] | None = None) -> str:
+    """`table` (from `compare.compare`) in `fmt`, one of FORMATS.
+
+    `left_out` (outcome -> reason) is stated under the table (in a comment line for LaTeX;
+    CSV stays a plain table and the caller reports it).
+    """
     if fmt == "csv":
         return table.to_csv(index=False, float_format="%.10g", lineterminator="\n")
     groups = [c for c in table.columns if c not in ("outcome", "n", "mean", "median", "ci_low", "ci_high", "diff",
                                                        "diff_low", "diff_high", "effect_size", "p_sign", "censored")]
-    rows = [(r["outcome"], " ".join(_num(r[g]) for g in groups), *_cells(r)) for _, r in table.iterrows()]
+    decimals = {outcome: decimals_for(frame[list(STAT_NUMBERS)].to_numpy(dtype=float).ravel())
+                for outcome, frame in table.groupby("outcome", sort=False)}
+    rows = [(r["outcome"], " ".join(_label(r[g]) for g in groups), *_cells(r, decimals[r["outcome"]]))
+            for _, r in table.iterrows()]
     header = ("outcome", " ".join(groups), *HEADER)
+    notes = [f"left out: {outcome}: {reason}" for outcome, reason in (left_out or {}).items()]
     if fmt == "markdown":
-        return _markdown(header, rows)
+        return _markdown(header, rows) + "".join(f"\n{n}\n" for n in notes)
     if fmt == "latex":
-        return _latex(header, rows, baseline)
-    return _text(header, rows, baseline)
+        return _latex(header, rows, baseline) + "".join(f"% {n}\n" for n in notes)
+    return _text(header, rows, baseline) + "".join(f"\n{n}" for n in notes) + ("\n" if notes else "")
 
 
-def _cells(row: pd.Series) -> tuple[str, ...]:
+def decimals_for(values) -> int:
+    """Decimals that give the largest finite |value| SIGNIFICANT significant digits (0 for large numbers)."""
+    finite = [abs(float(v)) for v in values if math.isfinite(v) and v != 0]
+    if not finite:
+        return 0
+    return min(max(SIGNIFICANT - 1 - math.floor(math.log10(max(finite))), 0), MAX_DECIMALS)
+
+
+def format_number(value, decimals: int, sign: bool = False) -> str:
+    """`value` with `decimals` decimals and thousands separators; rounding noise shows as 0, NaN as '-'."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    text = f"{float(value):,.{decimals}f}"
+    if float(text.replace(",", "")) == 0:
+        return "0"
+    return f"+{text}" if sign and value > 0 else text
+
+
+def _cells(row: pd.Series, decimals: int) -> tuple[str, ...]:
+    num = lambda key, sign=False: format_number(row[key], decimals, sign)
     censored = row["censored"]
     return (
-        str(int(row["n"])), _num(row["mean"]), _num(row["median"]),
-        f"[{_num(row['ci_low'])}, {_num(row['ci_high'])}]",
-        "" if math.isnan(row["diff"]) else _num(row["diff"], sign=True),
-        "" if math.isnan(row["diff"]) else f"[{_num(row['diff_low'], sign=True)}, {_num(row['diff_high'], sign=True)}]",
+        f"{int(row['n']):,}", num("mean"), num("median"),
+        f"[{num('ci_low')}, {num('ci_high')}]",
+        "" if math.isnan(row["diff"]) else num("diff", sign=True),
+        "" if math.isnan(row["diff"]) else f"[{num('diff_low', True)}, {num('diff_high', True)}]",
         "" if math.isnan(row["effect_size"]) else f"{row['effect_size']:+.2f}",
         "" if math.isnan(row["p_sign"]) else f"{row['p_sign']:.2f}",
         f"{censored:.0%}" if censored > 0 else "",
     )
 
 
-def _num(value, sign: bool = False) -> str:
-    """4 significant digits, thousands separated; strings as they are."""
-    if isinstance(value, str):
-        return value
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    value = float(value)
-    if value != 0 and (abs(value) >= 1e4 or abs(value) < 1e-3):
-        text = f"{value:,.0f}" if abs(value) >= 1e4 else f"{value:.3g}"
-    else:
-        text = f"{value:.4g}"
-    return f"+{text}" if sign and value > 0 else text
+def _label(value) -> str:
+    """A factor value in a group label: strings as they are, numbers with up to 6 significant digits."""
+    return value if isinstance(value, str) else f"{value:,.6g}"
 
 
 def _text(header: tuple[str, ...], rows: list[tuple[str, ...]], baseline: str) -> str:

@@ -18,6 +18,7 @@ from experiments.batch.design import RunTask
 from experiments.batch.outcomes import run_outcomes
 from experiments.batch.overrides import scenario_with
 from experiments.single import simulate
+from model.classic import REGIONAL
 from model.tables import (
     actor_table,
     control_table,
@@ -54,6 +55,8 @@ def execute(task: RunTask, outputs: Outputs) -> RunResult:
 
 
 def _simulate(task: RunTask, outputs: Outputs) -> dict[str, pd.DataFrame]:
+    if task.model != REGIONAL:
+        return _simulate_classic(task, outputs)
     spec = scenario_with(task.scenario_file, task.overrides)
     model = simulate(spec, seed=task.seed, steps=task.steps)
     frames = {name: BUILDERS[name](model) for name in dict.fromkeys(["model", *outputs.keep])}
@@ -65,6 +68,16 @@ def _simulate(task: RunTask, outputs: Outputs) -> dict[str, pd.DataFrame]:
     kept = {name: frames[name] if name == "events" else _thin(frames[name], outputs.every, model.steps)
             for name in outputs.keep}
     return kept | {"outcomes": outcomes}
+
+
+def _simulate_classic(task: RunTask, outputs: Outputs) -> dict[str, pd.DataFrame]:
+    """A run of a classic model family (model/classic): its `model` series and its outcomes."""
+    from experiments.docking.family import build
+    model = build(task.model, task.scenario_file, task.overrides, task.seed)
+    model.run(task.steps)
+    series = model.series()
+    kept = {"model": _thin(series, outputs.every, len(series))} if "model" in outputs.keep else {}
+    return kept | {"outcomes": pd.DataFrame(model.outcomes(), columns=["outcome", "value", "censored"])}
 
 
 def _thin(frame: pd.DataFrame, every: int, last: int) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.batch.design import salib_problem
-from experiments.cli import UsageError
+from model.errors import UsageError
 
 INDICES = {"sobol": ("S1", "ST"), "morris": ("mu_star", "sigma")}
 

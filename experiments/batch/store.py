@@ -1,6 +1,7 @@
 """The result store: a folder of Parquet tables and a manifest, written one run at a time.
 
 Layout of OUT/:
+- `fingerprint.txt` — the experiment's hash, written first; `.lock` — held by the batch writing;
 - `manifest.json` — experiment name and hash, code version, package versions, root seed, and
   every planned run with its seed, status (ok / failed / pending), duration, error and the code
   version that made it;
@@ -13,11 +14,14 @@ Layout of OUT/:
   the run's keys and parameters as columns), rebuilt from `runs/` after each batch.
 
 A run is finished when its folder exists; re-running skips it, so an interrupted batch resumes
-without losing or duplicating a run.
+without losing or duplicating a run. A damaged folder (a truncated table, a missing run.json, a
+broken manifest.json) is repaired when a batch opens it: damaged runs are removed and run again,
+the manifest and the whole-experiment tables are rebuilt.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import platform
@@ -37,8 +41,13 @@ import pyarrow.parquet as pq
 from experiments.batch.config import LoadedExperiment
 from experiments.batch.design import RunTask
 from experiments.batch.runner import RunResult
-from experiments.cli import UsageError
+from experiments.folders import writing
+from model.errors import UsageError
 
+FINGERPRINT = "fingerprint.txt"
+"""The hash of the experiment the folder holds, written before anything else."""
+LOCK = ".lock"
+"""Locked (flock) by the batch writing the folder."""
 KEY_COLUMNS = ("run_id", "scenario", "point", "replication", "seed")
 PACKAGES = ("bopsim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "pydantic", "SALib", "dask", "distributed")
 
@@ -56,25 +65,67 @@ class ResultStore:
 
     @classmethod
     def create_or_open(cls, root: Path, experiment: LoadedExperiment, design: pd.DataFrame) -> ResultStore:
-        """The store at `root` for `experiment`; refuses a folder that holds another experiment."""
+        """The store at `root` for `experiment`, locked for this batch and repaired.
+
+        Refuses a folder that holds another experiment, or that another batch is writing.
+        The experiment's fingerprint is the first file written, so a batch killed at any moment
+        leaves a folder that the next one recognises. Damaged runs (a missing or unreadable
+        `run.json` or table) are removed, so the batch runs them again.
+        """
         store = cls(root)
-        manifest = store.root / "manifest.json"
         fingerprint = experiment.fingerprint()
-        if manifest.is_file():
-            found = json.loads(manifest.read_text(encoding="utf-8")).get("fingerprint")
-            if found != fingerprint:
-                raise UsageError(f"{store.root}: holds results of another experiment or version of it "
-                                 f"(hash {found}, this one {fingerprint}); use another --out")
-        elif store.root.exists() and any(store.root.iterdir()):
+        found = store._fingerprint()
+        if found is not None and found != fingerprint:
+            raise UsageError(f"{store.root}: holds results of another experiment or version of it "
+                             f"(hash {found}, this one {fingerprint}); use another --out")
+        if found is None and store.root.exists() and any(not p.name.startswith(".") for p in store.root.iterdir()):
             raise UsageError(f"{store.root}: exists and is not a result folder (no manifest.json); use another --out")
+        store.root.mkdir(parents=True, exist_ok=True)
+        store._lock()
+        if not (store.root / FINGERPRINT).is_file():
+            _write_atomic(store.root / FINGERPRINT, f"{fingerprint}\n".encode())
         for folder in (store.runs, store.failures):
             folder.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(store.staging, ignore_errors=True)
         store.staging.mkdir()
-        if not manifest.is_file():
+        if not (store.root / "experiment.toml").is_file():
             _write_atomic(store.root / "experiment.toml", experiment.path.read_bytes())
+        if not _readable_parquet(store.root / "design.parquet"):
             _write_parquet_atomic(design, store.root / "design.parquet")
+        store.repair()
         return store
+
+    def _fingerprint(self) -> str | None:
+        """The experiment hash this folder was made for: from its marker, else from a readable manifest."""
+        marker = self.root / FINGERPRINT
+        if marker.is_file():
+            return marker.read_text(encoding="utf-8").strip()
+        manifest = _read_json(self.root / "manifest.json")
+        return manifest.get("fingerprint") if manifest else None
+
+    def _lock(self) -> None:
+        """Hold an exclusive lock on the folder until this process ends (released by the system on a kill)."""
+        handle = open(self.root / LOCK, "a+b")  # noqa: SIM115 (held open for the life of the batch)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise UsageError(f"{self.root}: another bopsim batch is writing this folder; "
+                             "wait for it to finish or use another --out") from None
+        self._lock_handle = handle
+
+    def repair(self) -> list[str]:
+        """Remove damaged runs and failure records, so they run again; returns the run ids removed."""
+        damaged = [d.name for d in self.runs.iterdir() if d.is_dir() and not _whole_run(d)]
+        for run_id in damaged:
+            shutil.rmtree(self.runs / run_id)
+        for record in self.failures.glob("*.json"):
+            if _read_json(record) is None:
+                record.unlink()
+        for leftover in self.runs.iterdir():
+            if not leftover.is_dir():
+                leftover.unlink()
+        return damaged
 
     @classmethod
     def existing(cls, root: Path) -> ResultStore:
@@ -82,6 +133,7 @@ class ResultStore:
         store = cls(root)
         if not (store.root / "manifest.json").is_file():
             raise UsageError(f"{store.root}: not a result folder (no manifest.json); run `bopsim batch` first")
+        store.manifest()
         return store
 
     # ---------------------------------------------------------------- state
@@ -94,11 +146,24 @@ class ResultStore:
 
     def code_changed(self) -> bool:
         """Whether the manifest records another code version than the one running now."""
-        path = self.root / "manifest.json"
-        return path.is_file() and json.loads(path.read_text(encoding="utf-8")).get("code_version") != code_version()
+        manifest = _read_json(self.root / "manifest.json")
+        return manifest is not None and manifest.get("code_version") != code_version()
 
     def manifest(self) -> dict[str, Any]:
-        return json.loads((self.root / "manifest.json").read_text(encoding="utf-8"))
+        manifest = _read_json(self.root / "manifest.json")
+        if manifest is None:
+            raise UsageError(f"{self.root / 'manifest.json'}: damaged; rerun the same `bopsim batch` to repair the folder")
+        return manifest
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A whole-experiment table (`outcomes`, `model`, `design`, ...); UsageError if missing or damaged."""
+        path = self.root / f"{name}.parquet"
+        if not path.is_file():
+            raise UsageError(f"{path}: no {name} yet (no run has finished)")
+        try:
+            return pd.read_parquet(path)
+        except (OSError, pa.ArrowException) as exc:
+            raise UsageError(f"{path}: damaged ({exc}); run the same `bopsim batch` again to repair the folder") from None
 
     # ---------------------------------------------------------------- writing
 
@@ -110,9 +175,10 @@ class ResultStore:
             _write_atomic(self.failures / f"{task.run_id}.json", _json(record | {"traceback": result.traceback}))
             return
         staging = Path(tempfile.mkdtemp(prefix=f"{task.run_id}.", dir=self.staging))
-        for name, frame in result.tables.items():
-            pq.write_table(_with_keys(frame, task), staging / f"{name}.parquet")
-        (staging / "run.json").write_bytes(_json(record))
+        with writing(self.runs / task.run_id):
+            for name, frame in result.tables.items():
+                pq.write_table(_with_keys(frame, task), staging / f"{name}.parquet")
+            (staging / "run.json").write_bytes(_json(record))
         os.rename(staging, self.runs / task.run_id)
         (self.failures / f"{task.run_id}.json").unlink(missing_ok=True)
 
@@ -156,6 +222,32 @@ class ResultStore:
         }
 
 
+def _read_json(path: Path) -> dict[str, Any] | None:
+    """A JSON object from `path`, or None if the file is missing, truncated or not an object."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _readable_parquet(path: Path) -> bool:
+    """Whether `path` is a whole Parquet file (its footer and schema can be read)."""
+    try:
+        pq.read_metadata(path)
+    except (OSError, pa.ArrowException):
+        return False
+    return True
+
+
+def _whole_run(folder: Path) -> bool:
+    """A run folder with a readable run.json naming it, an outcomes table, and every table readable."""
+    record = _read_json(folder / "run.json")
+    tables = list(folder.glob("*.parquet"))
+    return (record is not None and record.get("run_id") == folder.name and (folder / "outcomes.parquet") in tables
+            and all(_readable_parquet(table) for table in tables))
+
+
 def _run_record(result: RunResult) -> dict[str, Any]:
     task = result.task
     return {"run_id": task.run_id, "scenario": task.scenario, "point": task.point, "replication": task.replication,
@@ -192,7 +284,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file and a rename: whole or not at all."""
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(handle, "wb") as out:
+        with writing(path), os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(tmp, path)
     except BaseException:
@@ -206,7 +298,8 @@ def _write_parquet_atomic(table: pa.Table | pd.DataFrame, path: Path) -> None:
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(handle)
     try:
-        pq.write_table(table, tmp)
+        with writing(path):
+            pq.write_table(table, tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

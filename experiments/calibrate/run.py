@@ -39,7 +39,7 @@ import pyabc
 from experiments.calibrate.config import LoadedCalibration
 from experiments.calibrate.distance import Scales, distance
 from experiments.calibrate.sampler import Mapper, SeededSampler
-from experiments.cli import UsageError
+from model.errors import UsageError
 
 DATABASE = "abc.db"
 FINGERPRINT = "calibration.json"

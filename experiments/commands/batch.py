@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from experiments.batch.executors import EXECUTORS, default_workers
+from experiments.folders import check_output, default_output, whole_number
+from model.limits import MAX_REPLICATIONS, MAX_STEPS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,34 +19,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("config", type=Path, help="experiment file (TOML, see experiments/README.md)")
     parser.add_argument("--executor", choices=EXECUTORS, default="process",
                         help="serial, a local process pool (default) or dask.distributed")
-    parser.add_argument("--workers", type=_positive, default=None,
+    parser.add_argument("--workers", type=lambda text: whole_number(text, 1, 1024), default=None,
                         help=f"worker processes (default: all cores, here {default_workers()})")
     parser.add_argument("--scheduler", default=None, metavar="ADDR",
                         help="address of a running dask scheduler, e.g. tcp://host:8786 (with --executor dask)")
     parser.add_argument("--out", type=Path, default=None, help="result folder (default: results/<experiment name>)")
-    parser.add_argument("--replications", type=_positive, default=None, help="override the file's replications")
-    parser.add_argument("--steps", type=_positive, default=None, help="override the months per run")
+    parser.add_argument("--replications", type=lambda text: whole_number(text, 1, MAX_REPLICATIONS), default=None,
+                        help="override the file's replications")
+    parser.add_argument("--steps", type=lambda text: whole_number(text, 1, MAX_STEPS), default=None,
+                        help="override the months per run")
     parser.add_argument("--retry-failed", action="store_true", help="run again the runs that failed before")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(func=batch_command)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
 
 
 def batch_command(args: argparse.Namespace) -> int:
     from experiments.batch.batch import run_batch
     from experiments.batch.config import load_experiment
 
+    check_output(args.out)
     experiment = load_experiment(args.config, replications=args.replications, steps=args.steps)
-    out = args.out or Path("results") / experiment.spec.name
+    out = args.out or default_output("results", experiment.spec.name, args.config)
     report = run_batch(experiment, out, args.executor, args.workers, args.scheduler,
                        retry_failed=args.retry_failed, progress=not args.no_progress)
     if report.code_changed:

@@ -14,7 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "compare", help="compare outcomes across scenarios/variants of a batch",
         description="For each outcome and scenario/variant: mean, median, 95%% bootstrap interval, and the "
-                    "difference from the baseline with its interval and Cohen's d.")
+                    "difference from the baseline with its interval and Cohen's d. Outcomes censored in every run, or "
+                    "with one value in every run, are left out and named under the table.")
     parser.add_argument("results", type=Path, help="result folder written by `bopsim batch`")
     parser.add_argument("--baseline", default=None, metavar="VARIANT",
                         help="scenario label to compare against (default: the experiment's baseline, else the first)")
@@ -28,19 +29,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def compare_command(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from experiments.batch.compare import compare
+    from experiments.batch.compare import compare, degenerate
     from experiments.batch.report import format_comparison
     from experiments.batch.store import ResultStore
-    from experiments.cli import UsageError
+    from model.errors import UsageError
 
     store = ResultStore.existing(args.results)
     manifest = store.manifest()
-    path = store.root / "outcomes.parquet"
-    if not path.is_file():
-        raise UsageError(f"{path}: no outcomes yet (no run has finished)")
-    outcomes = pd.read_parquet(path)
+    outcomes = store.table("outcomes")
     labels = list(dict.fromkeys(outcomes["scenario"]))
     baseline = args.baseline or manifest.get("baseline") or labels[0]
     if baseline not in labels:
@@ -54,9 +50,14 @@ def compare_command(args: argparse.Namespace) -> int:
             raise UsageError(f"--outcome: no outcome matches {', '.join(args.outcome)} (e.g. {', '.join(names[:4])})")
         outcomes = outcomes[outcomes["outcome"].isin(chosen)]
     factors = [f["path"] for f in manifest.get("factors", []) if "value" not in f]
+    left_out = degenerate(outcomes)
+    outcomes = outcomes[~outcomes["outcome"].isin(left_out)]
     table = compare(outcomes, baseline, factors, seed=args.seed, resamples=args.bootstrap)
-    text = format_comparison(table, args.format, baseline)
+    text = format_comparison(table, args.format, baseline, left_out)
     sys.stdout.write(text)
+    if args.format == "csv":
+        for outcome, reason in left_out.items():
+            print(f"bopsim compare: left out {outcome}: {reason}", file=sys.stderr)
     if args.output is not None:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(text, encoding="utf-8")

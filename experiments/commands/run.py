@@ -6,8 +6,10 @@ import argparse
 import time
 from pathlib import Path
 
+from experiments.folders import check_output, default_output, seed, whole_number
 from experiments.single import OUTPUT_FILES, simulate, write_run
 from experiments.summary_table import format_summary
+from model.limits import MAX_STEPS
 from model.scenario import load
 
 
@@ -15,8 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="run one scenario and write its tables",
                          description="Run one scenario; write " + ", ".join(OUTPUT_FILES) + " and print a summary.")
     run.add_argument("scenario", type=Path, help="scenario file (TOML)")
-    run.add_argument("--steps", type=_non_negative, default=None, help="months to simulate (default: the scenario's)")
-    run.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    run.add_argument("--steps", type=lambda text: whole_number(text, 0, MAX_STEPS), default=None,
+                     help=f"months to simulate, 0 to {MAX_STEPS:,} (default: the scenario's)")
+    run.add_argument("--seed", type=seed, default=1, help="random seed, 0 to 2**63 - 1 (default 1)")
     run.add_argument("--out", type=Path, default=None, help="output folder (default: out/<scenario name>)")
     run.set_defaults(func=run_command)
 
@@ -25,16 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     validate.set_defaults(func=validate_command)
 
 
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
-
-
 def run_command(args: argparse.Namespace) -> int:
+    check_output(args.out)
     spec = load(args.scenario)
-    out = args.out or Path("out") / spec.name
+    out = args.out or default_output("out", spec.name, args.scenario)
     started = time.perf_counter()
     model = simulate(spec, seed=args.seed, steps=args.steps)
     elapsed = time.perf_counter() - started

@@ -22,21 +22,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def sensitivity_command(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from experiments.batch.sensitivity import format_indices, indices
     from experiments.batch.store import ResultStore
-    from experiments.cli import UsageError
+    from model.errors import UsageError
 
     store = ResultStore.existing(args.results)
-    path = store.root / "outcomes.parquet"
-    if not path.is_file():
-        raise UsageError(f"{path}: no outcomes yet (no run has finished)")
-    outcomes = pd.read_parquet(path)
+    outcomes = store.table("outcomes")
     known = list(dict.fromkeys(outcomes["outcome"]))
     names = [n for n in known if any(fnmatch.fnmatchcase(n, p) for p in args.outcome)]
     if not names:
         raise UsageError(f"--outcome: no outcome matches {', '.join(args.outcome)} (e.g. {', '.join(known[:4])})")
-    table = indices(pd.read_parquet(store.root / "design.parquet"), store.manifest(), outcomes, names, seed=args.seed)
+    table = indices(store.table("design"), store.manifest(), outcomes, names, seed=args.seed)
     sys.stdout.write(table.to_csv(index=False, float_format="%.10g") if args.format == "csv" else format_indices(table))
     return 0

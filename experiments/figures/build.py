@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.cli import UsageError
+from model.errors import UsageError
 from experiments.figures.registry import FIGURES, NAMES, QUICK, FigureSpec
 from experiments.figures.sources import CONFIGS, Scale, batch_store, experiment, snapshots
 from experiments.figures.style import save, styled

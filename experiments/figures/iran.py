@@ -6,7 +6,7 @@ import pandas as pd
 
 from experiments.figures.bands import actor_series, bands
 from experiments.figures.style import TWO_COLUMN, new_figure
-from viz.palette import OKABE_ITO
+from model.palette import VARIANT_COLOURS
 
 ACTOR = "iran"
 METRICS = {"power_share": "power share", "strategic_depth": "strategic depth (share of approaches)"}
@@ -17,7 +17,7 @@ ABSENT = {"power_share": 0.0, "strategic_depth": None}
 
 def variant_colours(labels: list[str]) -> dict[str, str]:
     """Black for the first (historical) configuration, Okabe-Ito colours for the variants."""
-    return {label: "#000000" if i == 0 else OKABE_ITO[(i - 1) % len(OKABE_ITO)] for i, label in enumerate(labels)}
+    return {label: VARIANT_COLOURS[i % len(VARIANT_COLOURS)] for i, label in enumerate(labels)}
 
 
 def data(store) -> pd.DataFrame:

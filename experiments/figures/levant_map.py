@@ -1,8 +1,8 @@
 """Figure 1: the Levant map at four dates of one run of the historical configuration.
 
-Regions are the polygons of the scenario's GeoJSON (viz.shapes.region_shapes); each takes its
-majority holder's colour, paler where the holder's share is small, as on the dashboard map
-(viz.map_figure.region_faces, the dashboard's rule), and pale grey where the ungoverned share is largest.
+Regions are the polygons of the scenario's GeoJSON (model.shapes.region_shapes); each takes its
+majority holder's colour unchanged, dotted where the holder has less than half of it, as on the
+dashboard map (model.palette.divided), and pale grey where the ungoverned share is largest.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from matplotlib.collections import PathCollection
 from matplotlib.patches import Patch
 
 from experiments.figures.style import TWO_COLUMN, actor_colours, new_figure
-from viz.map_figure import region_faces
-from viz.palette import UNGOVERNED
-from viz.shapes import region_shapes
+from model.palette import UNGOVERNED, divided
+from model.shapes import region_shapes
 
 PANELS = 4
 
@@ -46,8 +45,11 @@ def draw(table: pd.DataFrame, spec):
     order = {r.id: i for i, r in enumerate(spec.region)}
     for ax, date in zip(axes.flat, dates):
         rows = table[table["date"] == date].sort_values("region", key=lambda s: s.map(order))
-        faces = region_faces([colours[h] for h in rows["holder"]], rows["share"])
-        ax.add_collection(PathCollection(shapes.paths, facecolors=faces, edgecolors="white", linewidths=0.3))
+        ax.add_collection(PathCollection(shapes.paths, facecolors=[colours[h] for h in rows["holder"]],
+                                         edgecolors="white", linewidths=0.3))
+        thin = np.flatnonzero(divided(rows["share"]))
+        ax.add_collection(PathCollection([shapes.paths[r] for r in thin], facecolors="none", edgecolors="#777777",
+                                         hatch="....", linewidths=0.0))
         ax.set_xlim(*shapes.extent[:2])
         ax.set_ylim(*shapes.extent[2:])
         ax.set_aspect(shapes.aspect)
@@ -56,6 +58,8 @@ def draw(table: pd.DataFrame, spec):
     for ax in list(axes.flat)[len(dates):]:
         ax.set_axis_off()
     shown = [h for h in [*(a.id for a in spec.actor), "ungoverned"] if h in set(table["holder"])]
-    figure.legend(handles=[Patch(facecolor=colours[h], label=names[h]) for h in shown], loc="outside lower center",
+    handles = [Patch(facecolor=colours[h], label=names[h]) for h in shown]
+    handles.append(Patch(facecolor="white", edgecolor="#777777", hatch="....", label="holder has < half"))
+    figure.legend(handles=handles, loc="outside lower center",
                   ncols=min(len(shown), 5))
     return figure

@@ -1,9 +1,9 @@
 """Figure 5: the alliance network at three dates of one run of the historical configuration.
 
 Actors sit on a circle in scenario order, node area proportional to capability; lines are ties
-of at least `viz.network_chart.MIN_TIE`, solid and dark at or above the bloc threshold (an
+of at least `model.palette.MIN_TIE`, solid and dark at or above the bloc threshold (an
 alliance), dashed and pale below it; a coloured ring marks each bloc of two or more actors,
-strongest first (viz.network_chart.ranked_blocs and BLOC_COLOURS, as on the dashboard).
+strongest first (model.palette.ranked_blocs and BLOC_COLOURS, as on the dashboard).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.figures.style import TWO_COLUMN, actor_colours, new_figure
-from viz.network_chart import BLOC_COLOURS, MIN_TIE, ranked_blocs
+from model.palette import BLOC_COLOURS, MIN_TIE, ranked_blocs
 
 PANELS = 3
 NODE_AREA = 260.0

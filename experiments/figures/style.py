@@ -9,7 +9,7 @@ from pathlib import Path
 import matplotlib
 from matplotlib.figure import Figure
 
-from viz.palette import colour_map
+from model.palette import colour_map
 
 STYLE = Path(__file__).with_name("bopsim.mplstyle")
 ONE_COLUMN = 3.5
@@ -33,7 +33,7 @@ def new_figure(width: float, height: float, **subplots) -> tuple[Figure, object]
 
 
 def actor_colours(spec) -> dict[str, str]:
-    """Each actor's fixed colour (viz.palette, shared with the dashboard)."""
+    """Each actor's fixed colour (model.palette, shared with the dashboard)."""
     return colour_map([a.id for a in spec.actor], {a.id: a.colour for a in spec.actor})
 
 

@@ -8,7 +8,7 @@ from experiments.calibration import LAST_CALIBRATION_YEAR, observed_territory
 from experiments.figures.bands import BAND, actor_series, bands
 from experiments.figures.style import ONE_COLUMN, new_figure
 from model.calendar import add_months
-from viz.palette import actor_colour
+from model.palette import actor_colour
 
 ACTOR = "isis"
 SCENARIO = "historical"

@@ -27,7 +27,7 @@ def parse_seeds(text: str) -> list[int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from experiments.cli import UsageError
+    from model.errors import UsageError
     from experiments.patterns.catalogue import CATALOGUE_FILE, load_catalogue
     from experiments.patterns.fit import default_steps, format_fit, pattern_fit
     from model.scenario import ScenarioError, load

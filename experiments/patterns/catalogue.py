@@ -32,7 +32,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from experiments.batch.config import _read
-from experiments.cli import UsageError
+from model.errors import UsageError
 from model.calendar import add_months, month_offset, parse_month
 from model.scenario import _describe
 

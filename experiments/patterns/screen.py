@@ -88,7 +88,7 @@ def _plain(value):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from experiments.cli import UsageError
+    from model.errors import UsageError
     from experiments.patterns.__main__ import parse_seeds
     from model.scenario import ScenarioError
 

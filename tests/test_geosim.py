@@ -1,0 +1,148 @@
+"""GeoSim (model/classic/geosim.py): Cederman's (2003) rules on micro-worlds computed by hand, and invariants."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import ndimage
+
+from model.classic.geosim import GeoSimModel, GeoSimParameters, war_size_fit
+
+
+def small(**parameters) -> GeoSimModel:
+    defaults = dict(nx=6, ny=6, init_polarity=6, init_period=5, duration=100)
+    return GeoSimModel(GeoSimParameters(**(defaults | parameters)), rng=0)
+
+
+def test_allocation_reproduces_the_appendix_example():
+    # Cederman (2003), Appendix: 50 mobile units, five neighbours allocating 10, 15, 20, 25 and 30
+    # against the state, at war last period with the 2nd and 4th: 15/40 x 50 = 18.75, 25/40 x 50 = 31.25,
+    # and 10/50 x 50 = 10, 20/60 x 50 = 20 (printed as 20/(15 + 25 + 10)), 30/70 x 50 = 30 (printed likewise)
+    model = small()
+    cells = model.cells
+    model.res[0] = 100.0  # propMobile 0.5: 50 mobile, 50 fixed = 10 a front
+    fronts = np.array(sorted([[0, k] for k in range(1, 6)] + [[k, 0] for k in range(1, 6)]))
+    model.allocation = {k * cells + 0: float(v) for k, v in zip(range(1, 6), (10, 15, 20, 25, 30))}
+    model.fought = {0 * cells + 2, 0 * cells + 4}
+    alloc = model.allocate(fronts)
+    mobile = [alloc[0 * cells + k] - 10 for k in range(1, 6)]
+    # the printed example uses enemyRes + res(j, i) for each quiet front: 10/50, 20/60, 30/70 of 50
+    assert mobile == pytest.approx([50 * 10 / 50, 18.75, 50 * 20 / 60, 31.25, 50 * 30 / 70])
+
+
+def test_a_state_not_under_attack_puts_all_mobile_resources_behind_every_front():
+    model = small()
+    model.res[0] = 100.0
+    alloc = model.allocate(np.array([[0, 1], [0, 2], [1, 0], [2, 0]]))
+    # fixed 50 / 2 fronts + all 50 mobile on each
+    assert alloc[0 * model.cells + 1] == alloc[0 * model.cells + 2] == pytest.approx(75.0)
+
+
+def test_extraction_is_one_at_the_capital_half_way_at_the_threshold_and_the_offset_far_away():
+    model = small()
+    thresh = np.array([2.0, 2.0, 2.0])
+    rate = model.extraction(np.array([0.0, 2.0, 1e6]), thresh)
+    # 0.1 + 0.9 / (1 + 0) = 1; 0.1 + 0.9 / 2 = 0.55; 0.1 + 0.9 / (1 + huge) = 0.1
+    assert rate == pytest.approx([1.0, 0.55, 0.1])
+
+
+def test_attack_and_victory_criteria_are_even_at_three_to_one_and_the_defender_needs_one_to_three():
+    # 1 / (1 + (3/3)^-20) = 0.5; the defender's curve at 1/bal with threshold 1/3 is even at bal = 3 too
+    assert GeoSimModel.logistic(3.0, 3.0, 20.0) == pytest.approx(0.5)
+    assert GeoSimModel.logistic(1 / 3.0, 1 / 3.0, 20.0) == pytest.approx(0.5)
+    assert GeoSimModel.logistic(1.5, 3.0, 20.0) < 1e-6  # far below 3:1: (1/2)^-20 = 2^20
+    assert GeoSimModel.logistic(1 / 1.5, 1 / 3.0, 20.0) > 1 - 1e-6
+
+
+def _line_world() -> GeoSimModel:
+    # a 6 x 6 grid: state 6 holds row 1 (cells 6..11) with its capital at 6; everything else is state 0
+    model = small()
+    model.owner[:] = 0
+    model.owner[6:12] = 6
+    return model
+
+
+def test_losing_a_province_frees_the_provinces_cut_off_from_the_capital():
+    model = _line_world()
+    model.conquer([(0, 6, 8)])
+    # cell 8 goes to 0; 9, 10, 11 are no longer connected to capital 6: each becomes sovereign
+    assert model.owner[8] == 0
+    assert model.owner[6:8].tolist() == [6, 6]
+    assert model.owner[9:12].tolist() == [9, 10, 11]
+
+
+def test_the_fall_of_a_capital_collapses_the_state():
+    model = _line_world()
+    model.conquer([(0, 6, 6)])
+    assert model.owner[6] == 0
+    assert model.owner[7:12].tolist() == [7, 8, 9, 10, 11]
+
+
+def test_claims_on_a_state_already_changed_this_step_wait():
+    model = _line_world()
+    model.conquer([(0, 6, 11), (0, 6, 10)])
+    assert sorted(model.owner[10:12].tolist()).count(0) == 1  # one conquest; the second claim is locked
+
+
+def _fronts(*pairs: tuple[int, int]) -> np.ndarray:
+    return np.array(sorted({(a, b) for a, b in pairs} | {(b, a) for a, b in pairs}))
+
+
+def test_neighbouring_active_states_form_one_war_that_ends_after_the_war_shadow():
+    model = small(war_shadow=2, init_period=0)
+    model.owner[:] = np.arange(model.cells)  # every cell a state
+    fronts = _fronts((1, 2), (2, 3), (3, 4))
+    model.count_wars(fronts, [(1, 2, 5.0)], t=1)
+    model.count_wars(fronts, [(3, 4, 7.0)], t=2)  # 3-4 border 2, still active: the same war (5 + 7)
+    model.count_wars(fronts, [(2, 3, 1.0)], t=3)
+    assert len(model.wars) == 1 and next(iter(model.wars.values()))[0] == pytest.approx(13.0)
+    for t in (4, 5):  # last combat at 3: active while t - 2 <= 3
+        model.count_wars(fronts, [], t=t)
+    assert model.war_sizes == []
+    model.count_wars(fronts, [], t=6)
+    assert model.war_sizes == [pytest.approx(13.0)] and not model.wars
+
+
+def test_fighting_apart_makes_separate_wars():
+    model = small(war_shadow=2, init_period=0)
+    model.owner[:] = np.arange(model.cells)
+    fronts = _fronts((1, 2), (3, 4))
+    model.count_wars(fronts, [(1, 2, 5.0)], t=1)
+    model.count_wars(fronts, [(3, 4, 7.0)], t=2)
+    assert sorted(size for size, _ in model.wars.values()) == [5.0, 7.0]
+
+
+def test_war_size_fit_recovers_an_exact_power_law():
+    n = 200
+    k = np.arange(n)
+    sizes = 10**2.5 * (n / (n - k)) ** 2  # P(S >= s_k) = (n - k)/n = (s_k / 10^2.5)^-0.5
+    fit = war_size_fit(np.concatenate([sizes, [10.0, 100.0]]))  # wars below 10^2.5 are left out
+    assert fit["count"] == n
+    assert fit["slope"] == pytest.approx(-0.5) and fit["r2"] == pytest.approx(1.0)
+    assert fit["range_orders"] == pytest.approx(2 * np.log10(n))
+
+
+@settings(max_examples=10)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_every_state_is_connected_and_holds_its_capital(seed):
+    model = GeoSimModel(GeoSimParameters(nx=16, ny=16, init_polarity=20, init_period=10, duration=100,
+                                         sup_thresh=1.5, vict_thresh=1.5, shock_size=40.0, p_shock=0.05), rng=seed)
+    model.run(120)
+    grid = model.owner.reshape(16, 16)
+    for state in model.states():
+        labels, count = ndimage.label(grid == state)
+        assert count == 1 and model.owner[state] == state
+    assert set(np.unique(model.owner)) == set(model.states())
+
+
+def test_same_seed_same_run_and_outcomes_named_as_in_the_protocol():
+    runs = []
+    for _ in range(2):
+        model = small()
+        model.run(60)
+        runs.append(model)
+    assert runs[0].series().equals(runs[1].series()) and (runs[0].owner == runs[1].owner).all()
+    assert [name for name, _, _ in runs[0].outcomes()] == [
+        "wars.count", "wars.slope", "wars.r2", "wars.range_orders", "wars.alpha_mle", "states.t500", "states.final"]
