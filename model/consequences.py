@@ -8,7 +8,6 @@ an actor. Definitions, units and sources: docs/ODD.md §7.10.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
@@ -20,6 +19,9 @@ from model.alliances import fighting_together
 APPROACH_HOPS = 3
 """Regions 1..3 hops beyond home are an actor's approaches (forward defence reaches 2 by
 default, §7.2; one hop more counts the ground from which a threat would come next)."""
+REACH_HOPS = 1
+"""Forces within reach of a region: those in it or in a land neighbour (the reach of the
+model's exposure, §7.1)."""
 
 
 def approach_weights(distance: np.ndarray, span: int = APPROACH_HOPS) -> np.ndarray:
@@ -37,11 +39,12 @@ def approach_weights(distance: np.ndarray, span: int = APPROACH_HOPS) -> np.ndar
     return np.divide(raw, total, out=np.zeros_like(raw), where=total > 0)
 
 
-def home_distance(distance_from: Callable[[np.ndarray], np.ndarray], home: np.ndarray) -> np.ndarray:
-    """(n, R) hops from the nearest home region of each actor to each region, one search per actor
-    (`distance_from`: `Geography.distance_from`, a (R,) bool mask to (R,) hops; UNREACHABLE for an
-    actor without home)."""
-    return np.array([distance_from(row) for row in home]).reshape(home.shape)
+def home_distance(distance_from, home: np.ndarray) -> np.ndarray:
+    """(n, R) hops from the nearest home region of each actor to each region; `distance_from`
+    maps an (R,) bool mask to the (R,) hops from it (Geography.distance_from: one search per
+    actor, memory linear in the regions); a large number for an actor without home."""
+    big = np.iinfo(np.int32).max
+    return np.array([distance_from(row) if row.any() else np.full(home.shape[1], big) for row in home])
 
 
 def strategic_depth(weights: np.ndarray, hostile_control: np.ndarray, has_home: np.ndarray) -> np.ndarray:
@@ -80,10 +83,13 @@ def hostile_home_km2(hostile: np.ndarray, home: np.ndarray, area: np.ndarray) ->
     return (hostile * home) @ area
 
 
-def within_reach(neighbourhood, regions: np.ndarray) -> np.ndarray:
-    """(n, R) bool: the regions of each row of `regions` (n, R) and their land neighbours
-    (`neighbourhood`: `Geography.neighbourhood`, adjacency plus identity, dense or sparse)."""
-    return np.asarray(regions.astype(float) @ neighbourhood) > 0
+def within_reach(neighbourhood, regions: np.ndarray, reach: int = REACH_HOPS) -> np.ndarray:
+    """(n, R) bool: regions within `reach` hops of any region of each row of `regions` (n, R);
+    `neighbourhood` (R, R, dense or sparse) is adjacency plus identity (Geography.neighbourhood)."""
+    mask = regions
+    for _ in range(reach):
+        mask = np.asarray(mask.astype(float) @ neighbourhood) > 0
+    return mask
 
 
 def deterrence(force: np.ndarray, side: np.ndarray, allied: np.ndarray, exposed: np.ndarray) -> np.ndarray:
@@ -107,7 +113,7 @@ def nearest_hostile_hops(home_distance: np.ndarray, has_home: np.ndarray, hostil
     """(n,) hops from an actor's home to the nearest region where a hostile actor has forces or
     holds ground (0: inside home); `cap` if none can be reached; NaN without home.
 
-    `home_distance` (n, R): hops from each actor's home to each region (`home_distance`)."""
+    `home_distance` (n, R): hops from each actor's home to each region (`_distance_from`)."""
     hostile_there = ((hostility > 0).astype(float) @ footprint.astype(float)) > 0
     nearest = np.where(hostile_there, home_distance, cap).min(axis=1, initial=cap)
     return np.where(has_home, np.minimum(nearest, cap), np.nan)

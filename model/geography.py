@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -96,11 +95,6 @@ class Geography:
         nearest = csgraph.dijkstra(self.adjacency, directed=False, indices=np.flatnonzero(regions),
                                    unweighted=True, min_only=True)
         return _as_hops(nearest)
-
-    @property
-    def depth_hops(self) -> np.ndarray | Callable[[np.ndarray], np.ndarray]:
-        """What metrics.strategic_depth reads hops from: the matrix, or `distance_from` without one."""
-        return self.hops if self.hops is not None else self.distance_from
 
     @cached_property
     def diameter(self) -> int:

@@ -287,10 +287,13 @@ def _named_file(path: Path, raw: dict[str, Any], key: str, root: Path) -> Path |
     if not isinstance(name, str) or not name:
         raise ScenarioError(f"{path}: {key}: must be a file name, got {name!r}")
     target = path.parent / name
-    if Path(name).is_absolute() or not target.resolve().is_relative_to(root):
-        raise ScenarioError(f"{path}: {key}: {name!r} is outside the scenario's folder {root}")
-    if not target.is_file():
-        raise ScenarioError(f"{path}: {key}: file not found: {target}")
+    try:
+        if Path(name).is_absolute() or not target.resolve().is_relative_to(root):
+            raise ScenarioError(f"{path}: {key}: {name[:100]!r} is outside the scenario's folder {root}")
+        if not target.is_file():
+            raise ScenarioError(f"{path}: {key}: file not found: {target}")
+    except OSError as exc:
+        raise ScenarioError(f"{path}: {key}: cannot use {name[:100]!r}: {exc.strerror or exc}") from None
     return target
 
 

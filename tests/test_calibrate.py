@@ -14,8 +14,8 @@ from experiments.calibrate.config import load_calibration
 from experiments.calibrate.distance import Scales, deviations, distance
 from experiments.calibrate.run import calibrate, posterior, summary_table
 from experiments.cli import main
-from model.errors import UsageError
 from experiments.patterns.catalogue import Catalogue
+from model.errors import UsageError
 from worlds import actor, line_world, write_toml
 
 TRUE_CAPABILITY = 20.0

@@ -23,12 +23,12 @@ from model.consequences import (
 from worlds import actor, build, line_world
 
 LINE = np.abs(np.subtract.outer(np.arange(5), np.arange(5)))  # hops on the line r0-r1-r2-r3-r4
-NEIGHBOURS = (LINE <= 1).astype(float)  # each region and its neighbours on the line
+LINE_NEAR = (LINE <= 1).astype(float)  # a region and its neighbours on the line
 
 
-def _from(mask: np.ndarray) -> np.ndarray:
-    """Hops on the line from the nearest region of `mask` (as Geography.distance_from)."""
-    return LINE[mask].min(axis=0) if mask.any() else np.full(5, 10_000)
+def _from_line(mask: np.ndarray) -> np.ndarray:
+    """Hops from the nearest region of `mask` on the line (as Geography.distance_from)."""
+    return LINE[mask].min(axis=0)
 
 
 def _line_adjacency(n: int) -> sparse.csr_array:
@@ -39,7 +39,7 @@ def _line_adjacency(n: int) -> sparse.csr_array:
 
 def test_approach_weights_fall_with_hops_and_stop_after_three():
     home = np.array([[True, False, False, False, False], [False] * 5])
-    w = approach_weights(home_distance(_from, home))
+    w = approach_weights(home_distance(_from_line, home))
     # 1, 1/2, 1/3 on r1..r3, over 1 + 1/2 + 1/3 = 11/6: 6/11, 3/11, 2/11; r4 is 4 hops away
     np.testing.assert_allclose(w[0], [0, 6 / 11, 3 / 11, 2 / 11, 0])
     assert not w[1].any(), "no home, no approaches"
@@ -47,7 +47,7 @@ def test_approach_weights_fall_with_hops_and_stop_after_three():
 
 def test_strategic_depth_is_the_weighted_share_of_approaches_not_hostile():
     home = np.array([[True, False, False, False, False], [False, False, False, False, True]])
-    w = approach_weights(home_distance(_from, home))
+    w = approach_weights(home_distance(_from_line, home))
     hostile = np.array([[0, 0, 0.5, 1.0, 1.0], [0] * 5])
     depth = strategic_depth(w, hostile, home.any(axis=1))
     # 6/11 x 1 + 3/11 x 0.5 + 2/11 x 0 = 7.5/11
@@ -58,7 +58,7 @@ def test_strategic_depth_is_the_weighted_share_of_approaches_not_hostile():
 
 def test_depth_changes_when_the_war_moves_in_the_approaches_and_not_beyond():
     home = np.array([[True, False, False, False, False]])
-    w = approach_weights(home_distance(_from, home))
+    w = approach_weights(home_distance(_from_line, home))
     far = strategic_depth(w, np.array([[0, 0, 0, 0, 1.0]]), np.array([True]))
     near = strategic_depth(w, np.array([[0, 1.0, 0, 0, 0]]), np.array([True]))
     assert far[0] == pytest.approx(1.0) and near[0] == pytest.approx(5 / 11)  # 1 - 6/11
@@ -88,7 +88,7 @@ def test_deterrence_counts_the_side_forces_within_reach_of_the_challenger():
     force = np.array([[0, 3.0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 2.0, 0, 4.0]])
     side = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], bool)
     b_home = np.array([[False] * 5, [False, False, True, False, False], [False] * 5])
-    exposed = within_reach(NEIGHBOURS, b_home)
+    exposed = within_reach(LINE_NEAR, b_home)
     allied = side & ~np.eye(3, dtype=bool)
     # r1..r3 are within one hop of r2: 3 + 2 = 5 (c's 4 units in r4 are two hops away)
     assert deterrence(force, side, allied, exposed)[0, 1] == 5.0
@@ -103,7 +103,7 @@ def test_nearest_hostile_hops_from_home():
     footprint = np.array([[True, False, False, False, False], [False, False, False, True, True]])
     hostility = np.array([[0, 1.0], [1.0, 0]])
     # 0's enemy is at r3 (3 hops) and r4; 1's enemy is at r0 (4 hops from r4)
-    distance, has_home = home_distance(_from, home), home.any(axis=1)
+    distance, has_home = home_distance(_from_line, home), home.any(axis=1)
     np.testing.assert_array_equal(nearest_hostile_hops(distance, has_home, hostility, footprint, cap=5), [3, 4])
     assert nearest_hostile_hops(distance, has_home, np.zeros((2, 2)), footprint, cap=5)[0] == 5, "no enemy: the cap"
     assert np.isnan(nearest_hostile_hops(distance, np.array([True, False]), hostility, footprint, cap=5)[1])

@@ -434,14 +434,20 @@ def test_every_numeric_global_parameter_is_a_control_with_its_range_from_the_mod
     from viz.parameters import parameter_controls
 
     controls = {c.name: c for c in parameter_controls()}
-    numeric = [n for n, f in Parameters.model_fields.items() if f.annotation in (float, int) or "float" in str(f.annotation)]
-    assert set(numeric) - {"terrain_defence"} <= set(controls)
+    schema = Parameters.model_json_schema()["properties"]
+    numeric = {n for n, p in schema.items() if p.get("type") in ("number", "integer")}
+    assert numeric == set(controls)
+    for name, control in controls.items():  # the bounds pydantic itself publishes for the field
+        field = schema[name]
+        assert control.low == field.get("minimum", field.get("exclusiveMinimum")), name
+        assert control.high == field.get("maximum", field.get("exclusiveMaximum")), name
+        assert control.low_open == ("exclusiveMinimum" in field) and control.meaning == field.get("description", "")
     share = controls["front_speed"]  # Share: ge=0, le=1
     assert (share.low, share.high, share.slider, share.range_text()) == (0.0, 1.0, True, "0 to 1")
-    assert share.meaning == Parameters.model_fields["front_speed"].description
     assert share.check(1.5) == "parameters.front_speed: must be 0 to 1, got 1.5" and share.check(0.5) is None
-    # threat_range has a positive lower bound (model.limits.MIN_SCALE): 0 is refused
-    assert controls["threat_range"].low > 0 and controls["threat_range"].check(0.0)
+    # threat_range has a positive lower bound (model.limits.MIN_SCALE): 0 and negatives are refused
+    assert controls["threat_range"].low > 0
+    assert controls["threat_range"].check(0.0) and controls["threat_range"].check(-1.0)
 
 
 def test_parameter_edits_and_switched_off_actors_apply_on_reset():

@@ -108,6 +108,7 @@ def test_the_guard_accepts_loopback_names_only():
     assert LoopbackGuard.allowed(scope("127.0.0.1:8765"))
     assert LoopbackGuard.allowed(scope("[::1]:8765"))
     assert LoopbackGuard.allowed(scope("LOCALHOST"))
+    assert LoopbackGuard.allowed(scope("127.0.0.2:8765"))  # all of 127.0.0.0/8 is this machine
     assert not LoopbackGuard.allowed(scope("127.0.0.1.rebind.example:8765"))
     assert not LoopbackGuard.allowed(scope(""))
     assert not LoopbackGuard.allowed(scope("localhost:8765", "null"))

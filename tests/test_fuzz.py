@@ -1,7 +1,7 @@
 """Fuzzing the input files: every mutation of the Levant scenario and experiment ends well.
 
-Each example mutates one place of scenarios/levant_2014.toml (or of its region table), or of
-experiments/configs/levant_strategies.toml: a value replaced by another of any type or size, a
+Each example mutates one place of scenarios/levant_2014.toml (or of its region table, or of a
+variant that extends it), or of experiments/configs/levant_strategies.toml: a value replaced by another of any type or size, a
 key removed or added, a list item doubled. The command then either succeeds with finite outputs,
 or exits 2 with one line naming the file; never exit 1, a traceback, NaN or inf in an output, or
 a file written outside the output folder. The default run is fast; `make fuzz` runs many more
@@ -133,11 +133,12 @@ def _assert_finite_tables(out: Path) -> None:
 
 
 SCENARIO = tomllib.loads((ROOT / "scenarios" / "levant_2014.toml").read_text(encoding="utf-8"))
+VARIANT = tomllib.loads((ROOT / "scenarios" / "levant_2014_no_russia.toml").read_text(encoding="utf-8"))
 EXPERIMENT = tomllib.loads((ROOT / "experiments" / "configs" / "levant_strategies.toml").read_text(encoding="utf-8"))
 
 
 @settings(max_examples=EXAMPLES)
-@given(mutant=mutations(SCENARIO))
+@given(mutant=st.one_of(mutations(SCENARIO), mutations(VARIANT)))
 def test_a_mutated_scenario_runs_or_is_refused_in_one_line(place, mutant):
     path = place / "scenarios" / "mutant.toml"
     path.write_text(to_toml(mutant), encoding="utf-8")

@@ -130,6 +130,8 @@ CASES = [
     _case("extends an absolute path", _edit(_set("extends", "/etc/hostname")), "extends: '/etc/hostname' is outside"),
     _case("extends outside the folder", _edit(_set("extends", "../x.toml")), "extends: '../x.toml' is outside"),
     _case("geometry outside the folder", _edit(_set("geometry", "../../etc/passwd")), "geometry: '../../etc/passwd' is outside"),
+    _case("a file name longer than the system allows", _edit(_set("region_file", "x" * 300)),
+          "region_file: cannot use 'xxxx"),
     _case("deep nesting", "name = 'x'\nsteps = " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 16 deep"),
     _case("nesting past the limit", "name = 'x'\nsteps = " + "[" * 20 + "]" * 20 + "\n", "nested more than 16 deep"),
 ]

@@ -37,6 +37,16 @@ def is_loopback(host: str) -> bool:
     return bool(addresses) and all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
 
 
+def loopback_literal(name: str) -> bool:
+    """True for 'localhost' or a loopback IP address written out (no name lookup: a name could be rebound)."""
+    if name in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def host_name(netloc: str) -> str:
     """'127.0.0.1:8765' -> '127.0.0.1', '[::1]:8765' -> '::1', 'localhost' -> 'localhost' (lower case)."""
     return (urlsplit(f"//{netloc}").hostname or "").lower()
@@ -45,8 +55,8 @@ def host_name(netloc: str) -> str:
 class LoopbackGuard:
     """ASGI middleware: refuse HTTP requests and websockets not addressed to a loopback name.
 
-    A request passes if its `Host` names `LOOPBACK_NAMES` (any port) and its `Origin`, when
-    sent, does too; otherwise HTTP gets 403 and a websocket is closed before it is accepted
+    A request passes if its `Host` is `localhost` or a loopback address (any port) and its
+    `Origin`, when sent, is too; otherwise HTTP gets 403 and a websocket is closed before it is accepted
     (code 1008, policy violation).
     """
 
@@ -68,10 +78,10 @@ class LoopbackGuard:
     @staticmethod
     def allowed(scope) -> bool:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        if host_name(headers.get("host", "")) not in LOOPBACK_NAMES:
+        if not loopback_literal(host_name(headers.get("host", ""))):
             return False
         origin = headers.get("origin")
-        return origin is None or host_name(urlsplit(origin).netloc) in LOOPBACK_NAMES
+        return origin is None or loopback_literal(host_name(urlsplit(origin).netloc))
 
 
 def serve(app_path: Path, host: str, port: int, log_level: str = "warning") -> None:

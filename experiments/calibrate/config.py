@@ -14,7 +14,6 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from experiments.batch.config import _describe, _read
-from model import limits
 from model.errors import UsageError
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
@@ -54,8 +53,8 @@ class Prior(Strict):
 class ABCSettings(Strict):
     """ABC-SMC settings: particles per generation, generations, the acceptance threshold schedule."""
 
-    population: int = Field(200, ge=2, le=limits.MAX_SAMPLES)
-    generations: int = Field(8, ge=1, le=limits.MAX_SAMPLES, description="SMC generations (populations) at most")
+    population: int = Field(200, ge=2)
+    generations: int = Field(8, ge=1, description="SMC generations (populations) at most")
     epsilon_quantile: float = Field(0.5, gt=0, lt=1, description="next threshold: this quantile of the last distances")
     min_epsilon: Finite = Field(0.0, ge=0, description="stop once the threshold is at or below this")
     min_acceptance_rate: float = Field(0.005, ge=0, lt=1, description="stop once acceptance falls below this")
@@ -69,7 +68,7 @@ class CalibrationSpec(Strict):
     scenario: str = Field(min_length=1, description="scenario file to calibrate")
     patterns: str = Field(min_length=1, description="pattern catalogue whose values are the summary statistics")
     root_seed: int = Field(ge=0)
-    steps: int | None = Field(None, ge=1, le=limits.MAX_STEPS, description="months per run (default: to the catalogue's last month)")
+    steps: int | None = Field(None, ge=1, description="months per run (default: to the catalogue's last month)")
     abc: ABCSettings = Field(default_factory=ABCSettings)
     prior: list[Prior] = Field(min_length=1)
 

@@ -6,13 +6,16 @@ import argparse
 from pathlib import Path
 
 from experiments.batch.executors import EXECUTORS, default_workers
-from experiments.folders import check_output, whole_number
-from model.limits import MAX_SAMPLES, MAX_STEPS
+from experiments.folders import whole_number
+from model.limits import MAX_STEPS
+
+MAX_PARTICLES = 100_000
+"""Most particles, generations or check runs the command accepts (each is held in memory)."""
 
 
-def _count(text: str) -> int:
-    """argparse type of a particle, generation or check count."""
-    return whole_number(text, 1, MAX_SAMPLES)
+def _count(high: int):
+    """argparse type: a whole number from 1 to `high`."""
+    return lambda text: whole_number(text, 1, high)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,17 +27,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("config", type=Path, help="calibration file (TOML, see docs/calibration.md)")
     parser.add_argument("--executor", choices=EXECUTORS, default="process",
                         help="serial, a local process pool (default) or dask.distributed")
-    parser.add_argument("--workers", type=lambda text: whole_number(text, 1, 1024), default=None,
+    parser.add_argument("--workers", type=_count(1024), default=None,
                         help=f"worker processes (default: all cores, here {default_workers()})")
     parser.add_argument("--scheduler", default=None, metavar="ADDR",
                         help="address of a running dask scheduler, e.g. tcp://host:8786 (with --executor dask)")
     parser.add_argument("--out", type=Path, default=None,
                         help="posterior folder (default: <scenario stem>.posterior/ next to the scenario)")
-    parser.add_argument("--population", type=_count, default=None, help="override the file's particles per generation")
-    parser.add_argument("--generations", type=_count, default=None, help="override the file's generations")
-    parser.add_argument("--steps", type=lambda text: whole_number(text, 1, MAX_STEPS), default=None,
-                        help="override the months per run")
-    parser.add_argument("--check", type=_count, default=None, metavar="N",
+    parser.add_argument("--population", type=_count(MAX_PARTICLES), default=None, help="override the file's particles per generation")
+    parser.add_argument("--generations", type=_count(MAX_PARTICLES), default=None, help="override the file's generations")
+    parser.add_argument("--steps", type=_count(MAX_STEPS), default=None, help="override the months per run")
+    parser.add_argument("--check", type=_count(MAX_PARTICLES), default=None, metavar="N",
                         help="then run N parameter sets drawn from the posterior and print each pattern's 90%% band "
                              "(posterior-predictive check; written to check.csv)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -46,7 +48,6 @@ def calibrate_command(args: argparse.Namespace) -> int:
     from experiments.calibrate.run import calibrate, posterior, summary_table
     from model.errors import UsageError
 
-    check_output(args.out)
     if args.scheduler and args.executor != "dask":
         raise UsageError("--scheduler: needs --executor dask")
     calibration = load_calibration(args.config, args.population, args.generations, args.steps)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from experiments.batch.report import FORMATS
+from experiments.folders import seed
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--outcome", action="append", default=None, metavar="PATTERN",
                         help="outcomes to show, shell-style pattern such as 'iran.*.final' (repeatable; default: all)")
     parser.add_argument("--bootstrap", type=int, default=2000, metavar="B", help="bootstrap resamples (default 2000)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap generator (default 0)")
+    parser.add_argument("--seed", type=seed, default=0, help="seed of the bootstrap generator, 0 to 2**63 - 1 (default 0)")
     parser.add_argument("--output", type=Path, default=None, help="also write the table to this file")
     parser.set_defaults(func=compare_command)
 

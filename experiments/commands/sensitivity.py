@@ -7,6 +7,8 @@ import fnmatch
 import sys
 from pathlib import Path
 
+from experiments.folders import seed
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
@@ -17,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--outcome", action="append", required=True, metavar="PATTERN",
                         help="outcomes to analyse, shell-style pattern such as 'isis.territory_km2.final' (repeatable)")
     parser.add_argument("--format", choices=("table", "csv"), default="table", help="output format (default: table)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of SALib's bootstrap intervals (default 0)")
+    parser.add_argument("--seed", type=seed, default=0, help="seed of SALib's bootstrap intervals, 0 to 2**63 - 1 (default 0)")
     parser.set_defaults(func=sensitivity_command)
 
 
