@@ -39,7 +39,7 @@ docking: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m experiments.docking.protocol --out results/docking --docs docs
 
 benchmark: $(STAMP)
-	$(PY) benchmarks/run_all.py
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) benchmarks/run_all.py
 
 clean:
 	rm -rf out results figures

@@ -36,9 +36,11 @@ from timing import (
 from model import RegionalModel
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = ("abstract.toml", "levant_2014.toml")
+LEVANT = "levant_2014.toml"
+SCENARIOS = ("abstract.toml", LEVANT)
 EARLIER_CORES = ((PREVIOUS_CORE, "the core before the Levant v2 mechanisms"),
-                 ("a6f122e", "the Levant v2 mechanisms before the speed-ups of issue 9"))
+                 ("a6f122e", "the Levant v2 mechanisms before the speed-ups of issue 9"),
+                 ("83a88e2", "before the second round of speed-ups: kept results, row-wise memos, fewer wrapper calls"))
 """Revisions the core is timed against in section (f), with what each is."""
 REGION_SWEEP = (40, 100, 250, 640, 1600, 2500)
 """Regions of the sweep at a fixed number of actors (ACTORS_FIXED)."""
@@ -69,8 +71,9 @@ def run(quick: bool) -> str:
         "",
         (f"Machine: {platform.machine()}, {os.cpu_count()} cores; Python {platform.python_version()}, "
         f"numpy {np.__version__}, mesa {mesa.__version__}; load average {os.getloadavg()[0]:.1f} at the start; "
-        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}. Wall-clock of `model.step()` including data "
-        "collection, model construction excluded, one warm-up month first. "
+        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}. CPU time of the process (`time.process_time`) "
+        "per `model.step()` including data collection (wall-clock in section (e), where BLAS threads are compared), "
+        "model construction excluded, one warm-up month first. "
         f"Written by `benchmarks/run_all.py{' --quick' if quick else ''}` on {time.strftime('%Y-%m-%d %H:%M')}."),
         "",
         "## (a) Scenario files",
@@ -83,7 +86,9 @@ def run(quick: bool) -> str:
     lines += [_row(t) for t in (*scenario_times, medium)]
     lines += ["", (f"Aim: >= {AIM_STEPS_PER_SECOND:,.0f} steps/s at about {MEDIUM[0]} regions x {MEDIUM[1]} actors: "
               f"{_verdict(medium.steps_per_second >= AIM_STEPS_PER_SECOND)} ({medium.steps_per_second:,.0f} steps/s on the "
-              "synthetic world of that size).")]
+              "synthetic world of that size"
+              + "".join(f"; {t.steps_per_second:,.0f} steps/s on {t.label}" for t in scenario_times if t.label == LEVANT)
+              + ").")]
 
     by_regions = [synthetic_timing(r, ACTORS_FIXED, min_seconds=seconds) for r in REGION_SWEEP]
     by_actors = [synthetic_timing(REGIONS_FIXED, a, min_seconds=seconds) for a in ACTOR_SWEEP]
@@ -147,7 +152,8 @@ def _time_in_process(regions: int, actors: int, blas_threads: str | None, second
     env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
     if blas_threads is not None:
         env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = blas_threads
-    code = f"from timing import synthetic_timing; print(synthetic_timing({regions}, {actors}, min_seconds={seconds}).seconds_per_step)"
+    code = ("import time; from timing import synthetic_timing; "
+            f"print(synthetic_timing({regions}, {actors}, min_seconds={seconds}, clock=time.perf_counter).seconds_per_step)")
     done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent, env=env,
                           capture_output=True, text=True, check=True)
     return float(done.stdout.strip().splitlines()[-1])

@@ -7,6 +7,7 @@ Forces and losses are in capability units (1 = 1,000 fighter-equivalents) per mo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -27,6 +28,16 @@ class Battle:
     contested: np.ndarray
     """(R,) regions where hostile actors met."""
 
+    @cached_property
+    def actor_losses(self) -> np.ndarray:
+        """(n,) capability each actor lost this month (summed once; read by the update and the records)."""
+        return self.losses.sum(axis=1)
+
+    @cached_property
+    def total(self) -> float:
+        """Capability lost by all actors this month."""
+        return float(self.losses.sum())
+
 
 def contested_regions(hostility: np.ndarray, present: np.ndarray) -> np.ndarray:
     """Regions where two hostile actors are both present (forces or held ground).
@@ -35,7 +46,7 @@ def contested_regions(hostility: np.ndarray, present: np.ndarray) -> np.ndarray:
     both present in it. Only regions where at least two actors are present are computed.
     """
     contested = np.zeros(present.shape[1], dtype=bool)
-    cols = np.flatnonzero(present.sum(axis=0) >= 2)
+    cols = (present.sum(axis=0) >= 2).nonzero()[0]
     p = present[:, cols].astype(float)
     contested[cols] = (actor_product((hostility > 0).astype(float), p) * p).sum(axis=0) > 0
     return contested
@@ -88,12 +99,12 @@ def credit_external(strength: np.ndarray, fights_for: np.ndarray, holds_ground: 
     is boolean.
     """
     own = strength * holds_ground[:, None]
-    outside = np.flatnonzero(~holds_ground)
+    outside = (~holds_ground).nonzero()[0]
     if outside.size == 0:
         return own
     partners = allied[outside] * holds_ground[None, :].astype(float)
     ally = fights_for[outside]
-    partners[np.flatnonzero(ally >= 0), ally[ally >= 0]] = 1.0
+    partners[(ally >= 0).nonzero()[0], ally[ally >= 0]] = 1.0
     weight = partners @ own
     share = np.divide(strength[outside], weight, out=np.zeros_like(weight), where=weight > TINY)
     return own + own * (partners.T @ share)
@@ -142,7 +153,7 @@ def contest(
     """
     n = strength.shape[0]
     change = np.zeros((n, control.shape[1]))
-    cols = np.flatnonzero(columns)
+    cols = columns.nonzero()[0]
     if cols.size == 0:
         return change
     s = strength[:, cols]
@@ -163,7 +174,7 @@ def credit_sovereign(change: np.ndarray, sovereign: np.ndarray, partnered: np.nd
     rather than taking the ground for themselves. Losses stay with whoever held the ground.
     """
     out = change.copy()
-    has = np.flatnonzero(sovereign >= 0)
+    has = (sovereign >= 0).nonzero()[0]
     owner = sovereign[has]
     gains = np.where(change[:, has] > 0, change[:, has], 0.0)
     moved = gains * partnered[:, owner]
@@ -194,7 +205,7 @@ def absorb_ungoverned(control: np.ndarray, strength: np.ndarray, columns: np.nda
     """
     gains = np.zeros_like(strength)
     total = strength.sum(axis=0)
-    cols = np.flatnonzero(columns & (total > TINY) & (control[-1] > 0))
+    cols = (columns & (total > TINY) & (control[-1] > 0)).nonzero()[0]
     if cols.size:
         gains[:, cols] = rate * control[-1, cols] * strength[:, cols] / total[cols]
     return gains

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.combat import effective_force
+from model.linalg import SPARSE_FROM
 
 if TYPE_CHECKING:
     from model.geography import Geography
@@ -75,11 +76,12 @@ class View:
         The model never writes into the arrays it hands over while the month's plans are being
         made (it replaces them with new arrays), so the views show the perceived state throughout.
         """
-        for name, value in list(vars(self).items()):
-            if isinstance(value, np.ndarray):
+        fields = vars(self)
+        for name, value in fields.items():
+            if type(value) is np.ndarray:
                 value = value.view()
-                value.flags.writeable = False
-                object.__setattr__(self, name, value)
+                value.setflags(write=False)
+                fields[name] = value
 
     @property
     def n_actors(self) -> int:
@@ -102,16 +104,24 @@ class View:
     @cached_property
     def near_domain(self) -> np.ndarray:
         """(n, R) bool: regions in or next to each actor's domain."""
-        return (self.geo.neighbourhood @ self.domain.T.astype(float)).T > 0
+        return self.geo.near(self.domain)
 
     @cached_property
     def strength(self) -> np.ndarray:
         """(n, R) ground strength each actor brings to each region: forces x terrain x support.
 
         The strength with which forces take ground (combat.effective_force x support), as the
-        model computes it when the month's fighting is resolved.
+        model computes it when the month's fighting is resolved. In large worlds it is computed
+        only in the regions where someone has forces (zero elsewhere), where gathering those
+        columns costs less than the work it saves.
         """
-        return effective_force(self.deployment, self.control, self.geo.defence) * self.support
+        if self.deployment.size < SPARSE_FROM:
+            return effective_force(self.deployment, self.control, self.geo.defence) * self.support
+        strength = np.zeros(self.deployment.shape)
+        forces = self.deployment.any(axis=0).nonzero()[0]
+        strength[:, forces] = (effective_force(self.deployment[:, forces], self.control[:, forces], self.geo.defence[forces])
+                               * self.support[:, forces])
+        return strength
 
 
 @dataclass

@@ -10,6 +10,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
 
+from model.memo import LastRows
 from model.scenario import ScenarioSpec
 
 UNREACHABLE = 10_000
@@ -80,6 +81,18 @@ class Geography:
     @cached_property
     def _masks(self) -> dict[tuple[str, ...], np.ndarray]:
         return {}
+
+    def near(self, regions: np.ndarray) -> np.ndarray:
+        """(m, R) bool, read-only: the regions in or next to the regions marked in each row of `regions` (m, R).
+
+        Rows equal to those of the previous call are reused (actors' domains change in a few
+        rows a month).
+        """
+        return self._near_kept.get(lambda rows: (self.neighbourhood @ regions[rows].T.astype(float)).T > 0, regions)
+
+    @cached_property
+    def _near_kept(self) -> LastRows:
+        return LastRows()
 
     @cached_property
     def index(self) -> dict[str, int]:

@@ -14,7 +14,7 @@ MAX_REGIONS = 20_000
 """Regions of one scenario; arrays are actors x regions, the graph is kept sparse."""
 MAX_BORDERS = 200_000
 """Borders (land adjacencies) of one scenario."""
-MAX_ACTORS = 100
+MAX_ACTORS = 200
 """Actors of one scenario (actor x actor and actor x region arrays)."""
 MAX_EVENTS = 10_000
 """Scheduled events of one scenario."""

@@ -12,7 +12,8 @@ import numpy as np
 from scipy import sparse
 
 SPARSE_FROM = 50_000
-"""Size (n x R entries) of the right factor from which products may go through a sparse matrix."""
+"""Size (n x R entries) of an actor-by-region array from which products may go through a sparse matrix
+(and from which work restricted to the regions where something is non-zero pays for its gathers)."""
 
 SPARSE_DENSITY = 0.05
 """Share of non-zero entries in the left factor up to which a sparse product is faster (measured
@@ -45,7 +46,7 @@ def matching_entries(keys: np.ndarray, table_keys: np.ndarray) -> tuple[np.ndarr
 def grouped_min(values: np.ndarray, start: np.ndarray, count: np.ndarray, empty: float) -> np.ndarray:
     """(groups,) minimum of each group of consecutive `values` (`start`, `count` as from matching_entries); `empty` for empty groups."""
     out = np.full(count.size, empty, dtype=np.result_type(values, empty))
-    filled = np.flatnonzero(count > 0)
+    filled = (count > 0).nonzero()[0]
     if filled.size:
         out[filled] = np.minimum.reduceat(values, start[filled])
     return out

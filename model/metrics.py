@@ -53,9 +53,13 @@ def bloc_balance(capability: np.ndarray, bloc: np.ndarray) -> tuple[float, float
 
 
 def forward_presence(present_or_held: np.ndarray, allied: np.ndarray, home: np.ndarray) -> np.ndarray:
-    """Regions beyond an actor's home where it or its allies have forces or hold ground."""
-    own = present_or_held.astype(float)
-    reach = (own + actor_product(allied.astype(float), own)) > 0
+    """Regions beyond an actor's home where it or its allies have forces or hold ground.
+
+    The allies' reach is added for the actors that have allies only.
+    """
+    reach = present_or_held.copy()
+    rows = allied.any(axis=1).nonzero()[0]
+    reach[rows] |= actor_product(allied[rows].astype(float), present_or_held.astype(float)) > 0
     return (reach & ~home).sum(axis=1)
 
 
@@ -73,15 +77,18 @@ class WarEpisodes:
     ongoing: np.ndarray = field(init=False)
     size: np.ndarray = field(init=False)
     start: np.ndarray = field(init=False)
+    upper: np.ndarray = field(init=False)
+    """(n, n) bool: the pairs a < b."""
 
     def __post_init__(self) -> None:
+        self.upper = np.triu(np.ones((self.n, self.n), dtype=bool), 1)
         self.ongoing = np.zeros((self.n, self.n), dtype=bool)
         self.size = np.zeros((self.n, self.n))
         self.start = np.zeros((self.n, self.n), dtype=int)
 
     def update(self, dyad_losses: np.ndarray, step: int) -> tuple[list[tuple[int, int]], list[tuple[int, int, int, float]]]:
         """Advance one month; return (started pairs, ended pairs with start step and size)."""
-        mutual = np.triu(dyad_losses + dyad_losses.T, k=1)
+        mutual = np.where(self.upper, dyad_losses + dyad_losses.T, 0.0)
         fighting = mutual > self.threshold
         started = fighting & ~self.ongoing
         ended = self.ongoing & ~fighting

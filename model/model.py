@@ -19,7 +19,8 @@ from model.actors import KINDS, Actor
 from model.alliances import aid_transfers, blocs, fighting_together, relation_targets, tie_targets, update_ties
 from model.calendar import add_months
 from model.geography import UNREACHABLE, build_geography
-from model.linalg import actor_product, grouped_min, matching_entries
+from model.linalg import actor_product
+from model.memo import LastResult, LastRows
 from model.metrics import (
     WarEpisodes,
     bloc_balance,
@@ -50,7 +51,10 @@ class RegionalModel(mesa.Model):
         self.geo = build_geography(spec)
         self.actor_ids = tuple(a.id for a in spec.actor)
         self.actor_index = {aid: i for i, aid in enumerate(self.actor_ids)}
+        self.id_array = np.array(self.actor_ids)
         self.n_actors = len(self.actor_ids)
+        self.strategy_names = np.full(self.n_actors, "", dtype=object)
+        """(n,) each actor's strategy name (Actor.strategy_name), set on entry and on strategy events."""
         self._init_arrays(spec)
         self.agents_by_index: list[Actor | None] = [None] * self.n_actors
         self.log: list[dict] = []
@@ -93,6 +97,8 @@ class RegionalModel(mesa.Model):
             self.basing[i, [rix[x] for x in a.basing]] = True
         # external powers keep uncommitted forces evenly at their basing regions
         basing = self.basing.astype(float)
+        self.based_rows = (~self.holds_ground).nonzero()[0]
+        """Actors whose uncommitted forces stand at their bases (those that hold no ground)."""
         self.bases = self.basing.any(axis=0)
         """(R,) bool: regions where some external power is based."""
         self.basing_weights = np.divide(basing, basing.sum(axis=1, keepdims=True), out=np.zeros_like(basing),
@@ -101,7 +107,10 @@ class RegionalModel(mesa.Model):
         self.control = _initial_control(spec, self.home, rix, self.kind)
         self.majority_holder = np.argmax(self.control, axis=0)
         """(R,) largest holder of each region (n = ungoverned), refreshed whenever `control` changes."""
-        self._support_memo: tuple[bytes, np.ndarray] = (b"", np.zeros((n, r)))
+        self._support_kept, self._bloc_kept = LastResult(), LastResult()
+        self._nearest_kept = LastRows()
+        self.upper = np.triu(np.ones((n, n), dtype=bool), 1)
+        """(n, n) bool: the pairs a < b (each unordered pair once)."""
         self.sovereign = _sovereign(self.home, self.kind == "state")
         self.state = np.zeros(n, dtype=bool)
         self.state[self.sovereign[self.sovereign >= 0]] = True
@@ -200,6 +209,7 @@ class RegionalModel(mesa.Model):
         spec: ActorSpec = self.spec.actor[i]
         strategy = [b.bind(self.actor_index) for b in build_strategy(list(spec.strategy), set(self.actor_ids))]
         self.agents_by_index[i] = KINDS[spec.kind](self, spec, i, strategy)
+        self.strategy_names[i] = self.agents_by_index[i].strategy_name
         self.active[i] = True
         self.record("entry", actor=i)
 
@@ -224,6 +234,7 @@ class RegionalModel(mesa.Model):
         if agent is None:
             return
         agent.strategy = [b.bind(self.actor_index) for b in build_strategy(list(event.strategy), set(self.actor_ids))]
+        self.strategy_names[i] = agent.strategy_name
         self.record("strategy", actor=i, detail=agent.strategy_name)
 
     def _change_relation(self, event) -> None:
@@ -275,9 +286,10 @@ class RegionalModel(mesa.Model):
         footprint = present | ((self.control[:-1] >= p.domain_share) & self.active[:, None])
         self.hostility = self._hostility()
         intent = np.maximum(0.0, -self.relations) * self.active[:, None] * self.active[None, :]
-        distance = _nearest_presence(self.home_distance, footprint, intent > 0)
+        nearest = self._nearest_kept.get(lambda rows: _nearest_presence(self.home_distance, footprint[rows]), footprint)
+        distance = np.where(intent > 0, nearest.T, float(UNREACHABLE))
         threat = intent * self.capability[None, :] ** p.threat_exponent * np.exp(-distance / p.threat_range)
-        norm = np.linalg.norm(threat, axis=1)
+        norm = np.sqrt(np.add.reduce(threat * threat, axis=1))  # row norms, np.linalg.norm's own formula
         unit = np.divide(threat, norm[:, None], out=np.zeros_like(threat), where=norm[:, None] > 0)
         self.allied = self._allied()
         self.partnered = self._partnered()
@@ -306,7 +318,7 @@ class RegionalModel(mesa.Model):
 
         Summed over the regions where someone has forces (the others add nothing).
         """
-        forces = np.flatnonzero(self.deployment.any(axis=0))
+        forces = self.deployment.any(axis=0).nonzero()[0]
         hostile = actor_product(self.hostility, self.deployment[:, forces])
         return np.asarray(hostile @ self.geo.neighbourhood[forces])
 
@@ -319,7 +331,7 @@ class RegionalModel(mesa.Model):
     def _partnered(self) -> np.ndarray:
         """partnered[a, b]: a fights beside b this month (allied and not hostile, or a fights for b)."""
         partnered = self.allied & (self.hostility == 0)
-        fighting = np.flatnonzero(self.fights_for >= 0)
+        fighting = (self.fights_for >= 0).nonzero()[0]
         partnered[fighting, self.fights_for[fighting]] = True
         np.fill_diagonal(partnered, False)
         return partnered
@@ -330,13 +342,11 @@ class RegionalModel(mesa.Model):
         Support changes only when partnerships do: the last result is kept and reused while
         `partnered` is unchanged.
         """
-        key = self.partnered.tobytes()
-        if self._support_memo[0] != key:
-            standing = self.partnered | np.eye(self.n_actors, dtype=bool)
-            support = combat.support(self.region_affinity, self.sovereign, standing, self.params.sovereign_support)
-            support.flags.writeable = False
-            self._support_memo = (key, support)
-        return self._support_memo[1][:, cols]
+        return self._support_kept.get(self._support_everywhere, self.partnered)[:, cols]
+
+    def _support_everywhere(self) -> np.ndarray:
+        standing = self.partnered | np.eye(self.n_actors, dtype=bool)
+        return combat.support(self.region_affinity, self.sovereign, standing, self.params.sovereign_support)
 
     def adopt(self, a: int, plan: Plan) -> None:
         """Turn actor a's plan into its rows of next month's arrays; the uncommitted rest stays home.
@@ -344,16 +354,18 @@ class RegionalModel(mesa.Model):
         Plans go to `planned` so that every actor decides on the same perceived state. Shares
         that add up to more than one are scaled down to one.
         """
-        commitments = plan.ground + plan.strike
-        claimed = sum(share for share, _ in commitments)
-        scale = 1.0 / claimed if claimed > 1.0 else 1.0
-        k = self.capability[a]
-        ground = self.planned[a]
-        for share, weights in plan.ground:
-            ground += (k * share * scale) * weights
-        for share, weights in plan.strike:
-            self.planned_strike[a] += (k * share * scale) * weights
-        self.reserve[a] = max(0.0, 1.0 - claimed * scale)
+        if plan.ground or plan.strike:
+            claimed = sum(share for share, _ in plan.ground + plan.strike)
+            scale = 1.0 / claimed if claimed > 1.0 else 1.0
+            k = self.capability[a]
+            ground = self.planned[a]
+            for share, weights in plan.ground:
+                ground += (k * share * scale) * weights
+            for share, weights in plan.strike:
+                self.planned_strike[a] += (k * share * scale) * weights
+            self.reserve[a] = max(0.0, 1.0 - claimed * scale)
+        else:
+            self.reserve[a] = 1.0
         if plan.tie_wish is not None:
             self.tie_wish[a] = plan.tie_wish
         self.aid_share[a] = plan.aid_share
@@ -372,11 +384,11 @@ class RegionalModel(mesa.Model):
         regions that are someone's domain or base (the weights are zero elsewhere).
         """
         view = self.view
-        cols = np.flatnonzero(view.domain.any(axis=0) | self.bases)
+        cols = (view.domain.any(axis=0) | self.bases).nonzero()[0]
         people = self.control[:-1, cols] * self.geo.population[cols]
-        weights = np.where(self.holds_ground[:, None],
-                           home_allocation(view.domain[:, cols], view.exposure[:, cols], self.garrison, people),
-                           self.basing_weights[:, cols])
+        weights = home_allocation(view.domain[:, cols], view.exposure[:, cols], self.garrison, people)
+        based = self.based_rows
+        weights[based] = self.basing_weights[based][:, cols]
         self.planned[:, cols] += (self.capability * self.reserve)[:, None] * weights
 
     def redeploy(self) -> None:
@@ -403,8 +415,8 @@ class RegionalModel(mesa.Model):
         the ground-holders they fight beside). Every actor with forces or any control share in a
         region is in it: no share is too small to be contested. The fighting is computed only in
         the regions where it can change something (`_fight`): contested regions, and regions
-        where forces meet ungoverned ground; abandonment in the regions where someone holds
-        ground; and control is renormalised in the regions whose shares may have changed.
+        where forces meet ungoverned ground; abandonment (of held ground) and renormalisation in
+        the regions whose shares may have changed.
         """
         p = self.params
         self.deployment, self.strike = self.planned, self.planned_strike
@@ -416,20 +428,17 @@ class RegionalModel(mesa.Model):
         speed = np.clip(p.front_speed * np.exp(p.front_noise * self.rng.standard_normal(self.geo.size)), 0.0, 1.0)
         absorbing = forces.any(axis=0) & ~self.outside
         fighting = contested | (absorbing & (self.control[-1] > 0))
-        cols = np.flatnonzero(fighting)
+        cols = fighting.nonzero()[0]
         losses_there, dyads, change, taken = self._fight(cols, contested[cols], absorbing[cols], speed[cols])
         losses = np.zeros_like(self.deployment)
         losses[:, cols] = losses_there
         control = self.control.copy()
         control[:-1, cols] += change
         control[-1, cols] -= taken.sum(axis=0)
-        holders = holding.any(axis=0)
-        held = np.flatnonzero(holders)
-        forceless = holding[:, held] & ~forces[:, held]
-        control[:, held] = combat.abandon(control[:, held], forceless, p.abandonment)
+        changed = (fighting | holding.any(axis=0)).nonzero()[0]
+        forceless = holding[:, changed] & ~forces[:, changed]
+        control[:, changed] = _renormalised(combat.abandon(control[:, changed], forceless, p.abandonment), p.share_floor)
         self.battle = combat.Battle(losses, dyads, contested)
-        changed = np.flatnonzero(fighting | holders)
-        control[:, changed] = _renormalised(control[:, changed], p.share_floor)
         self._control_events(control)
         self.control = control
         self.deployment = self.deployment - losses
@@ -470,14 +479,14 @@ class RegionalModel(mesa.Model):
         draw is zero elsewhere).
         """
         held = self.control[:-1] * (self.holds_ground & self.active)[:, None]
-        cols = np.flatnonzero(held.any(axis=0))
-        rows = np.flatnonzero(self.mobilisation > 0)
+        cols = held.any(axis=0).nonzero()[0]
+        rows = (self.mobilisation > 0).nonzero()[0]
         held = held[:, cols]
         friendly = held[rows] + actor_product(self.partnered[rows].astype(float), held)
-        base = np.maximum(held[rows], self.home[rows[:, None], cols] * friendly)
+        base = np.maximum(held[rows], self.home[rows][:, cols] * friendly)
         pool, pool_initial = self.pool[cols], self.pool_initial[cols]
         left = np.divide(pool, pool_initial, out=np.zeros_like(pool), where=pool_initial > 0)
-        per_region = (self.mobilisation[rows, None] * base * self.region_affinity[rows[:, None], cols]
+        per_region = (self.mobilisation[rows, None] * base * self.region_affinity[rows][:, cols]
                       * (self.geo.population[cols] / 1e6 * left)[None, :])
         drawn = per_region.sum(axis=0)
         scale = np.divide(np.minimum(drawn, pool), drawn, out=np.ones_like(drawn), where=drawn > 0)
@@ -485,7 +494,9 @@ class RegionalModel(mesa.Model):
         recruits = np.zeros(self.n_actors)
         recruits[rows] = per_region.sum(axis=1)
         everywhere = np.zeros_like(self.control[:-1])
-        everywhere[rows[:, None], cols] = per_region
+        drawn_rows = np.zeros((rows.size, everywhere.shape[1]))
+        drawn_rows[:, cols] = per_region
+        everywhere[rows] = drawn_rows
         return recruits, everywhere
 
     def _foreign_fighters(self) -> np.ndarray:
@@ -515,7 +526,7 @@ class RegionalModel(mesa.Model):
         self.pool = np.maximum(self.pool - drawn.sum(axis=0), 0.0)
         self.recruitment = (recruits + self._foreign_fighters()) * self.active
         self.income = (self.base_income + held_income) * self.active
-        losses = self.battle.losses.sum(axis=1)
+        losses = self.battle.actor_losses
         need = self.threat.sum(axis=1) / np.maximum(self.capability, p.presence)
         aid = aid_transfers(self.income, self.aid_share, self.ties, p.bloc_threshold, need)
         gain = self.income + self.recruitment + self.training * self.active + aid.sum(axis=0) - aid.sum(axis=1)
@@ -530,7 +541,7 @@ class RegionalModel(mesa.Model):
         self.latent = np.clip(self.latent + shift, -1.0, 1.0)
         self.relations = relation_targets(self.relations, self.latent, self.view.shared_threat, p.common_enemy_lift, p.relation_rate)
         self._wars()
-        for i in np.flatnonzero(self.active & (self.capability < p.presence)):
+        for i in (self.active & (self.capability < p.presence)).nonzero()[0]:
             if self.control[i].sum() < p.domain_share:
                 self._exit(int(i))
 
@@ -555,13 +566,13 @@ class RegionalModel(mesa.Model):
     def _control_events(self, control: np.ndarray) -> None:
         before = self.majority_holder
         after = self.majority_holder = np.argmax(control, axis=0)
-        for r in np.flatnonzero(before != after):
+        for r in (before != after).nonzero()[0]:
             self.record("control_change", actor=int(after[r]), other=int(before[r]), region=int(r),
                         value=float(control[after[r], r]))
 
     def _tie_events(self, ties: np.ndarray) -> None:
         threshold = self.params.bloc_threshold
-        was, now = np.triu(self.ties >= threshold, 1), np.triu(ties >= threshold, 1)
+        was, now = (self.ties >= threshold) & self.upper, (ties >= threshold) & self.upper
         for a, b in zip(*np.nonzero(now & ~was)):
             self.record("tie_formed", actor=int(a), other=int(b), value=float(ties[a, b]))
         for a, b in zip(*np.nonzero(was & ~now)):
@@ -583,7 +594,8 @@ class RegionalModel(mesa.Model):
         held = (self.control[:-1] >= p.domain_share) & self.active[:, None]
         self.hostility = self._hostility()
         self.forward = forward_presence((self.deployment > p.presence) | held, self._allied(), self.home)
-        self.bloc = blocs(self.ties, p.bloc_threshold, self.active)
+        tied = self.ties >= p.bloc_threshold
+        self.bloc = self._bloc_kept.get(lambda: blocs(self.ties, p.bloc_threshold, self.active), tied, self.active)
         self.bloc_top, self.bloc_second, self.bloc_ratio = bloc_balance(self.capability, self.bloc)
         self.consequences.append(month_record(self))
         self.depth = self.consequences[-1].depth
@@ -597,8 +609,8 @@ class RegionalModel(mesa.Model):
         Read from the arrays at once rather than through one reporter call per agent and
         variable (the per-agent DataCollector path costs more than the rest of a step).
         """
-        i = np.flatnonzero(self.active)
-        ids = np.array(self.actor_ids)
+        i = self.active.nonzero()[0]
+        ids = self.id_array
         return {
             "actor": ids[i],
             "kind": self.kind[i],
@@ -612,8 +624,8 @@ class RegionalModel(mesa.Model):
             "bloc": ids[self.bloc[i]],
             "deployed": self.deployment.sum(axis=1)[i],
             "strike_power": self.strike.sum(axis=1)[i],
-            "losses": self.battle.losses.sum(axis=1)[i],
-            "strategy": np.array([self.agents_by_index[a].strategy_name for a in i], dtype=object),
+            "losses": self.battle.actor_losses[i],
+            "strategy": self.strategy_names[i],
         }
 
     # model-level reporters
@@ -627,7 +639,7 @@ class RegionalModel(mesa.Model):
 
     @property
     def battle_losses(self) -> float:
-        return float(self.battle.losses.sum())
+        return self.battle.total
 
     @property
     def battle_deaths(self) -> float:
@@ -664,9 +676,9 @@ class RegionRecord:
     def of(cls, model: RegionalModel) -> RegionRecord:
         control = model.control
         holder = model.majority_holder
-        held = np.flatnonzero(control[:-1].any(axis=0))
+        held = control[:-1].any(axis=0).nonzero()[0]
         who, where = np.nonzero(control[:-1, held])
-        ungoverned = np.flatnonzero(control[-1])
+        ungoverned = control[-1].nonzero()[0]
         who = np.concatenate([who, np.full(ungoverned.size, control.shape[0] - 1)])
         where = np.concatenate([held[where], ungoverned])
         losses = model.battle.losses.sum(axis=0)
@@ -699,17 +711,19 @@ MODEL_REPORTERS = {
 
 
 
-def _nearest_presence(home_distance: np.ndarray, footprint: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """d[a, b] = min over regions where b is present of a's hop distance to it, for the pairs `wanted` (n, n).
+def _nearest_presence(home_distance: np.ndarray, footprint: np.ndarray) -> np.ndarray:
+    """(m, n) d[b, a] = min over the regions where b is present of a's hop distance to it (UNREACHABLE if none).
 
-    UNREACHABLE where b is present nowhere and for the pairs not wanted.
+    `footprint` (m, R) holds the rows b of the actors asked about; `home_distance` is (n, R).
     """
-    n = footprint.shape[0]
-    distance = np.full((n, n), float(UNREACHABLE))
+    m, n = footprint.shape[0], home_distance.shape[0]
     owners, regions = np.nonzero(footprint)
-    a, b = np.nonzero(wanted)
-    pair, entry, start, count = matching_entries(b, owners)
-    distance[a, b] = grouped_min(home_distance[a[pair], regions[entry]], start, count, UNREACHABLE)
+    count = np.bincount(owners, minlength=m)
+    filled = (count > 0).nonzero()[0]
+    distance = np.full((m, n), float(UNREACHABLE))
+    if filled.size:
+        start = np.cumsum(count) - count
+        distance[filled] = np.minimum.reduceat(home_distance.T[regions], start[filled], axis=0)
     return distance
 
 

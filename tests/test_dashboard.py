@@ -498,7 +498,7 @@ def test_series_table_follows_the_actors_shown_and_the_month_shown():
     assert list(table["month"]) == ["2014-01", "2014-02", "2014-03"]
     name = run.names["north"]
     assert [c for c in table.columns if ":" in c] == [f"power share: {name}", f"territory (1,000 km²): {name}",
-                                                      f"strategic depth (hops): {name}"]
+                                                      f"strategic depth (share of approaches): {name}"]
     option = model_option(model, run.colours, run.names, upto=2, shown=["north"], log_territory=True)
     assert len(option["series"]) == 5 and len(option["series"][0]["data"]) == 3
     assert option["yAxis"][1]["type"] == "log" and option["legend"]["data"] == [name]

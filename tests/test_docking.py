@@ -10,7 +10,7 @@ import pytest
 
 from experiments.batch.batch import run_batch
 from experiments.batch.config import load_experiment
-from experiments.docking.equivalence import against_sample, against_value, directional
+from experiments.docking.equivalence import against_sample, against_share, against_value, directional
 from model.classic.tribute import TributeModel, TributeParameters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,13 +100,13 @@ def test_equivalence_within_the_margin_and_not_outside_it():
 def test_a_share_of_runs_is_tested_with_exact_binomial_tests():
     runs = np.array([1.0] * 50 + [0.0] * 50)
     # 50 of 100 against 0.5 within 0.15: both one-sided tests at 0.35 and 0.65 reject (p about 0.001)
-    assert against_value(runs, 0.5, margin=0.15).verdict == "equivalent"
-    assert against_value(runs, 0.8, margin=0.05).verdict == "not equivalent"
+    assert against_share(runs, 0.5, margin=0.15).verdict == "equivalent"
+    assert against_share(runs, 0.8, margin=0.05).verdict == "not equivalent"
     every = np.ones(120)
     # 120 of 120 against 0.988: P(120 | 0.988) = 0.988^120 = 0.235 (plus the lower tail's outcomes
     # no more likely, two-sided): no difference; the lower bound 0.938 gives 0.938^120 < 0.001 and
     # the upper bound is beyond 1: equivalent
-    result = against_value(every, 0.988, margin=0.05)
+    result = against_share(every, 0.988, margin=0.05)
     assert result.p_difference > 0.988**120 and result.verdict == "equivalent"
     assert result.p_equivalence == pytest.approx(0.938**120)
 

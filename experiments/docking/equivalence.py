@@ -60,8 +60,6 @@ def _verdict(p_difference: float, p_equivalence: float) -> str:
 def against_value(sample: np.ndarray, published: float, margin: float) -> Comparison:
     """Runs against one published value: Wilcoxon signed-rank, and TOST on |mean − published| < margin."""
     x = _finite(sample)
-    if x.size and np.all((x == 0) | (x == 1)):
-        return _proportion_against_value(x, published, margin)
     mean, low, high = mean_interval(x)
     deviation = x - published
     p_difference = float(stats.wilcoxon(deviation).pvalue) if np.any(deviation != 0) else 1.0
@@ -70,9 +68,11 @@ def against_value(sample: np.ndarray, published: float, margin: float) -> Compar
                       _verdict(p_difference, p_equivalence))
 
 
-def _proportion_against_value(x: np.ndarray, published: float, margin: float) -> Comparison:
-    """A share (0/1 runs) against a published share: exact binomial test, and exact TOST (two one-sided
-    binomial tests at published ± margin; a bound beyond [0, 1] is met trivially); Clopper–Pearson 95% interval."""
+def against_share(sample: np.ndarray, published: float, margin: float) -> Comparison:
+    """A share of runs (0/1 values) against a published share: exact binomial test, and exact TOST (two
+    one-sided binomial tests at published ± margin; a bound beyond [0, 1] is met trivially);
+    Clopper–Pearson 95% interval."""
+    x = _finite(sample)
     k, n = int(x.sum()), x.size
     test = stats.binomtest(k, n, published)
     interval = test.proportion_ci(confidence_level=LEVEL)

@@ -4,6 +4,7 @@
         [--workers N] [--replications N] [--report-only]
 
 Runs are resumable (each experiment is a `bopsim batch` result folder under --out); the
+wall-clock time of each experiment's last invocation is kept in `--out`/timings.json; the
 report's figure reruns the first replication of GeoSim's base setting with its stored seed to
 get its individual war sizes.
 """
@@ -59,6 +60,11 @@ def main(argv: list[str] | None = None) -> int:
             report = run_batch(experiment, args.out / config.stem, "process", workers=args.workers)
             timings[config.stem] = time.perf_counter() - started
             print(f"{config.stem}: {report.ran} runs in {timings[config.stem]:.0f} s ({report.failed} failed)")
+    record = args.out / "timings.json"
+    if record.is_file():
+        timings = json.loads(record.read_text()) | timings
+    args.out.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(timings, indent=1, sort_keys=True))
     path = write_report(args.out, args.docs, timings, base_war_sizes(args.out))
     print(f"report: {path}")
     return 0

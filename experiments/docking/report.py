@@ -18,6 +18,7 @@ from experiments.docking.equivalence import (
     ALPHA,
     Comparison,
     against_sample,
+    against_share,
     against_value,
     directional,
 )
@@ -66,8 +67,13 @@ def compare(target: Target, folder: Path) -> Comparison:
     if target.kind == "pooled_median":
         return pooled_median(death_turns(folder, target.setting)[1], target.published, target.margin)
     values = outcome_values(folder, target.setting, target.outcome)
+    if len(values) < 2:
+        return Comparison(len(values), float(values.mean()) if len(values) else float("nan"), float("nan"),
+                          float("nan"), "—", float("nan"), float("nan"), "not computable: fewer than two runs with a value")
     if target.kind == "value":
         return against_value(values.to_numpy(), target.published, target.margin)
+    if target.kind == "share":
+        return against_share(values.to_numpy(), target.published, target.margin)
     if target.kind in ("above", "below"):
         return directional(values.to_numpy(), target.published, above=target.kind == "above")
     if target.kind == "decline":
@@ -103,9 +109,9 @@ def markdown(table: pd.DataFrame) -> str:
                 "|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in rows.itertuples(index=False):
             published = "—" if np.isnan(r.published) else f"{r.published:g}"
-            margin = f"±{r.margin:g}" if r.kind in ("value", "control", "pooled_median") else "—"
-            out.append(f"| {r.setting} | `{r.outcome}` | {published} | {r.source} | {r.n} | {r.mean:.4g} "
-                       f"[{r.ci_low:.4g}, {r.ci_high:.4g}] | {r.test} | {_p(r.p_difference)} | {_p(r.p_equivalence)} "
+            margin = f"±{r.margin:g}" if r.kind in ("value", "share", "control", "pooled_median") else "—"
+            estimate = "—" if np.isnan(r.mean) else f"{r.mean:.4g} [{r.ci_low:.4g}, {r.ci_high:.4g}]"
+            out.append(f"| {r.setting} | `{r.outcome}` | {published} | {r.source} | {r.n} | {estimate} | {r.test} | {_p(r.p_difference)} | {_p(r.p_equivalence)} "
                        f"| {margin} | **{r.verdict}** |")
         out.append("")
     return "\n".join(out)
@@ -136,7 +142,7 @@ def war_size_figure(sizes: np.ndarray, path: Path, title: str) -> None:
     ax.plot(line, COW_INTERCEPT + COW_SLOPE * line, "--", color="grey",
             label="COW 1820–1997: 1.27 − 0.41 log s (Cederman 2003, Fig. 1)")
     ax.set(xlabel="log10 war size s (battle damage)", ylabel="log10 P(S ≥ s)", title=title)
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(fontsize=7, loc="upper right")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=130)
@@ -168,6 +174,9 @@ def write_report(results: Path, docs: Path, timings: dict[str, float], figure_si
             f"{ALPHA}: *equivalent* (TOST rejects a difference beyond the margin), *not equivalent* (the test of "
             "difference rejects and TOST does not), *inconclusive* (neither), *reproduced* / *not reproduced* "
             "for a published direction.", "", "## Tables", "", markdown(table), "## Time", "",
+            "Wall-clock of each experiment's last invocation (process pool) and the sum of its runs' "
+            "durations, on the machine that ran them (a shared host gives longer times; CPU times of "
+            "single runs are in `benchmarks/classic_results.md`).", "",
             timing_table(results, timings), ""]
     if figure_sizes is not None:
         war_size_figure(figure_sizes, Path(docs) / "img" / "docking_geosim_wars.png",
