@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bopsim.experiments.calibrate.config import load_calibration
-from bopsim.experiments.calibrate.distance import Scales, deviations, distance
-from bopsim.experiments.calibrate.run import calibrate, posterior, summary_table
-from bopsim.experiments.cli import UsageError, main
-from bopsim.experiments.patterns.catalogue import Catalogue
+from experiments.calibrate.config import load_calibration
+from experiments.calibrate.distance import Scales, deviations, distance
+from experiments.calibrate.run import calibrate, posterior, summary_table
+from experiments.cli import main
+from experiments.patterns.catalogue import Catalogue
+from model.errors import UsageError
 from worlds import actor, line_world, write_toml
 
 TRUE_CAPABILITY = 20.0
@@ -62,6 +63,10 @@ def test_priors_are_read_with_their_reasons(tmp_path):
     (prior,) = calibration.spec.prior
     assert (prior.path, prior.low, prior.high, prior.distribution) == ("actor.b.capability", 5.0, 40.0, "uniform")
     assert calibration.out == tmp_path / "tiny.posterior"
+    # pyabc proposes quantiles u in [0, 1]: 5 + 0.5 x 35 = 22.5; log-uniform 1..100 at 0.5 is 10
+    assert prior.value(0.5) == pytest.approx(22.5)
+    log_prior = prior.model_copy(update={"low": 1.0, "high": 100.0, "distribution": "loguniform"})
+    assert log_prior.value(0.5) == pytest.approx(10.0) and log_prior.value(1.0) == pytest.approx(100.0)
 
 
 @pytest.mark.parametrize(("prior", "message"), [

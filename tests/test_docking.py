@@ -133,3 +133,16 @@ def test_negative_control_the_inverted_payment_rule_fails_the_equivalence_test()
     inverted = _tribute_sample(range(200, 230), "inverted")
     assert against_sample(same_rule, reference, margin=15).verdict == "equivalent"
     assert against_sample(inverted, reference, margin=15).verdict == "not equivalent"
+
+
+def test_report_tables_come_from_the_result_folders(tmp_path):
+    from experiments.docking.report import write_report
+
+    config = load_experiment(ROOT / "experiments" / "configs" / "docking" / "tribute.toml", replications=3, steps=120)
+    run_batch(config, tmp_path / "results" / "tribute", "serial", progress=False)
+    path = write_report(tmp_path / "results", tmp_path / "docs", {"tribute": 1.0}, None)
+    text = path.read_text()
+    # 120 years: fights in years 1-100 exist, years 901-1000 do not, so the decline cannot be computed
+    assert "| axelrod | `wealth.gini.final` | 0.5 |" in text
+    assert "not computable" in text and "| tribute | 6 | 1 |" in text
+    assert "geosim" not in text.split("## Time")[0]

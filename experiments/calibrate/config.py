@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bopsim.experiments.batch.config import _describe, _read
@@ -48,6 +49,13 @@ class Prior(Strict):
     def name(self) -> str:
         """The parameter's name in pyabc's database (dots are not allowed there)."""
         return self.path.replace(".", "__")
+
+    def value(self, u):
+        """The prior's quantile at `u` in [0, 1] (a number or an array): low + u (high − low), or
+        its log-uniform counterpart. Example: 0.5 on a log-uniform 1..100 gives 10."""
+        if self.distribution == "uniform":
+            return self.low + u * (self.high - self.low)
+        return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
 
 
 class ABCSettings(Strict):

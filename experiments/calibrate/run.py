@@ -6,7 +6,8 @@
 - `abc.db`: pyabc's database (every generation's particles, weights, distances and summary
   statistics; what a resumed run continues from);
 - `calibration.json`: the fingerprint of the file, scenario and catalogue the database belongs to;
-- `particles.csv`: generation, particle, weight and one column per parameter path (every generation);
+- `particles.csv`: generation, particle, weight and one column per parameter path, in the
+  parameters' own units (every generation);
 - `generations.csv`: generation, epsilon, particles, simulations, acceptance rate, effective
   sample size of the weights (Kish), seconds.
 
@@ -36,10 +37,10 @@ import numpy as np
 import pandas as pd
 import pyabc
 
-from bopsim.experiments.calibrate.config import LoadedCalibration
-from bopsim.experiments.calibrate.distance import Scales, distance
-from bopsim.experiments.calibrate.sampler import Mapper, SeededSampler
-from bopsim.model.errors import UsageError
+from experiments.calibrate.config import LoadedCalibration, Prior
+from experiments.calibrate.distance import Scales, distance
+from experiments.calibrate.sampler import Mapper, SeededSampler
+from model.errors import UsageError
 
 DATABASE = "abc.db"
 FINGERPRINT = "calibration.json"
@@ -54,15 +55,16 @@ class PatternModel:
     scenario_file: str
     patterns_file: str
     steps: int | None
-    names: tuple[tuple[str, str], ...]
-    """(pyabc name, scenario path) of each free parameter."""
+    priors: tuple[Prior, ...]
+    """The free parameters; pyabc proposes each as its prior quantile u in [0, 1] (`prior`)."""
 
     def __call__(self, parameters) -> dict[str, float]:
         from bopsim.experiments.batch.overrides import scenario_with
         from bopsim.experiments.patterns.fit import pattern_values
 
         seed = int(np.random.randint(0, SEED_RANGE))
-        spec = scenario_with(self.scenario_file, tuple((path, float(parameters[name])) for name, path in self.names))
+        values = tuple((p.path, float(p.value(parameters[p.name]))) for p in self.priors)
+        spec = scenario_with(self.scenario_file, values)
         return pattern_values(spec, catalogue_at(self.patterns_file), seed, self.steps)
 
 
@@ -85,14 +87,12 @@ class RangeDistance:
 
 
 def prior(calibration: LoadedCalibration) -> pyabc.Distribution:
-    """The joint prior: independent uniform or log-uniform marginals on [low, high]."""
-    marginals = {}
-    for p in calibration.spec.prior:
-        if p.distribution == "uniform":
-            marginals[p.name] = pyabc.RV("uniform", p.low, p.high - p.low)
-        else:
-            marginals[p.name] = pyabc.RV("loguniform", p.low, p.high)
-    return pyabc.Distribution(**marginals)
+    """The joint prior on the unit cube: each parameter as its prior quantile u ~ U(0, 1), mapped to
+    its value by `Prior.value` (so uniform and log-uniform priors alike). On the cube the Gaussian
+    proposal of ABC-SMC has one scale in every direction; on the parameters' own scales (ranges from
+    0.03 to 70 here) its density under- or overflows with 28 parameters and the weights become NaN
+    (a 40-particle run failed so in its second generation)."""
+    return pyabc.Distribution(**{p.name: pyabc.RV("uniform", 0.0, 1.0) for p in calibration.spec.prior})
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def calibrate(calibration: LoadedCalibration, out: Path | None = None, executor:
     catalogue = catalogue_at(str(calibration.patterns_file))
     scales = Scales.of(catalogue)
     model = PatternModel(str(calibration.scenario_file), str(calibration.patterns_file), spec.steps,
-                         tuple((p.name, p.path) for p in spec.prior))
+                         tuple(spec.prior))
     logging.getLogger("ABC").setLevel(logging.WARNING)
     started = time.perf_counter()
     with mapper(executor, workers, scheduler) as map_:
@@ -174,12 +174,11 @@ def _stored_generations(out: Path) -> int:
 
 def export(history: pyabc.History, spec, out: Path) -> None:
     """particles.csv and generations.csv from the database (written whole, then moved in place)."""
-    paths = {p.name: p.path for p in spec.prior}
     frames, ess = [], []
     for t in range(history.max_t + 1):
-        values, weights = history.get_distribution(m=0, t=t)
+        quantiles, weights = history.get_distribution(m=0, t=t)
         ess.append(effective_sample_size(weights))
-        frame = values.reset_index(drop=True).rename(columns=paths)[[p.path for p in spec.prior]]
+        frame = pd.DataFrame({p.path: p.value(quantiles[p.name].to_numpy()) for p in spec.prior})
         frames.append(frame.assign(weight=weights).rename_axis("particle").reset_index().assign(generation=t))
     particles = pd.concat(frames, ignore_index=True)
     particles = particles[["generation", "particle", "weight", *[p.path for p in spec.prior]]]

@@ -183,5 +183,6 @@ def write_report(results: Path, docs: Path, timings: dict[str, float], figure_si
                         "GeoSim base setting, first replication")
         text += ["## War sizes", "", "![GeoSim war sizes against the COW line](img/docking_geosim_wars.png)", ""]
     path = Path(docs) / "docking_results.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(text), encoding="utf-8")
     return path
