@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.calibrate.config import load_calibration
-from experiments.calibrate.distance import Scales, deviations, distance
-from experiments.calibrate.run import calibrate, posterior, summary_table
-from experiments.cli import main
-from experiments.patterns.catalogue import Catalogue
-from model.errors import UsageError
+from bopsim.experiments.calibrate.config import load_calibration
+from bopsim.experiments.calibrate.distance import Scales, deviations, distance
+from bopsim.experiments.calibrate.run import calibrate, posterior, summary_table
+from bopsim.experiments.cli import main
+from bopsim.experiments.patterns.catalogue import Catalogue
+from bopsim.model.errors import UsageError
 from worlds import actor, line_world, write_toml
 
 TRUE_CAPABILITY = 20.0

@@ -136,7 +136,7 @@ def test_negative_control_the_inverted_payment_rule_fails_the_equivalence_test()
 
 
 def test_report_tables_come_from_the_result_folders(tmp_path):
-    from experiments.docking.report import write_report
+    from bopsim.experiments.docking.report import write_report
 
     config = load_experiment(ROOT / "experiments" / "configs" / "docking" / "tribute.toml", replications=3, steps=120)
     run_batch(config, tmp_path / "results" / "tribute", "serial", progress=False)

@@ -37,10 +37,10 @@ import numpy as np
 import pandas as pd
 import pyabc
 
-from experiments.calibrate.config import LoadedCalibration, Prior
-from experiments.calibrate.distance import Scales, distance
-from experiments.calibrate.sampler import Mapper, SeededSampler
-from model.errors import UsageError
+from bopsim.experiments.calibrate.config import LoadedCalibration, Prior
+from bopsim.experiments.calibrate.distance import Scales, distance
+from bopsim.experiments.calibrate.sampler import Mapper, SeededSampler
+from bopsim.model.errors import UsageError
 
 DATABASE = "abc.db"
 FINGERPRINT = "calibration.json"
