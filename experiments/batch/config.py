@@ -198,10 +198,7 @@ def load_experiment(path: str | Path, replications: int | None = None, steps: in
         raw["replications"] = replications
     if steps is not None:
         raw["steps"] = steps
-    try:
-        spec = Experiment.model_validate(raw)
-    except ValidationError as exc:
-        raise UsageError(f"{path}: {_describe(exc)}") from None
+    spec = validated(Experiment, raw, path)
     files = tuple((path.parent / s.file).resolve() for s in spec.scenario)
     _check(path, spec, files)
     posterior = _posterior_dir(path, spec)
@@ -248,6 +245,14 @@ def _read(path: Path) -> dict[str, Any]:
         raise UsageError(f"{path}: a scenario file, not an experiment file (run it with `bopsim run`, "
                          "or name it in an experiment's [[scenario]] file = ...)")
     return raw
+
+
+def validated(model: type[BaseModel], raw: dict[str, Any], path: Path):
+    """`raw` validated as `model`; a UsageError naming `path`, the field and what is wrong if not."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise UsageError(f"{path}: {_describe(exc)}") from None
 
 
 def _describe(exc: ValidationError) -> str:

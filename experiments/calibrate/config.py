@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bopsim.experiments.batch.config import _describe, _read
+from bopsim.experiments.batch.config import _read, validated
 from bopsim.model.errors import UsageError
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
@@ -106,10 +106,7 @@ def load_calibration(path: str | Path, population: int | None = None, generation
         raw["abc"] = raw.get("abc", {}) | given
     if steps is not None:
         raw["steps"] = steps
-    try:
-        spec = CalibrationSpec.model_validate(raw)
-    except ValidationError as exc:
-        raise UsageError(f"{path}: {_describe(exc)}") from None
+    spec = validated(CalibrationSpec, raw, path)
     files = {name: (path.parent / getattr(spec, name)).resolve() for name in ("scenario", "patterns")}
     for name, file in files.items():
         if not file.is_file():
