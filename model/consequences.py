@@ -15,6 +15,7 @@ import numpy as np
 from scipy.sparse import csgraph
 
 from bopsim.model.alliances import fighting_together
+from bopsim.model.linalg import actor_product
 
 APPROACH_HOPS = 3
 """Regions 1..3 hops beyond home are an actor's approaches (forward defence reaches 2 by
@@ -65,7 +66,7 @@ def hostile_control(hostility: np.ndarray, control: np.ndarray) -> np.ndarray:
     """(n, R) control share of each region held by actors hostile to each actor (0..1).
 
     `hostility` (n, n), >0 where hostile; `control` (n, R) the actors' control shares."""
-    return (hostility > 0).astype(float) @ control
+    return actor_product((hostility > 0).astype(float), control)
 
 
 def home_held(control: np.ndarray, home: np.ndarray, area: np.ndarray, side: np.ndarray) -> np.ndarray:
@@ -74,7 +75,7 @@ def home_held(control: np.ndarray, home: np.ndarray, area: np.ndarray, side: np.
     `side` (n, n) bool, the actor and its allies. Example: a home of 10,000 km² and 30,000 km²
     held at shares 1 and 0.5 by the actor and its allies: (10,000 + 15,000) / 40,000 = 0.625."""
     total = home @ area
-    held = ((side.astype(float) @ control) * home) @ area
+    held = (actor_product(side.astype(float), control) * home) @ area
     return np.divide(held, total, out=np.full(len(total), np.nan), where=total > 0)
 
 
@@ -83,12 +84,12 @@ def hostile_home_km2(hostile: np.ndarray, home: np.ndarray, area: np.ndarray) ->
     return (hostile * home) @ area
 
 
-def within_reach(neighbourhood, regions: np.ndarray, reach: int = REACH_HOPS) -> np.ndarray:
+def within_reach(adjacency, regions: np.ndarray, reach: int = REACH_HOPS) -> np.ndarray:
     """(n, R) bool: regions within `reach` hops of any region of each row of `regions` (n, R);
-    `neighbourhood` (R, R, dense or sparse) is adjacency plus identity (Geography.neighbourhood)."""
-    mask = regions
-    for _ in range(reach):
-        mask = np.asarray(mask.astype(float) @ neighbourhood) > 0
+    `adjacency` (R, R, symmetric, sparse or dense) joins land neighbours (Geography.adjacency)."""
+    mask = regions.astype(bool)
+    for _ in range(reach):  # symmetric: (mask @ A) = (A @ mask.T).T, a sparse-times-dense product
+        mask = mask | (np.asarray(adjacency @ mask.T.astype(float)).T > 0)
     return mask
 
 
@@ -104,7 +105,8 @@ def deterrence(force: np.ndarray, side: np.ndarray, allied: np.ndarray, exposed:
     Example: a with 3 units next to b's home and a's ally c with 2 units in b's region: T[a, b] = 5,
     or 3 if c is allied to b as well.
     """
-    within = force @ exposed.T.astype(float)
+    cols = np.flatnonzero(force.any(axis=0))  # forces stand in few regions
+    within = force[:, cols] @ exposed[:, cols].T.astype(float)
     return side.astype(float) @ (within * ~allied)
 
 
@@ -114,7 +116,7 @@ def nearest_hostile_hops(home_distance: np.ndarray, has_home: np.ndarray, hostil
     holds ground (0: inside home); `cap` if none can be reached; NaN without home.
 
     `home_distance` (n, R): hops from each actor's home to each region (`_distance_from`)."""
-    hostile_there = ((hostility > 0).astype(float) @ footprint.astype(float)) > 0
+    hostile_there = actor_product((hostility > 0).astype(float), footprint.astype(float)) > 0
     nearest = np.where(hostile_there, home_distance, cap).min(axis=1, initial=cap)
     return np.where(has_home, np.minimum(nearest, cap), np.nan)
 
@@ -183,7 +185,7 @@ class Fixed:
         distance = home_distance(model.geo.distance_from, model.home)
         base = model.home | model.basing
         return cls(home_distance=distance, approach=approach_weights(distance), has_home=model.home.any(axis=1),
-                   base=base, near_home=within_reach(model.geo.neighbourhood, base))
+                   base=base, near_home=within_reach(model.geo.adjacency, base))
 
 
 _FIXED: WeakKeyDictionary = WeakKeyDictionary()
@@ -205,7 +207,7 @@ def month_record(model) -> ConsequenceRecord:
     allied = model._allied()
     side = allied | np.eye(len(active), dtype=bool)
     force = model.deployment + model.strike
-    hostile_force = (hostility > 0).astype(float) @ model.deployment
+    hostile_force = actor_product((hostility > 0).astype(float), model.deployment)
     aid = getattr(model, "aid", None)
     return ConsequenceRecord(
         depth=strategic_depth(fixed.approach, hostile, fixed.has_home),
@@ -214,7 +216,7 @@ def month_record(model) -> ConsequenceRecord:
         nearest_hostile=nearest_hostile_hops(fixed.home_distance, fixed.has_home, hostility, present | held,
                                              model.diameter + 1),
         hostile_near_home=(hostile_force * fixed.near_home).sum(axis=1),
-        deterrence=deterrence(force * active[:, None], side, allied, within_reach(geo.neighbourhood, present | held | fixed.base)),
+        deterrence=deterrence(force * active[:, None], side, allied, within_reach(geo.adjacency, present | held | fixed.base)),
         ties=model.ties.copy(),
         joint=fighting_together(present, model.battle.contested, hostility, 1.0) > 0,
         bloc=model.bloc.copy(),

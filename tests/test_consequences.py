@@ -23,7 +23,7 @@ from bopsim.model.consequences import (
 from worlds import actor, build, line_world
 
 LINE = np.abs(np.subtract.outer(np.arange(5), np.arange(5)))  # hops on the line r0-r1-r2-r3-r4
-LINE_NEAR = (LINE <= 1).astype(float)  # a region and its neighbours on the line
+LINE_ADJACENT = (LINE == 1).astype(float)  # land neighbours on the line
 
 
 def _from_line(mask: np.ndarray) -> np.ndarray:
@@ -88,7 +88,7 @@ def test_deterrence_counts_the_side_forces_within_reach_of_the_challenger():
     force = np.array([[0, 3.0, 0, 0, 0], [0, 0, 0, 0, 0], [0, 0, 2.0, 0, 4.0]])
     side = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]], bool)
     b_home = np.array([[False] * 5, [False, False, True, False, False], [False] * 5])
-    exposed = within_reach(LINE_NEAR, b_home)
+    exposed = within_reach(LINE_ADJACENT, b_home)
     allied = side & ~np.eye(3, dtype=bool)
     # r1..r3 are within one hop of r2: 3 + 2 = 5 (c's 4 units in r4 are two hops away)
     assert deterrence(force, side, allied, exposed)[0, 1] == 5.0
