@@ -250,6 +250,28 @@ def test_screen_ranks_design_points_by_their_pattern_loss(tmp_path):
     assert table["actor.isis.capability"].between(10.0, 20.0).all()
     assert table["actor.isis.strategy.offensive.fronts"].isin([1, 2]).all()
     assert screen([str(experiment), "--seeds", "1", "--out", str(out)]) == 2, "an existing --out is refused"
+    # --start: no hypercube; the two best rows of a previous table are judged again and refined
+    again = tmp_path / "again.csv"
+    assert screen([str(experiment), "--seeds", "1", "--refine", "1", "--start", str(out), "--out", str(again)]) == 0
+    restarted = pd.read_csv(again)
+    best = table.sort_values("loss").head(2)
+    assert len(restarted) == 4
+    assert set(best["actor.isis.capability"].round(6)) <= set(restarted["actor.isis.capability"].round(6))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("loss\n0.1\n", encoding="utf-8")
+    assert screen([str(experiment), "--start", str(bad), "--out", str(tmp_path / "x.csv")]) == 2
+
+
+def test_unit_coordinates_invert_the_factor_scales():
+    from bopsim.experiments.batch.config import Factor
+    from bopsim.experiments.batch.design import scale, unit_of
+
+    factors = [Factor(path="a", low=2.0, high=6.0), Factor(path="b", low=0.1, high=10.0, distribution="loguniform"),
+               Factor(path="c", values=[1, 2, 3])]
+    # uniform 2..6: 5 is at u = 3/4; log-uniform 0.1..10: 1 is at the middle; listed 2: middle of [1/3, 2/3)
+    assert [unit_of(f, v) for f, v in zip(factors, [5.0, 1.0, 2])] == pytest.approx([0.75, 0.5, 0.5])
+    for f, u in zip(factors, [0.3, 0.8, 0.9]):
+        assert scale(f, unit_of(f, scale(f, u))) == pytest.approx(scale(f, u))
 
 
 # ----------------------------------------------------------------------------- the Levant scenario
