@@ -29,7 +29,7 @@ from compare_core import export, use_core
 ROOT = Path(__file__).resolve().parents[1]
 WORLDS = {"levant_2014.toml seed 1": ("levant_2014.toml", 1, 36), "levant_2014.toml seed 2": ("levant_2014.toml", 2, 36),
           "levant_2014.toml seed 3": ("levant_2014.toml", 3, 36), "abstract.toml seed 1": ("abstract.toml", 1, None),
-          "synthetic 500 x 40": ((500, 40), 0, 8)}
+          "synthetic 500 x 40": ((500, 40), 0, 8), "synthetic 2500 x 200": ((2500, 200), 0, 6)}
 """World: (scenario file or synthetic size, seed, months; None = the scenario's own length)."""
 STATE = ("control", "capability", "deployment", "strike", "ties", "relations", "pool")
 CONSEQUENCES = ("depth", "home_held", "hostile_home_km2", "nearest_hostile", "hostile_near_home", "deterrence", "ties",

@@ -19,7 +19,7 @@ from bopsim.model.actors import KINDS, Actor
 from bopsim.model.alliances import aid_transfers, blocs, fighting_together, relation_targets, tie_targets, update_ties
 from bopsim.model.calendar import add_months
 from bopsim.model.geography import UNREACHABLE, build_geography
-from bopsim.model.linalg import actor_product
+from bopsim.model.linalg import actor_product, nonzero_2d
 from bopsim.model.memo import LastResult, LastRows
 from bopsim.model.metrics import (
     WarEpisodes,
@@ -677,7 +677,7 @@ class RegionRecord:
         control = model.control
         holder = model.majority_holder
         held = control[:-1].any(axis=0).nonzero()[0]
-        who, where = np.nonzero(control[:-1, held])
+        who, where = nonzero_2d(control[:-1, held])
         ungoverned = control[-1].nonzero()[0]
         who = np.concatenate([who, np.full(ungoverned.size, control.shape[0] - 1)])
         where = np.concatenate([held[where], ungoverned])
@@ -717,7 +717,7 @@ def _nearest_presence(home_distance: np.ndarray, footprint: np.ndarray) -> np.nd
     `footprint` (m, R) holds the rows b of the actors asked about; `home_distance` is (n, R).
     """
     m, n = footprint.shape[0], home_distance.shape[0]
-    owners, regions = np.nonzero(footprint)
+    owners, regions = nonzero_2d(footprint)
     count = np.bincount(owners, minlength=m)
     filled = (count > 0).nonzero()[0]
     distance = np.full((m, n), float(UNREACHABLE))

@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bopsim.model.contract import Plan, View
-from bopsim.model.linalg import actor_product
+from bopsim.model.linalg import connects
 
 if TYPE_CHECKING:
     from bopsim.model.scenario import BehaviourSpec
@@ -117,8 +117,8 @@ def accessible_regions(held: np.ndarray, allied: np.ndarray, hostility: np.ndarr
     against IS and the YPG while the government, a neutral to it, held part of the governorate).
     """
     n = allied.shape[0]
-    open_to = (allied | (hostility > 0) | np.eye(n, dtype=bool)).astype(float)
-    return held[-1][None, :] | (actor_product(open_to, held[:-1].astype(float)) > 0)
+    open_to = allied | (hostility > 0) | np.eye(n, dtype=bool)
+    return held[-1][None, :] | connects(open_to, held[:-1])
 
 
 def strongest_threat(view: View, a: int) -> int | None:
