@@ -160,7 +160,7 @@ def enemy_strength(view: View, a: int) -> np.ndarray:
     enemies = view.hostility[a] > 0
     if not enemies.any():
         return np.zeros(view.geo.size)
-    return view.strength[enemies].sum(axis=0)
+    return view.strength_of(enemies)
 
 
 def allied_strength(view: View, a: int) -> np.ndarray:
@@ -168,7 +168,7 @@ def allied_strength(view: View, a: int) -> np.ndarray:
     partners = view.allied[a] & (view.hostility[a] == 0)
     if not partners.any():
         return np.zeros(view.geo.size)
-    return view.strength[partners].sum(axis=0)
+    return view.strength_of(partners)
 
 
 # --------------------------------------------------------------------------- behaviours
