@@ -17,7 +17,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from bopsim.model.alliances import fighting_together
-from bopsim.model.linalg import actor_product
+from bopsim.model.linalg import SPARSE_FROM, actor_product
 
 APPROACH_HOPS = 3
 """Regions 1..3 hops beyond home are an actor's approaches (forward defence reaches 2 by
@@ -145,19 +145,24 @@ def corridor(adjacency, holder: np.ndarray, friends: np.ndarray, start: np.ndarr
 @dataclass(frozen=True)
 class Sparse:
     """An (n, R) array kept by its non-zero entries (flat positions and values): most (actor,
-    region) entries of forces and control are zero, so a month kept this way costs little memory."""
+    region) entries of forces and control are zero, so a month kept this way costs little memory.
+    Arrays smaller than `SPARSE_FROM` entries are kept whole (`at` None), which costs less time."""
 
     shape: tuple[int, int]
-    at: np.ndarray
+    at: np.ndarray | None
     values: np.ndarray
 
     @classmethod
     def of(cls, array: np.ndarray) -> Sparse:
+        if array.size < SPARSE_FROM:
+            return cls(array.shape, None, array.copy())
         at = np.flatnonzero(array != 0)  # faster than on the floats themselves
         return cls(array.shape, at, array.reshape(-1)[at])
 
     def dense(self) -> np.ndarray:
         """The array (a new one at each call)."""
+        if self.at is None:
+            return self.values.copy()
         out = np.zeros(self.shape)
         out.reshape(-1)[self.at] = self.values
         return out

@@ -282,8 +282,7 @@ class RegionalModel(mesa.Model):
         ground (Walt 1987: power, proximity, intent).
         """
         p = self.params
-        present = (self.deployment > p.presence) & self.active[:, None]
-        footprint = present | ((self.control[:-1] >= p.domain_share) & self.active[:, None])
+        footprint = ((self.deployment > p.presence) | (self.control[:-1] >= p.domain_share)) & self.active[:, None]
         self.hostility = self._hostility()
         intent = np.maximum(0.0, -self.relations) * self.active[:, None] * self.active[None, :]
         nearest = self._nearest_kept.get(lambda rows: _nearest_presence(self.home_distance, footprint[rows]), footprint)
@@ -676,11 +675,7 @@ class RegionRecord:
     def of(cls, model: RegionalModel) -> RegionRecord:
         control = model.control
         holder = model.majority_holder
-        held = control[:-1].any(axis=0).nonzero()[0]
-        who, where = nonzero_2d(control[:-1, held])
-        ungoverned = control[-1].nonzero()[0]
-        who = np.concatenate([who, np.full(ungoverned.size, control.shape[0] - 1)])
-        where = np.concatenate([held[where], ungoverned])
+        who, where = nonzero_2d(control)  # row-major: the actors' shares, then the ungoverned row's
         losses = model.battle.losses.sum(axis=0)
         return cls(
             holder=holder,

@@ -274,11 +274,10 @@ class Offensive(Behaviour):
         self.months_left = 0
 
     def act(self, a: int, view: View, plan: Plan) -> None:
-        enemy = enemy_strength(view, a)
         contestable = self._contestable(a, view)
         live = self.objectives[contestable[self.objectives]] if self.months_left > 0 else self.objectives[:0]
         if live.size == 0:
-            live = self._choose(a, view, enemy, contestable)
+            live = self._choose(a, view, enemy_strength(view, a), contestable)
             self.months_left = self.params.duration
         self.objectives = live
         self.months_left -= 1

@@ -20,7 +20,7 @@ from worlds import actor, build, region, world
 from bopsim.model import RegionalModel, contract
 from bopsim.model.combat import effective_force
 from bopsim.model.geography import UNREACHABLE
-from bopsim.model import linalg
+from bopsim.model import consequences, linalg
 from bopsim.model.consequences import Sparse
 from bopsim.model.linalg import SPARSE_FROM, connects, nonzero_2d
 from bopsim.model.memo import LastResult, LastRows
@@ -146,4 +146,10 @@ def test_nonzero_pairs_and_kept_arrays_are_those_of_numpy(array):
     """nonzero_2d gives np.nonzero's pairs in its order; an array kept by its non-zero entries comes back the same."""
     assert all(np.array_equal(a, b) for a, b in zip(nonzero_2d(array), np.nonzero(array), strict=True))
     assert all(np.array_equal(a, b) for a, b in zip(nonzero_2d(array > 1), np.nonzero(array > 1), strict=True))
-    assert np.array_equal(Sparse.of(array).dense(), array)
+    assert np.array_equal(Sparse.of(array).dense(), array)  # small: kept whole
+    original = consequences.SPARSE_FROM
+    consequences.SPARSE_FROM = 0
+    try:
+        assert np.array_equal(Sparse.of(array).dense(), array)  # by its non-zero entries
+    finally:
+        consequences.SPARSE_FROM = original
