@@ -303,8 +303,8 @@ class RegionalModel(mesa.Model):
             access=accessible_regions(self.control >= p.domain_share, self.allied, self.hostility) & ~self.outside,
         )
         self.threat = threat
-        self.planned = np.zeros_like(self.deployment)
-        self.planned_strike = np.zeros_like(self.strike)
+        self.planned = np.zeros(self.deployment.shape)
+        self.planned_strike = np.zeros(self.strike.shape)
         self.tie_wish[:] = 0.0
         self.aid_share[:] = 0.0
         self.relation_shift[:] = 0.0
@@ -429,7 +429,7 @@ class RegionalModel(mesa.Model):
         fighting = contested | (absorbing & (self.control[-1] > 0))
         cols = fighting.nonzero()[0]
         losses_there, dyads, change, taken = self._fight(cols, contested[cols], absorbing[cols], speed[cols])
-        losses = np.zeros_like(self.deployment)
+        losses = np.zeros(self.deployment.shape)
         losses[:, cols] = losses_there
         control = self.control.copy()
         control[:-1, cols] += change
