@@ -11,7 +11,7 @@ from functools import cached_property
 
 import numpy as np
 
-from bopsim.model.linalg import actor_product
+from bopsim.model.linalg import connects
 
 TINY = 1e-12
 """Forces or strengths below this are treated as none when dividing (no overflow from 1e-308)."""
@@ -56,8 +56,8 @@ def contested_regions(hostility: np.ndarray, present: np.ndarray) -> np.ndarray:
     """
     contested = np.zeros(present.shape[1], dtype=bool)
     cols = (present.sum(axis=0) >= 2).nonzero()[0]
-    p = present[:, cols].astype(float)
-    contested[cols] = (actor_product((hostility > 0).astype(float), p) * p).sum(axis=0) > 0
+    p = present[:, cols]
+    contested[cols] = (connects(hostility > 0, p) & p).any(axis=0)
     return contested
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bopsim.model.contract import Plan, View
-from bopsim.model.linalg import actor_product
+from bopsim.model.linalg import connects
 
 if TYPE_CHECKING:
     from bopsim.model.scenario import BehaviourSpec
@@ -117,8 +117,8 @@ def accessible_regions(held: np.ndarray, allied: np.ndarray, hostility: np.ndarr
     against IS and the YPG while the government, a neutral to it, held part of the governorate).
     """
     n = allied.shape[0]
-    open_to = (allied | (hostility > 0) | np.eye(n, dtype=bool)).astype(float)
-    return held[-1][None, :] | (actor_product(open_to, held[:-1].astype(float)) > 0)
+    open_to = allied | (hostility > 0) | np.eye(n, dtype=bool)
+    return held[-1][None, :] | connects(open_to, held[:-1])
 
 
 def strongest_threat(view: View, a: int) -> int | None:
@@ -160,7 +160,7 @@ def enemy_strength(view: View, a: int) -> np.ndarray:
     enemies = view.hostility[a] > 0
     if not enemies.any():
         return np.zeros(view.geo.size)
-    return view.strength[enemies].sum(axis=0)
+    return view.strength_of(enemies)
 
 
 def weakest_holder_strength(view: View, a: int) -> np.ndarray:
@@ -182,7 +182,7 @@ def allied_strength(view: View, a: int) -> np.ndarray:
     partners = view.allied[a] & (view.hostility[a] == 0)
     if not partners.any():
         return np.zeros(view.geo.size)
-    return view.strength[partners].sum(axis=0)
+    return view.strength_of(partners)
 
 
 # --------------------------------------------------------------------------- behaviours
@@ -290,11 +290,10 @@ class Offensive(Behaviour):
         self.months_left = 0
 
     def act(self, a: int, view: View, plan: Plan) -> None:
-        enemy = weakest_holder_strength(view, a)
         contestable = self._contestable(a, view)
         live = self.objectives[contestable[self.objectives]] if self.months_left > 0 else self.objectives[:0]
         if live.size == 0:
-            live = self._choose(a, view, enemy, contestable)
+            live = self._choose(a, view, weakest_holder_strength(view, a), contestable)
             self.months_left = self.params.duration
         self.objectives = live
         self.months_left -= 1
