@@ -187,3 +187,18 @@ def test_same_seed_same_run_and_outcomes_named_as_in_the_protocol():
     assert runs[0].series().equals(runs[1].series()) and (runs[0].owner == runs[1].owner).all()
     assert [name for name, _, _ in runs[0].outcomes()] == [
         "wars.count", "wars.slope", "wars.r2", "wars.range_orders", "wars.alpha_mle", "states.t500", "states.final"]
+
+
+def test_the_unit_of_resources_scales_war_sizes_and_changes_nothing_else():
+    # every rule uses ratios of resources (balances, allocation shares) or is linear in them
+    # (damage, the resource equation), so counting a site as 100 instead of 1 multiplies resources,
+    # damage and war sizes by 100 and leaves the run otherwise the same, draw for draw
+    runs = []
+    for unit in (1.0, 100.0):
+        model = GeoSimModel(GeoSimParameters(nx=16, ny=16, init_polarity=20, init_period=10, duration=300,
+                                             shock_size=40.0, p_shock=0.02, resource_unit=unit), rng=7)
+        model.run(310)
+        runs.append(model)
+    assert (runs[0].owner == runs[1].owner).all() and len(runs[0].war_sizes) > 0
+    assert np.array(runs[1].war_sizes) == pytest.approx(100 * np.array(runs[0].war_sizes))
+    assert runs[1].res == pytest.approx(100 * runs[0].res)
