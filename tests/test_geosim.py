@@ -202,3 +202,19 @@ def test_the_unit_of_resources_scales_war_sizes_and_changes_nothing_else():
     assert (runs[0].owner == runs[1].owner).all() and len(runs[0].war_sizes) > 0
     assert np.array(runs[1].war_sizes) == pytest.approx(100 * np.array(runs[0].war_sizes))
     assert runs[1].res == pytest.approx(100 * runs[0].res)
+
+
+@pytest.mark.parametrize("context_activation, kept",
+                         [(True, [True, True, True, False]), (False, [False, False, False, False])])
+def test_fighting_around_keeps_a_state_alert_only_with_context_activation(context_activation, kept):
+    # states 0, 1, 2, 3 in a row, all alerted; 0 fights 1. With context activation 0 and 1 (in combat)
+    # and 2 (bordering 1) stay alert and 3 (no combat around) drops it with pDeactivate = 1; without
+    # it every alert is dropped whatever the fighting (Cederman 2003, Table 1 line 4)
+    model = small(p_deactivate=1.0, context_activation=context_activation)
+    model.alerted[[0, 1, 2, 3]] = True
+    model.alert(_fronts((0, 1), (1, 2), (2, 3)), [(0, 1, 1.0)])
+    assert model.alerted[[0, 1, 2, 3]].tolist() == kept
+
+
+def _fronts(*pairs: tuple[int, int]) -> np.ndarray:
+    return np.array(sorted({(a, b) for a, b in pairs} | {(b, a) for a, b in pairs}))

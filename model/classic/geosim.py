@@ -400,14 +400,19 @@ class GeoSimModel(ClassicModel):
 
     def alert(self, fronts: np.ndarray, combat: list[tuple[int, int, float]]) -> None:
         """Context activation: states in combat and their neighbours are alerted; an alerted state with
-        no combat around drops the alert with pDeactivate."""
+        no combat around drops the alert with pDeactivate. Without context activation (Table 1, line
+        4) the alert depends on no context at all: it is entered only through pAttack (`decide`) and
+        dropped with pDeactivate a step whatever the fighting around."""
+        if not self.p.context_activation:
+            calm = self.alerted.copy()
+            self.alerted[calm] = self.rng.random(int(calm.sum())) >= self.p.p_deactivate
+            return
         fighting = np.zeros(self.cells, dtype=bool)
         for i, j, _ in combat:
             fighting[[i, j]] = True
         nearby = fighting.copy()
         nearby[fronts[fighting[fronts[:, 1]], 0]] = True
-        if self.p.context_activation:
-            self.alerted |= nearby
+        self.alerted |= nearby
         calm = self.alerted & ~nearby
         self.alerted[calm] = self.rng.random(int(calm.sum())) >= self.p.p_deactivate
 
