@@ -20,6 +20,8 @@ MAX_EVENTS = 10_000
 """Scheduled events of one scenario."""
 MAX_STEPS = 1_200
 """Months of one run (100 years)."""
+MAX_CLASSIC_STEPS = 20_000
+"""Steps of one run of a classic model family (GeoSim's published runs have 10,500)."""
 
 # ----------------------------------------------------------------- sizes of an experiment
 MAX_REPLICATIONS = 100_000

@@ -42,7 +42,8 @@ def _batch(tmp_path, text: str, capsys) -> tuple[int, str]:
     # strict types and documented limits (model/limits.py)
     (HEAD + "steps = \"36\"\n", "steps: Input should be a valid integer (got '36')"),
     (HEAD + "replications = 1000000000\n", "replications: Input should be less than or equal to 100000"),
-    (HEAD + "steps = 1000000000\n", "steps: Input should be less than or equal to 1200"),
+    (HEAD + "steps = 1000000000\n", "steps: Input should be less than or equal to 20000"),
+    (HEAD + "steps = 1201\n", "steps: at most 1200 months for the regional model (got 1201)"),
     (HEAD + "[[factor]]\npath = \"parameters.attrition\"\nlow = 0.1\nhigh = 0.2\n[design]\nkind = \"lhs\"\nsamples = 1000000000\n",
      "design.samples: Input should be less than or equal to 100000"),
     # 2 factors, Sobol with second order: 20,000 x (2 x 2 + 2) = 120,000 points x 2 replications = 240,000 runs

@@ -86,32 +86,73 @@ def test_claims_on_a_state_already_changed_this_step_wait():
     assert sorted(model.owner[10:12].tolist()).count(0) == 1  # one conquest; the second claim is locked
 
 
-def _fronts(*pairs: tuple[int, int]) -> np.ndarray:
-    return np.array(sorted({(a, b) for a, b in pairs} | {(b, a) for a, b in pairs}))
-
-
-def test_neighbouring_active_states_form_one_war_that_ends_after_the_war_shadow():
+def test_wars_merge_through_a_state_that_fights_both_and_end_after_the_war_shadow():
     model = small(war_shadow=2, init_period=0)
     model.owner[:] = np.arange(model.cells)  # every cell a state
-    fronts = _fronts((1, 2), (2, 3), (3, 4))
-    model.count_wars(fronts, [(1, 2, 5.0)], t=1)
-    model.count_wars(fronts, [(3, 4, 7.0)], t=2)  # 3-4 border 2, still active: the same war (5 + 7)
-    model.count_wars(fronts, [(2, 3, 1.0)], t=3)
+    model.count_wars([(1, 2, 5.0)], t=1)
+    model.count_wars([(3, 4, 7.0)], t=2)  # 3 and 4 fight each other only: a second war
+    assert sorted(size for size, _ in model.wars.values()) == [5.0, 7.0]
+    model.count_wars([(2, 3, 1.0)], t=3)  # 2 (first war, still active) fights 3 (second war): one war of 5 + 7 + 1
     assert len(model.wars) == 1 and next(iter(model.wars.values()))[0] == pytest.approx(13.0)
-    for t in (4, 5):  # last combat at 3: active while t - 2 <= 3
-        model.count_wars(fronts, [], t=t)
+    for t in (4, 5):  # 2 and 3 last fought at 3: active while t - 2 <= 3
+        model.count_wars([], t=t)
     assert model.war_sizes == []
-    model.count_wars(fronts, [], t=6)
+    model.count_wars([], t=6)
     assert model.war_sizes == [pytest.approx(13.0)] and not model.wars
 
 
-def test_fighting_apart_makes_separate_wars():
+def test_neighbours_fighting_others_make_separate_wars():
+    # 1-2 and 3-4 fight; 2 and 3 are neighbours, both active, but do not fight each other (Cederman
+    # 2003, p. 141: a cluster is bound together by "conflictual interaction", not by a common border)
     model = small(war_shadow=2, init_period=0)
     model.owner[:] = np.arange(model.cells)
-    fronts = _fronts((1, 2), (3, 4))
-    model.count_wars(fronts, [(1, 2, 5.0)], t=1)
-    model.count_wars(fronts, [(3, 4, 7.0)], t=2)
-    assert sorted(size for size, _ in model.wars.values()) == [5.0, 7.0]
+    model.count_wars([(1, 2, 5.0)], t=1)
+    model.count_wars([(3, 4, 7.0)], t=2)
+    for t in range(3, 6):
+        model.count_wars([], t=t)
+    assert sorted(model.war_sizes) == [5.0, 7.0]
+
+
+def _two_states() -> GeoSimModel:
+    # 6 x 6 grid, cell = 6 row + column: state 0 holds columns 0-2 (capital cell 0), state 5 columns 3-5
+    # (capital cell 5)
+    model = small()
+    model.owner[:] = np.where(np.arange(model.cells) % 6 < 3, 0, 5)
+    return model
+
+
+def test_a_conquest_keeps_the_front_at_war_along_a_new_path_until_the_defender_prevails():
+    model = _two_states()
+    cells = model.cells
+    model.allocation = {0 * cells + 5: 100.0, 5 * cells + 0: 1.0}
+    model.battles = {(0, 5): (2, 3)}  # agent cell 2 (column 2), target cell 3 (column 3), row 0
+    claims, combat = model.interact()
+    # d(0 -> 3) = 3, d(5 -> 3) = 2: dist = 0.1 + 0.9 / (1 + 1.5^3) = 0.30571 and 0.1 + 0.9 / 2 = 0.55;
+    # bal = 0.30571 x 100 / (0.55 x 1) = 55.6: q = 1 / (1 + (55.6 / 3)^-20) = 1 to 25 decimals; the
+    # defender's 1 / (1 + ((1 / 55.6) / (1 / 3))^-20) is 0 to 25 decimals
+    assert claims == [(0, 5, 3)]
+    assert combat == [(0, 5, pytest.approx(0.1 * 100 + 0.1 * 1))]  # propDamage of each allocation
+    assert (0, 5) in model.battles  # grim trigger: the attacker's victory does not end the fighting
+    model.conquer(claims)
+    model.continue_battles(model.borders())
+    agent, target = model.battles[(0, 5)]
+    assert model.owner[agent] == 0 and model.owner[target] == 5
+    assert abs(agent - target) in (1, 6)  # a new battle path across the moved border
+    model.allocation = {0 * cells + 5: 1.0, 5 * cells + 0: 100.0}  # now 1:55 the other way
+    claims, _ = model.interact()
+    assert claims == [] and model.battles == {}  # the defender prevails: all action is discontinued
+
+
+def test_resources_are_counted_in_units_of_a_site_s_steady_state_yield():
+    model = small(resource_unit=100.0)
+    model.owner[:] = np.arange(model.cells)  # 36 unitary states
+    # a unitary state's 1 + tax is its capital's dist(0) = 1 site: 100 units
+    assert model.metabolism() == pytest.approx(np.full(model.cells, 100.0))
+    model.res[:] = 100.0
+    model.damage[7] = 50.0
+    model.update_resources(np.array([7, 8]))
+    # 0.99 x 100 + 0.01 x (100 - 50) = 99.5; without damage the steady state 100 stays
+    assert model.res[[7, 8]] == pytest.approx([99.5, 100.0])
 
 
 def test_war_size_fit_recovers_an_exact_power_law():
@@ -146,3 +187,34 @@ def test_same_seed_same_run_and_outcomes_named_as_in_the_protocol():
     assert runs[0].series().equals(runs[1].series()) and (runs[0].owner == runs[1].owner).all()
     assert [name for name, _, _ in runs[0].outcomes()] == [
         "wars.count", "wars.slope", "wars.r2", "wars.range_orders", "wars.alpha_mle", "states.t500", "states.final"]
+
+
+def test_the_unit_of_resources_scales_war_sizes_and_changes_nothing_else():
+    # every rule uses ratios of resources (balances, allocation shares) or is linear in them
+    # (damage, the resource equation), so counting a site as 100 instead of 1 multiplies resources,
+    # damage and war sizes by 100 and leaves the run otherwise the same, draw for draw
+    runs = []
+    for unit in (1.0, 100.0):
+        model = GeoSimModel(GeoSimParameters(nx=16, ny=16, init_polarity=20, init_period=10, duration=300,
+                                             shock_size=40.0, p_shock=0.02, resource_unit=unit), rng=7)
+        model.run(310)
+        runs.append(model)
+    assert (runs[0].owner == runs[1].owner).all() and len(runs[0].war_sizes) > 0
+    assert np.array(runs[1].war_sizes) == pytest.approx(100 * np.array(runs[0].war_sizes))
+    assert runs[1].res == pytest.approx(100 * runs[0].res)
+
+
+@pytest.mark.parametrize("context_activation, kept",
+                         [(True, [True, True, True, False]), (False, [False, False, False, False])])
+def test_fighting_around_keeps_a_state_alert_only_with_context_activation(context_activation, kept):
+    # states 0, 1, 2, 3 in a row, all alerted; 0 fights 1. With context activation 0 and 1 (in combat)
+    # and 2 (bordering 1) stay alert and 3 (no combat around) drops it with pDeactivate = 1; without
+    # it every alert is dropped whatever the fighting (Cederman 2003, Table 1 line 4)
+    model = small(p_deactivate=1.0, context_activation=context_activation)
+    model.alerted[[0, 1, 2, 3]] = True
+    model.alert(_fronts((0, 1), (1, 2), (2, 3)), [(0, 1, 1.0)])
+    assert model.alerted[[0, 1, 2, 3]].tolist() == kept
+
+
+def _fronts(*pairs: tuple[int, int]) -> np.ndarray:
+    return np.array(sorted({(a, b) for a, b in pairs} | {(b, a) for a, b in pairs}))

@@ -149,12 +149,19 @@ class Experiment(Strict):
                               "a classic family's scenario files are world files of its parameters")
     root_seed: int = Field(ge=0, le=2**63 - 1, description="root of numpy SeedSequence; every run's seed derives from it")
     replications: int = Field(1, ge=1, le=limits.MAX_REPLICATIONS)
-    steps: int | None = Field(None, ge=1, le=limits.MAX_STEPS, description="months per run (default: each scenario's)")
+    steps: int | None = Field(None, ge=1, le=limits.MAX_CLASSIC_STEPS,
+                              description="months per run, steps of a classic family (default: each scenario's)")
     scenario: list[ScenarioEntry] = Field(min_length=1)
     factor: list[Factor] = Field(default_factory=list)
     design: Design = Field(default_factory=Design)
     outputs: Outputs = Field(default_factory=Outputs)
     baseline: str | None = Field(None, description="label of the baseline scenario for compare (default: the first)")
+
+    @model_validator(mode="after")
+    def _regional_months(self) -> Experiment:
+        if self.model == REGIONAL and self.steps is not None and self.steps > limits.MAX_STEPS:
+            raise ValueError(f"steps: at most {limits.MAX_STEPS} months for the regional model (got {self.steps})")
+        return self
 
     @property
     def labels(self) -> list[str]:

@@ -57,6 +57,10 @@ class GeoSimParameters(ClassicParameters):
     war_shadow: int = Field(20, ge=0, description=f"steps after its last battle a state stays in its war ({APPENDIX})")
     context_activation: bool = Field(True, description=(
         f"states enter alert when they or a neighbour fight (Table 1 line 4 turns it off; {APPENDIX})"))
+    resource_unit: float = Field(100.0, gt=0, description=(
+        "resources a site yields in steady state, the unit of resources, damage and war sizes: 1/resChange "
+        "(the Appendix prints the equation for 1, under which Table 1's war sizes cannot be reached; "
+        "docs/docking.md, GeoSim, 'Resource scale')"))
 
 
 class GeoSimModel(ClassicModel):
@@ -132,10 +136,11 @@ class GeoSimModel(ClassicModel):
         return np.hypot(*(self.xy[cells] - self.xy[capitals]).T)
 
     def metabolism(self) -> np.ndarray:
-        """1 + tax of each state (indexed by capital): the sum over its cells of dist(d(capital, cell))."""
+        """1 + tax of each state (indexed by capital), in units of resources: the sum over its cells of
+        dist(d(capital, cell)) × resource_unit."""
         cells = np.arange(self.cells)
         rate = self.extraction(self.distance(cells, self.owner), self.thresh[self.owner])
-        return np.bincount(self.owner, weights=rate, minlength=self.cells)
+        return self.p.resource_unit * np.bincount(self.owner, weights=rate, minlength=self.cells)
 
     # ------------------------------------------------------------------ the step
 
@@ -143,8 +148,7 @@ class GeoSimModel(ClassicModel):
         """Resources, allocation, decisions, interaction, structural change, wars, alerts, technology."""
         t = self.steps
         states = self.states()
-        self.res[states] = (1 - self.p.res_change) * self.res[states] + self.p.res_change * (
-            self.metabolism()[states] - self.damage[states])
+        self.update_resources(states)
         self.damage[:] = 0.0
         border = self.borders()
         codes = np.unique(border[:, 2] * self.cells + border[:, 3])
@@ -153,12 +157,19 @@ class GeoSimModel(ClassicModel):
         self.decide(fronts, border)
         claims, combat = self.interact()
         self.conquer(claims)
-        self.count_wars(fronts, combat, t)
+        self.count_wars(combat, t)
         self.alert(fronts, combat)
         self.diffuse_technology(t)
         if t == self.p.init_period:
             self.states_t500 = float(self.states().size)
         self.datacollector.collect(self)
+
+    def update_resources(self, states: np.ndarray) -> None:
+        """res <- (1 − resChange) res + resChange (1 + tax − damage) (Cederman 2003, Appendix, "Resource
+        updating"), 1 + tax in units of `resource_unit`, damage last step's battle losses."""
+        p = self.p
+        self.res[states] = (1 - p.res_change) * self.res[states] + p.res_change * (
+            self.metabolism()[states] - self.damage[states])
 
     def allocate(self, fronts: np.ndarray) -> dict[int, float]:
         """res(i, j) for each front (i, j) (Cederman 2003, Appendix, "Resource allocation").
@@ -195,7 +206,8 @@ class GeoSimModel(ClassicModel):
         """bal = dist(d_att) res(att, def) / (dist(d_def) res(def, att)), d from each capital to the target cell."""
         d = self.distance(np.array([target, target]), np.array([attacker, defender]))
         rate = self.extraction(d, self.thresh[[attacker, defender]])
-        return rate[0] * self.alloc(attacker, defender) / (rate[1] * self.alloc(defender, attacker))
+        defence = rate[1] * self.alloc(defender, attacker)
+        return float(rate[0] * self.alloc(attacker, defender) / defence) if defence > 0 else np.inf
 
     def alloc(self, i: int, j: int) -> float:
         """res(i, j): what i allocated this step to its front with j."""
@@ -216,12 +228,11 @@ class GeoSimModel(ClassicModel):
         The target is the campaign's, if still a neighbour, else a random neighbour; the battle
         path is a random cell of the target bordering the attacker and a random cell of the
         attacker bordering it; the attack is launched with p(bal) = logistic(bal, supThresh,
-        supSlope). One battle at a time per pair of states; a battle whose path has changed hands
-        (or whose states no longer border each other) ends.
+        supSlope). One battle at a time per pair of states; battles under way go on first
+        (`continue_battles`, the grim trigger).
         """
         p, rng = self.p, self.rng
-        self.battles = {(i, j): (agent, target) for (i, j), (agent, target) in self.battles.items()
-                        if i * self.cells + j in self.allocation and self.owner[agent] == i and self.owner[target] == j}
+        self.continue_battles(border)
         starts = np.searchsorted(fronts[:, 0], np.arange(self.cells + 1))
         busy = {a for pair in self.battles for a in pair}
         states = self.states()
@@ -240,10 +251,30 @@ class GeoSimModel(ClassicModel):
                 self.battles[(i, j)] = (agent, target)
                 self.campaign[i] = j
 
+    def continue_battles(self, border: np.ndarray) -> None:
+        """Grim trigger (Cederman 2003, Appendix, "Decisions": act(i, j) = D if i or j played D in the
+        previous period): a battle goes on while its states border each other. If its path changed
+        hands (the attacker conquered the target cell, or either cell was lost elsewhere), the fighting
+        goes on along a new random path: a cell of the defender bordering the attacker and a cell of
+        the attacker bordering it."""
+        kept = {}
+        for (i, j), (agent, target) in self.battles.items():
+            if i * self.cells + j not in self.allocation:
+                continue
+            if self.owner[agent] != i or self.owner[target] != j:
+                paths = border[(border[:, 2] == j) & (border[:, 3] == i)]
+                target, agent = paths[self.rng.integers(len(paths)), :2].tolist()
+            kept[(i, j)] = (agent, target)
+        self.battles = kept
+
     def interact(self) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, float]]]:
-        """Each battle step: the attacker wins with q(bal) (threshold victThresh), else the defender
-        with the same curve at 1/victThresh on 1/bal; otherwise it goes on. Both sides lose
-        propDamage of their allocation to the front. Returns (claims, combat with damage)."""
+        """Each battle step (Cederman 2003, Appendix, "Interaction"): both sides lose propDamage of their
+        allocation to the front; the attacker wins with q(bal) = logistic(bal, victThresh, victSlope),
+        the defender, independently, with the same curve on its own balance 1/bal at threshold
+        1/victThresh ("one or both sides could claim victory"). The attacker's victory advances a
+        claim on the target cell and the fighting goes on (grim trigger); the defender's victory
+        ends it ("all action is discontinued"); neither, and the battle goes on. After a decided
+        battle the attacker drops its campaign with pDropCampaign. Returns (claims, combat with damage)."""
         p, rng = self.p, self.rng
         claims, combat = [], []
         for (i, j), (agent, target) in list(self.battles.items()):
@@ -253,13 +284,13 @@ class GeoSimModel(ClassicModel):
             self.damage[j] += lost_j
             combat.append((i, j, lost_i + lost_j))
             attacker_wins = rng.random() < self.logistic(bal, p.vict_thresh, p.vict_slope)
-            defender_wins = not attacker_wins and rng.random() < self.logistic(1 / bal, 1 / p.vict_thresh, p.vict_slope)
-            if attacker_wins or defender_wins:
-                del self.battles[(i, j)]
-                if rng.random() < p.p_drop_campaign:
-                    self.campaign[i] = -1
+            defender_wins = rng.random() < self.logistic(1 / bal, 1 / p.vict_thresh, p.vict_slope)
             if attacker_wins:
                 claims.append((i, j, target))
+            if defender_wins:
+                del self.battles[(i, j)]
+            if (attacker_wins or defender_wins) and rng.random() < p.p_drop_campaign:
+                self.campaign[i] = -1
         self.fought = {min(i, j) * self.cells + max(i, j) for i, j, _ in combat}
         return claims, combat
 
@@ -293,9 +324,9 @@ class GeoSimModel(ClassicModel):
         return np.flatnonzero((flat > 0) & (flat != flat[state]))
 
     def release(self, cells: np.ndarray, thresh: float) -> None:
-        """Cells become sovereign unitary states (resources 1: a unit's steady state; the old technology)."""
+        """Cells become sovereign unitary states (a unit's steady-state resources; the old technology)."""
         self.owner[cells] = cells
-        self.res[cells] = 1.0
+        self.res[cells] = self.p.resource_unit
         self.thresh[cells] = thresh
         self.alerted[cells] = False
         self.campaign[cells] = -1
@@ -309,14 +340,16 @@ class GeoSimModel(ClassicModel):
             self.campaign[state] = -1
             self.alerted[state] = False
 
-    def count_wars(self, fronts: np.ndarray, combat: list[tuple[int, int, float]], t: int) -> None:
-        """Wars as spatio-temporal clusters (Cederman 2003, "An illustrative run").
+    def count_wars(self, combat: list[tuple[int, int, float]], t: int) -> None:
+        """Wars as spatio-temporal clusters (Cederman 2003, p. 141).
 
-        Active states are those in combat now or in the last `warShadow` steps; a cluster is a
-        set of neighbouring active states (connected through their fronts). A cluster inherits
-        the wars of its members (merging them, their damage summed); this step's battle damage
-        is added to it. A war none of whose states is active any more is complete; its size
-        (cumulated damage) is kept if it began after the initial period.
+        Active states are those in combat now or in the last `warShadow` steps. A cluster is a set
+        of active states bound together by fighting each other this step ("any group of adjacent
+        fighting states as long as conflictual interaction binds them together"); an active state
+        not fighting this step keeps its war ("states ... retain their cluster identification").
+        A cluster inherits the wars of its members (merging them, their damage summed) and this
+        step's battle damage (both sides') is added to it. A war none of whose states is active any
+        more is complete; its size (cumulated damage) is kept if it began after the initial period.
         """
         fighting = np.zeros(self.cells, dtype=bool)
         for i, j, _ in combat:
@@ -327,7 +360,8 @@ class GeoSimModel(ClassicModel):
         self.war_of[~active] = -1
         nodes = np.flatnonzero(active)
         if nodes.size:
-            links = fronts[active[fronts[:, 0]] & active[fronts[:, 1]]]
+            links = np.array([(i, j) for i, j, _ in combat], dtype=np.int64).reshape(-1, 2)
+            links = links[active[links[:, 0]] & active[links[:, 1]]]
             index = np.full(self.cells, -1)
             index[nodes] = np.arange(nodes.size)
             graph = csr_matrix((np.ones(len(links)), (index[links[:, 0]], index[links[:, 1]])),
@@ -335,7 +369,7 @@ class GeoSimModel(ClassicModel):
             _, component = connected_components(graph, directed=False)
             damage = np.zeros(self.cells)
             for i, j, lost in combat:
-                damage[i] += lost
+                damage[i if active[i] else j] += lost
             for c in np.unique(component):
                 self._cluster(nodes[component == c], damage, t)
         for war in [w for w in self.wars if not np.any(self.war_of == w)]:
@@ -366,14 +400,19 @@ class GeoSimModel(ClassicModel):
 
     def alert(self, fronts: np.ndarray, combat: list[tuple[int, int, float]]) -> None:
         """Context activation: states in combat and their neighbours are alerted; an alerted state with
-        no combat around drops the alert with pDeactivate."""
+        no combat around drops the alert with pDeactivate. Without context activation (Table 1, line
+        4) the alert depends on no context at all: it is entered only through pAttack (`decide`) and
+        dropped with pDeactivate a step whatever the fighting around."""
+        if not self.p.context_activation:
+            calm = self.alerted.copy()
+            self.alerted[calm] = self.rng.random(int(calm.sum())) >= self.p.p_deactivate
+            return
         fighting = np.zeros(self.cells, dtype=bool)
         for i, j, _ in combat:
             fighting[[i, j]] = True
         nearby = fighting.copy()
         nearby[fronts[fighting[fronts[:, 1]], 0]] = True
-        if self.p.context_activation:
-            self.alerted |= nearby
+        self.alerted |= nearby
         calm = self.alerted & ~nearby
         self.alerted[calm] = self.rng.random(int(calm.sum())) >= self.p.p_deactivate
 
