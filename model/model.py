@@ -414,8 +414,9 @@ class RegionalModel(mesa.Model):
         the ground-holders they fight beside). Every actor with forces or any control share in a
         region is in it: no share is too small to be contested. The fighting is computed only in
         the regions where it can change something (`_fight`): contested regions, and regions
-        where forces meet ungoverned ground; abandonment (of held ground) and renormalisation in
-        the regions whose shares may have changed.
+        where forces meet ungoverned ground; desertion of beaten forces (`combat.desertion`);
+        abandonment (of held ground) and renormalisation in the regions whose shares may have
+        changed.
         """
         p = self.params
         self.deployment, self.strike = self.planned, self.planned_strike
@@ -431,16 +432,19 @@ class RegionalModel(mesa.Model):
         losses_there, dyads, change, taken = self._fight(cols, contested[cols], absorbing[cols], speed[cols])
         losses = np.zeros(self.deployment.shape)
         losses[:, cols] = losses_there
+        deserted = np.zeros_like(self.deployment)
+        deserted[:, cols] = combat.desertion(self.deployment[:, cols] - losses_there, self.control[:-1, cols], change,
+                                             self._support(cols), p.desertion)
         control = self.control.copy()
         control[:-1, cols] += change
         control[-1, cols] -= taken.sum(axis=0)
         changed = (fighting | holding.any(axis=0)).nonzero()[0]
         forceless = holding[:, changed] & ~forces[:, changed]
         control[:, changed] = _renormalised(combat.abandon(control[:, changed], forceless, p.abandonment), p.share_floor)
-        self.battle = combat.Battle(losses, dyads, contested)
+        self.battle = combat.Battle(losses, dyads, contested, deserted)
         self._control_events(control)
         self.control = control
-        self.deployment = self.deployment - losses
+        self.deployment = self.deployment - losses - deserted
 
     def _fight(self, cols: np.ndarray, contested: np.ndarray, absorbing: np.ndarray,
                speed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -525,7 +529,7 @@ class RegionalModel(mesa.Model):
         self.pool = np.maximum(self.pool - drawn.sum(axis=0), 0.0)
         self.recruitment = (recruits + self._foreign_fighters()) * self.active
         self.income = (self.base_income + held_income) * self.active
-        losses = self.battle.actor_losses
+        losses = self.battle.actor_losses + self.battle.actor_deserted
         need = self.threat.sum(axis=1) / np.maximum(self.capability, p.presence)
         aid = aid_transfers(self.income, self.aid_share, self.ties, p.bloc_threshold, need)
         gain = self.income + self.recruitment + self.training * self.active + aid.sum(axis=0) - aid.sum(axis=1)
