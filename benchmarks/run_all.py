@@ -40,7 +40,10 @@ LEVANT = "levant_2014.toml"
 SCENARIOS = ("abstract.toml", LEVANT)
 EARLIER_CORES = ((PREVIOUS_CORE, "the core before the Levant v2 mechanisms"),
                  ("a6f122e", "the Levant v2 mechanisms before the speed-ups of issue 9"),
-                 ("83a88e2", "before the second round of speed-ups: kept results, row-wise memos, fewer wrapper calls"))
+                 ("83a88e2", "before the second round of speed-ups: kept results, row-wise memos, fewer wrapper calls"),
+                 ("a872c18", "before the third round of speed-ups: consequence records computed when read, boolean "
+                  "products through their true entries"),
+                 ("7538e29", "the same rules as this core (desertion after defeat) without the third round of speed-ups"))
 """Revisions the core is timed against in section (f), with what each is."""
 REGION_SWEEP = (40, 100, 250, 640, 1600, 2500)
 """Regions of the sweep at a fixed number of actors (ACTORS_FIXED)."""

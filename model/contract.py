@@ -134,6 +134,31 @@ class View:
         total[self._forces] = self._strength_where_forces[actors].sum(axis=0)
         return total
 
+    def weakest_strength(self, actors: np.ndarray) -> np.ndarray:
+        """(R,) the least strength among the `actors` (row indices) that hold at least the domain
+        share of each region; inf where none of them does.
+
+        In large worlds the minimum is taken over the regions where someone has forces only:
+        elsewhere every strength is zero, so it is 0 wherever one of them holds ground.
+        """
+        holding = self._holding[actors]
+        if self.deployment.size < SPARSE_FROM:
+            return np.where(holding, self.strength[actors], np.inf).min(axis=0, initial=np.inf)
+        weakest = np.where(holding.any(axis=0), 0.0, np.inf)
+        forces = self._forces
+        weakest[forces] = np.where(holding[:, forces], self._strength_where_forces[actors], np.inf).min(axis=0, initial=np.inf)
+        return weakest
+
+    @cached_property
+    def holds_ground_somewhere(self) -> np.ndarray:
+        """(n,) bool: the actor holds at least the domain share of some region."""
+        return self._holding.any(axis=1)
+
+    @cached_property
+    def _holding(self) -> np.ndarray:
+        """(n, R) bool: the actor holds at least the domain share of the region."""
+        return self.control[:-1] >= self.params.domain_share
+
     @cached_property
     def _forces(self) -> np.ndarray:
         """Regions where someone has ground forces."""

@@ -432,9 +432,10 @@ class RegionalModel(mesa.Model):
         losses_there, dyads, change, taken = self._fight(cols, contested[cols], absorbing[cols], speed[cols])
         losses = np.zeros(self.deployment.shape)
         losses[:, cols] = losses_there
-        deserted = np.zeros_like(self.deployment)
-        deserted[:, cols] = combat.desertion(self.deployment[:, cols] - losses_there, self.control[:-1, cols], change,
-                                             self._support(cols), p.desertion)
+        fought = self.deployment[:, cols] - losses_there
+        deserted_there = combat.desertion(fought, self.control[:-1, cols], change, self._support(cols), p.desertion)
+        deserted = np.zeros(self.deployment.shape)
+        deserted[:, cols] = deserted_there
         control = self.control.copy()
         control[:-1, cols] += change
         control[-1, cols] -= taken.sum(axis=0)
@@ -444,7 +445,9 @@ class RegionalModel(mesa.Model):
         self.battle = combat.Battle(losses, dyads, contested, deserted)
         self._control_events(control)
         self.control = control
-        self.deployment = self.deployment - losses - deserted
+        deployment = self.deployment.copy()  # deployment - losses - deserted: both are zero outside `cols`
+        deployment[:, cols] = fought - deserted_there
+        self.deployment = deployment
 
     def _fight(self, cols: np.ndarray, contested: np.ndarray, absorbing: np.ndarray,
                speed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

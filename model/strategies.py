@@ -171,9 +171,10 @@ def weakest_holder_strength(view: View, a: int) -> np.ndarray:
     holds ground, all the enemies' strength there (`enemy_strength`): they contest the open
     ground by strength.
     """
-    enemies = view.hostility[a] > 0
-    holding = enemies[:, None] & (view.control[:-1] >= view.params.domain_share)
-    weakest = np.where(holding, view.strength, np.inf).min(axis=0, initial=np.inf)
+    holders = ((view.hostility[a] > 0) & view.holds_ground_somewhere).nonzero()[0]  # the others hold nothing
+    if holders.size == 0:
+        return enemy_strength(view, a)
+    weakest = view.weakest_strength(holders)
     return np.where(np.isfinite(weakest), weakest, enemy_strength(view, a))
 
 

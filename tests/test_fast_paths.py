@@ -27,6 +27,7 @@ from bopsim.model.memo import LastResult, LastRows
 from bopsim.model.metrics import forward_presence
 from bopsim.model.model import _nearest_presence
 from bopsim.model.scenario import load
+from bopsim.model.strategies import weakest_holder_strength
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +44,22 @@ def _line(regions: int):
     names = [f"r{i}" for i in range(regions)]
     spec = world([region(r) for r in names], list(zip(names, names[1:])), [actor("a", home=names[:1])])
     return build(spec)
+
+
+@pytest.mark.parametrize("sparse_from", [0, SPARSE_FROM])
+def test_weakest_enemy_holder_is_the_plain_minimum_over_enemies_holding_ground(sparse_from, monkeypatch):
+    """weakest_holder_strength equals the minimum of View.strength over the enemies holding the domain share
+    (all enemies' strength where none holds), also where the minimum is taken over the regions with forces only."""
+    monkeypatch.setattr(contract, "SPARSE_FROM", sparse_from)
+    model = RegionalModel(load(ROOT / "scenarios" / "levant_2014.toml"), rng=3)
+    model.run_for(6)
+    view = model.view
+    for a in range(view.n_actors):
+        enemies = view.hostility[a] > 0
+        holding = enemies[:, None] & (view.control[:-1] >= view.params.domain_share)
+        weakest = np.where(holding, view.strength, np.inf).min(axis=0, initial=np.inf)
+        plain = np.where(np.isfinite(weakest), weakest, view.strength[enemies].sum(axis=0))
+        assert np.array_equal(weakest_holder_strength(view, a), plain)
 
 
 @given(st.integers(2, 9).flatmap(lambda r: st.lists(_bools((3, r)), min_size=1, max_size=5)))
