@@ -27,12 +27,17 @@ def run_pattern_values(spec, catalogue: Catalogue, seeds: list[int], steps: int 
 
 def pattern_values(spec, catalogue: Catalogue, seed: int, steps: int | None = None) -> dict[str, float]:
     """Every pattern's value in one run of `spec` from `seed` (to the end of 2016 by default), by id."""
+    return run_values(catalogue, run_tables(spec, seed, steps), Geography.of(spec))
+
+
+def run_tables(spec, seed: int, steps: int | None = None) -> dict[str, pd.DataFrame]:
+    """The tables the evaluator reads (control, regions, actors) of one run of `spec` from `seed`,
+    `steps` months long (to the end of 2016 by default)."""
     from bopsim.experiments.single import simulate
     from bopsim.model.tables import actor_table, control_table, region_table
 
     model = simulate(spec, seed=seed, steps=default_steps(spec) if steps is None else steps)
-    tables = {"control": control_table(model), "regions": region_table(model), "actors": actor_table(model)}
-    return run_values(catalogue, tables, Geography.of(spec))
+    return {"control": control_table(model), "regions": region_table(model), "actors": actor_table(model)}
 
 
 def pattern_fit(spec, seeds: list[int], steps: int | None = None, catalogue: Catalogue | None = None) -> pd.DataFrame:
