@@ -73,7 +73,7 @@ class ABCSettings(Strict):
     epsilon_quantile: float = Field(0.5, gt=0, lt=1, description="next threshold: this quantile of the last distances")
     min_epsilon: Finite = Field(0.0, ge=0, description="stop once the threshold is at or below this")
     min_acceptance_rate: float = Field(0.005, ge=0, lt=1, description="stop once acceptance falls below this")
-    transition_scaling: float = Field(2.0, gt=0, le=10, description=(
+    transition_scaling: float = Field(1.2, gt=0, le=10, description=(
         "the Gaussian proposal's covariance: the last population's weighted covariance times this "
         "(experiments/calibrate/transition.py)"))
 

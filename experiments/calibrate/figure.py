@@ -10,10 +10,12 @@ priors on a log axis.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FixedLocator, FormatStrFormatter, NullFormatter
 
 from bopsim.experiments.calibrate.config import Prior
 from bopsim.experiments.figures.style import TWO_COLUMN, new_figure, save, styled
@@ -42,9 +44,9 @@ def posterior_figure(values: pd.DataFrame, weights: np.ndarray, priors: list[Pri
                     _range(ax, row, "y")
                 ax.tick_params(which="both", labelsize=5, length=2, labelbottom=i == n - 1, labelleft=j == 0 and i > 0)
                 if i == n - 1:
-                    ax.set_xlabel(_short(column.path), fontsize=6)
+                    ax.set_xlabel(_short(column.path), fontsize=5.5)
                 if j == 0 and i > 0:
-                    ax.set_ylabel(_short(row.path), fontsize=6)
+                    ax.set_ylabel(_short(row.path), fontsize=5.5)
         return save(figure, Path(out), "posterior")
 
 
@@ -61,17 +63,18 @@ def _marginal(ax, x: np.ndarray, weights: np.ndarray, prior: Prior) -> None:
 
 
 def _range(ax, prior: Prior, axis: str) -> None:
-    """Set the axis to the prior's range (log scale for a log-uniform prior)."""
-    scale, limits = ("log" if prior.distribution == "loguniform" else "linear"), (prior.low, prior.high)
-    if axis == "x":
-        ax.set_xscale(scale)
-        ax.set_xlim(*limits)
-    else:
-        ax.set_yscale(scale)
-        ax.set_ylim(*limits)
+    """Set the axis to the prior's range (log scale for a log-uniform prior, plain numbers, three ticks)."""
+    log = prior.distribution == "loguniform"
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    (ax.set_xscale if axis == "x" else ax.set_yscale)("log" if log else "linear")
+    (ax.set_xlim if axis == "x" else ax.set_ylim)(prior.low, prior.high)
+    target.set_major_locator(FixedLocator(prior.value(np.array([0.1, 0.5, 0.9]))))
+    target.set_major_formatter(FormatStrFormatter("%.2g"))
+    target.set_minor_formatter(NullFormatter())
 
 
 def _short(path: str) -> str:
-    """A parameter path without its container words: 'actor.isis.strategy.offensive.share' -> 'isis offensive share'."""
-    words = [w for w in path.split(".") if w not in ("actor", "parameters", "strategy")]
-    return " ".join(words).replace("_", " ")
+    """A parameter path without its container words, on two lines:
+    'actor.isis.strategy.offensive.share' -> 'isis\noffensive share'."""
+    words = [w.replace("_", " ") for w in path.split(".") if w not in ("actor", "parameters", "strategy")]
+    return "\n".join(textwrap.wrap(" ".join(words), 16))
