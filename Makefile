@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test fuzz figures dashboard benchmark docking install-check clean posterior run-posterior
+.PHONY: run test fuzz figures dashboard benchmark docking install-check clean screen posterior run-posterior
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -19,6 +19,15 @@ run: $(STAMP)
 	  --outcome 'iran.strategic_depth.mean' --outcome 'iran.bloc_share.mean' --outcome 'iran.forces_abroad.mean' \
 	  --outcome 'axis.*.mean' --outcome '*.home_held.final' --outcome 'iran.deterrence.*.mean' \
 	  --outcome 'iran.*.russia.mean' --outcome 'balance.*.mean' --outcome 'iran.nearest_hostile_hops.mean'
+
+# Which parameters the 2014-2016 patterns can inform (docs/calibration.md, "Which parameters are
+# free"): the pattern screen at 800 points, seed 1 (about 3 minutes on two cores), and each factor's
+# rank correlation and delta with its loss. Rerun after a model change, then move the priors of
+# experiments/configs/levant_calibration.toml to the factors marked informative.
+screen: $(STAMP)
+	rm -f results/levant_pattern_screen.csv && mkdir -p results
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m bopsim.experiments.patterns.screen experiments/configs/levant_pattern_screen.toml --seeds 1 --workers 2 --out results/levant_pattern_screen.csv > /dev/null
+	$(PY) -m bopsim.experiments.calibrate.informative experiments/configs/levant_pattern_screen.toml results/levant_pattern_screen.csv
 
 # The Bayesian calibration of the Levant scenario redone from scratch (docs/calibration.md, "Bayesian
 # calibration"): ABC-SMC over the ten free parameters, then 200 posterior-predictive runs to the end

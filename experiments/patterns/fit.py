@@ -63,7 +63,8 @@ def pattern_distance(table: pd.DataFrame, cap: float = 3.0) -> pd.Series:
     below, above = (low - median).clip(lower=0), (median - high).clip(lower=0)
     bound = np.where(median < low, low, high)
     counts = table["kind"].isin(COUNT_KINDS)
-    log_distance = np.abs(np.log2(np.maximum(median, 1.0) / np.maximum(bound, 1.0)))
+    with np.errstate(divide="ignore"):  # log2 of x / an open (infinite) bound, masked below
+        log_distance = np.abs(np.log2(np.maximum(median, 1.0) / np.maximum(bound, 1.0)))
     unit = np.where(table["kind"] == "share_change", 0.1, 0.15)
     distance = np.where(counts, np.where(below + above > 0, log_distance, 0.0), (below + above) / unit)
     return pd.Series(np.minimum(np.nan_to_num(distance, nan=cap), cap), index=table.index)
