@@ -83,4 +83,9 @@ def _check(calibration, out: Path, values, weights, args: argparse.Namespace) ->
         forecast.to_csv(out / "forecast.csv", index=False, float_format="%.6g", lineterminator="\n")
         print(f"FORECAST beyond the data (no observation after the catalogue's last month is used), "
               f"{args.check} runs, median [5%, 95%]; in {out}/forecast.csv")
-        print(forecast.drop(columns="quantity").to_string(index=False, float_format=lambda x: f"{x:,.3g}"))
+        print(forecast.drop(columns="quantity").to_string(index=False, float_format=_plain_number))
+
+
+def _plain_number(x: float) -> str:
+    """Counts with thousands separators, shares with three significant digits: 59,100; 0.118."""
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
