@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 # The flagship experiment (experiments/configs/levant_strategies.toml): 6 variants x 200
-# replications (1,200 runs, 6 minutes measured on two busy cores); rerunning into the same folder skips finished runs.
+# replications (1,200 runs, 9 minutes measured on two busy cores); rerunning into the same folder skips finished runs.
 run: $(STAMP)
 	$(VENV)/bin/bopsim batch experiments/configs/levant_strategies.toml --out results/levant_strategies
 	$(VENV)/bin/bopsim compare results/levant_strategies --outcome 'iran.power_share.final' --outcome 'iran.strategic_depth.final' --outcome 'model.bloc_balance.final' --outcome 'isis.territory_km2.*' --outcome 'isis.territory_lost.month' \

@@ -6,8 +6,8 @@ A change meant only to make the core faster must not change a single number. Bot
 the same worlds in fresh processes (the earlier one exported with `git archive`, as in
 compare_core.py), each with this checkout's scenario files and synthetic worlds, and hash their
 state arrays (control, capability, deployment, strike, ties, relations, recruitable pools)
-after every month, then their records (region and actor records, the model table, the event
-log) at the end. Prints one line per world, the first month that differs if any, and exits 1
+after every month, then their records (region, actor and consequence records, the model table,
+the event log) at the end. Prints one line per world, the first month that differs if any, and exits 1
 if any world differs. Cores whose rules differ are expected to differ: use it across
 revisions that change no rule.
 """
@@ -23,14 +23,18 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from compare_core import export, use_core
 
 ROOT = Path(__file__).resolve().parents[1]
 WORLDS = {"levant_2014.toml seed 1": ("levant_2014.toml", 1, 36), "levant_2014.toml seed 2": ("levant_2014.toml", 2, 36),
           "levant_2014.toml seed 3": ("levant_2014.toml", 3, 36), "abstract.toml seed 1": ("abstract.toml", 1, None),
-          "synthetic 500 x 40": ((500, 40), 0, 8)}
+          "synthetic 500 x 40": ((500, 40), 0, 8), "synthetic 2500 x 200": ((2500, 200), 0, 6)}
 """World: (scenario file or synthetic size, seed, months; None = the scenario's own length)."""
 STATE = ("control", "capability", "deployment", "strike", "ties", "relations", "pool")
+CONSEQUENCES = ("depth", "home_held", "hostile_home_km2", "nearest_hostile", "hostile_near_home", "deterrence", "ties",
+                "joint", "bloc", "power_share", "territory_km2", "active", "forces_abroad", "aid_given", "holder")
+"""The fields of a month's consequence record (model/consequences.py), hashed when the core has them."""
 
 
 def digests(core: Path, world: str) -> list[str]:
@@ -53,6 +57,9 @@ def digests(core: Path, world: str) -> list[str]:
             records.update(value.tobytes())
     for record in model.actor_records:
         records.update(repr({key: list(value) for key, value in record.items()}).encode())
+    for record in getattr(model, "consequences", ()):
+        for name in CONSEQUENCES:
+            records.update(np.asarray(getattr(record, name)).tobytes())
     records.update(repr(model.log).encode())
     records.update(model.datacollector.get_model_vars_dataframe().to_csv().encode())
     return [*out, records.hexdigest()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -22,8 +23,9 @@ def month_offset(start: str, date: str) -> int:
     return (y1 - y0) * 12 + (m1 - m0)
 
 
+@lru_cache(maxsize=4096)
 def add_months(start: str, months: int) -> str:
-    """The month `months` after `start`, as 'YYYY-MM'."""
+    """The month `months` after `start`, as 'YYYY-MM' (kept: the event log asks for the same months again)."""
     year, month = parse_month(start)
     index = year * 12 + (month - 1) + months
     return f"{index // 12:04d}-{index % 12 + 1:02d}"

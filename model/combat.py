@@ -11,7 +11,7 @@ from functools import cached_property
 
 import numpy as np
 
-from bopsim.model.linalg import actor_product
+from bopsim.model.linalg import connects
 
 TINY = 1e-12
 """Forces or strengths below this are treated as none when dividing (no overflow from 1e-308)."""
@@ -27,6 +27,15 @@ class Battle:
     """(n, n) capability lost by row actor to column actor."""
     contested: np.ndarray
     """(R,) regions where hostile actors met."""
+    deserted: np.ndarray | None = None
+    """(n, R) capability that left the ranks after a defeat (`desertion`); not battle deaths."""
+
+    @cached_property
+    def actor_deserted(self) -> np.ndarray:
+        """(n,) capability each actor lost to desertion this month."""
+        if self.deserted is None:
+            return np.zeros(self.losses.shape[0])
+        return self.deserted.sum(axis=1)
 
     @cached_property
     def actor_losses(self) -> np.ndarray:
@@ -47,8 +56,8 @@ def contested_regions(hostility: np.ndarray, present: np.ndarray) -> np.ndarray:
     """
     contested = np.zeros(present.shape[1], dtype=bool)
     cols = (present.sum(axis=0) >= 2).nonzero()[0]
-    p = present[:, cols].astype(float)
-    contested[cols] = (actor_product((hostility > 0).astype(float), p) * p).sum(axis=0) > 0
+    p = present[:, cols]
+    contested[cols] = (connects(hostility > 0, p) & p).any(axis=0)
     return contested
 
 
@@ -164,6 +173,26 @@ def contest(
     per_unit = np.divide(lost, facing, out=np.zeros_like(lost), where=facing > TINY)
     change[:, cols] = s * (e @ per_unit) - lost
     return change
+
+
+def desertion(deployment: np.ndarray, held: np.ndarray, change: np.ndarray, support: np.ndarray, rate: float) -> np.ndarray:
+    """(n, C) capability that deserts after losing ground: D = F x min(1, rate x (l / C) x (1 - s)).
+
+    l = max(0, -change) is the net control share the actor lost in the region this month, C
+    (`held`) the share it held before, s its popular support there and F its force there. A
+    force that is beaten among a population that does not support it breaks: soldiers far from
+    their community leave rather than fight on, and each defeat thins the ranks that must hold
+    the next line, so defeat feeds on itself (McLauchlin 2015 on desertion in civil wars;
+    Lyall 2020 on the battlefield collapse of armies divided from the people they fight among;
+    Biddle 2004 on cohesion as part of force employment). A force at full support (s = 1) does
+    not desert, however badly it is beaten; nor does one that lost no ground. rate = 0 turns
+    the rule off.
+    """
+    if rate <= 0.0:
+        return np.zeros_like(deployment)
+    lost = np.maximum(-change, 0.0)
+    beaten = np.divide(lost, held, out=np.zeros_like(lost), where=held > TINY)
+    return deployment * np.minimum(1.0, rate * beaten * (1.0 - support))
 
 
 def credit_sovereign(change: np.ndarray, sovereign: np.ndarray, partnered: np.ndarray) -> np.ndarray:

@@ -9,13 +9,15 @@ an actor. Definitions, units and sources: docs/ODD.md §7.10.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from weakref import WeakKeyDictionary
 
 import numpy as np
+from scipy import sparse
 from scipy.sparse import csgraph
 
 from bopsim.model.alliances import fighting_together
-from bopsim.model.linalg import actor_product
+from bopsim.model.linalg import SPARSE_FROM, actor_product
 
 APPROACH_HOPS = 3
 """Regions 1..3 hops beyond home are an actor's approaches (forward defence reaches 2 by
@@ -141,33 +143,29 @@ def corridor(adjacency, holder: np.ndarray, friends: np.ndarray, start: np.ndarr
 
 
 @dataclass(frozen=True)
-class ConsequenceRecord:
-    """One month's consequence arrays (n actors; pairs (n, n)).
+class Sparse:
+    """An (n, R) array kept by its non-zero entries (flat positions and values): most (actor,
+    region) entries of forces and control are zero, so a month kept this way costs little memory.
+    Arrays smaller than `SPARSE_FROM` entries are kept whole (`at` None), which costs less time."""
 
-    depth: strategic depth (share of approaches not hostile-held, 0..1);
-    home_held: share of home area the actor and its allies hold (0..1); hostile_home_km2: home km² held by
-    hostile actors; nearest_hostile: hops from home to the nearest hostile force or ground;
-    hostile_near_home: hostile capability (units) within reach of home; deterrence (n, n) units;
-    ties (n, n) 0..1; joint (n, n) bool, fighting side by side this month; bloc: bloc label
-    (-1 none); power_share; territory_km2; active; forces_abroad: capability (ground + strike)
-    outside home, units; aid_given: capability sent to allies this month, units.
-    """
+    shape: tuple[int, int]
+    at: np.ndarray | None
+    values: np.ndarray
 
-    depth: np.ndarray
-    home_held: np.ndarray
-    hostile_home_km2: np.ndarray
-    nearest_hostile: np.ndarray
-    hostile_near_home: np.ndarray
-    deterrence: np.ndarray
-    ties: np.ndarray
-    joint: np.ndarray
-    bloc: np.ndarray
-    power_share: np.ndarray
-    territory_km2: np.ndarray
-    active: np.ndarray
-    forces_abroad: np.ndarray
-    aid_given: np.ndarray
-    holder: np.ndarray
+    @classmethod
+    def of(cls, array: np.ndarray) -> Sparse:
+        if array.size < SPARSE_FROM:
+            return cls(array.shape, None, array.copy())
+        at = np.flatnonzero(array != 0)  # faster than on the floats themselves
+        return cls(array.shape, at, array.reshape(-1)[at])
+
+    def dense(self) -> np.ndarray:
+        """The array (a new one at each call)."""
+        if self.at is None:
+            return self.values.copy()
+        out = np.zeros(self.shape)
+        out.reshape(-1)[self.at] = self.values
+        return out
 
 
 @dataclass(frozen=True)
@@ -179,13 +177,107 @@ class Fixed:
     has_home: np.ndarray
     base: np.ndarray
     near_home: np.ndarray
+    home: np.ndarray
+    area_km2: np.ndarray
+    adjacency: sparse.csr_array
+    cap: int
+    """Hops reported when no hostile force or ground can be reached (the diameter + 1)."""
+    presence: float
+    domain_share: float
 
     @classmethod
     def of(cls, model) -> Fixed:
         distance = home_distance(model.geo.distance_from, model.home)
         base = model.home | model.basing
         return cls(home_distance=distance, approach=approach_weights(distance), has_home=model.home.any(axis=1),
-                   base=base, near_home=within_reach(model.geo.adjacency, base))
+                   base=base, near_home=within_reach(model.geo.adjacency, base), home=model.home,
+                   area_km2=model.geo.area_km2, adjacency=model.geo.adjacency, cap=model.diameter + 1,
+                   presence=model.params.presence, domain_share=model.params.domain_share)
+
+
+@dataclass(frozen=True)
+class ConsequenceRecord:
+    """One month's consequence arrays (n actors; pairs (n, n)).
+
+    depth: strategic depth (share of approaches not hostile-held, 0..1);
+    home_held: share of home area the actor and its allies hold (0..1); hostile_home_km2: home km² held by
+    hostile actors; nearest_hostile: hops from home to the nearest hostile force or ground;
+    hostile_near_home: hostile capability (units) within reach of home; deterrence (n, n) units;
+    ties (n, n) 0..1; joint (n, n) bool, fighting side by side this month; bloc: bloc label
+    (-1 none); power_share; territory_km2; active; forces_abroad: capability (ground + strike)
+    outside home, units; aid_given: capability sent to allies this month, units.
+
+    Strategic depth (read every month by the actor records) is computed at collection; the
+    other measures when first read, from the month's arrays kept with the record (control and
+    forces by their non-zero entries). They are the same numbers as if computed at collection;
+    a run whose consequences no experiment reads never computes them.
+    """
+
+    depth: np.ndarray
+    ties: np.ndarray
+    bloc: np.ndarray
+    power_share: np.ndarray
+    territory_km2: np.ndarray
+    active: np.ndarray
+    aid_given: np.ndarray
+    holder: np.ndarray
+    fixed: Fixed
+    control: Sparse
+    """(n, R) the actors' control shares."""
+    deployment: Sparse
+    strike: Sparse
+    hostility: np.ndarray
+    allied: np.ndarray
+    contested: np.ndarray
+
+    @cached_property
+    def _present(self) -> np.ndarray:
+        """(n, R) bool: ground forces or strike power above `presence` (active actors)."""
+        p = self.fixed.presence
+        return ((self.deployment.dense() > p) | (self.strike.dense() > p)) & self.active[:, None]
+
+    @cached_property
+    def _side(self) -> np.ndarray:
+        return self.allied | np.eye(len(self.active), dtype=bool)
+
+    @cached_property
+    def _hostile(self) -> np.ndarray:
+        return hostile_control(self.hostility, self.control.dense())
+
+    @cached_property
+    def home_held(self) -> np.ndarray:
+        return home_held(self.control.dense(), self.fixed.home, self.fixed.area_km2, self._side)
+
+    @cached_property
+    def hostile_home_km2(self) -> np.ndarray:
+        return hostile_home_km2(self._hostile, self.fixed.home, self.fixed.area_km2)
+
+    @cached_property
+    def nearest_hostile(self) -> np.ndarray:
+        f = self.fixed
+        held = (self.control.dense() >= f.domain_share) & self.active[:, None]
+        return nearest_hostile_hops(f.home_distance, f.has_home, self.hostility, self._present | held, f.cap)
+
+    @cached_property
+    def hostile_near_home(self) -> np.ndarray:
+        hostile_force = actor_product((self.hostility > 0).astype(float), self.deployment.dense())
+        return (hostile_force * self.fixed.near_home).sum(axis=1)
+
+    @cached_property
+    def deterrence(self) -> np.ndarray:
+        f = self.fixed
+        held = (self.control.dense() >= f.domain_share) & self.active[:, None]
+        force = (self.deployment.dense() + self.strike.dense()) * self.active[:, None]
+        return deterrence(force, self._side, self.allied, within_reach(f.adjacency, self._present | held | f.base))
+
+    @cached_property
+    def joint(self) -> np.ndarray:
+        return fighting_together(self._present, self.contested, self.hostility, 1.0) > 0
+
+    @cached_property
+    def forces_abroad(self) -> np.ndarray:
+        force = self.deployment.dense() + self.strike.dense()
+        return (force * ~self.fixed.home).sum(axis=1) * self.active
 
 
 _FIXED: WeakKeyDictionary = WeakKeyDictionary()
@@ -193,37 +285,28 @@ _FIXED: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def month_record(model) -> ConsequenceRecord:
-    """The consequence arrays of the model's current month (called by `RegionalModel.collect`)."""
-    p, geo = model.params, model.geo
+    """The consequence record of the model's current month (called by `RegionalModel.collect`)."""
     fixed = _FIXED.get(model)
     if fixed is None:
         fixed = _FIXED[model] = Fixed.of(model)
     control = model.control[:-1]
-    active = model.active.copy()
     hostility = model.hostility
-    hostile = hostile_control(hostility, control)
-    present = ((model.deployment > p.presence) | (model.strike > p.presence)) & active[:, None]
-    held = (control >= p.domain_share) & active[:, None]
-    allied = model._allied()
-    side = allied | np.eye(len(active), dtype=bool)
-    force = model.deployment + model.strike
-    hostile_force = actor_product((hostility > 0).astype(float), model.deployment)
     aid = getattr(model, "aid", None)
+    active = model.active.copy()
     return ConsequenceRecord(
-        depth=strategic_depth(fixed.approach, hostile, fixed.has_home),
-        home_held=home_held(control, model.home, geo.area_km2, side),
-        hostile_home_km2=hostile_home_km2(hostile, model.home, geo.area_km2),
-        nearest_hostile=nearest_hostile_hops(fixed.home_distance, fixed.has_home, hostility, present | held,
-                                             model.diameter + 1),
-        hostile_near_home=(hostile_force * fixed.near_home).sum(axis=1),
-        deterrence=deterrence(force * active[:, None], side, allied, within_reach(geo.adjacency, present | held | fixed.base)),
+        depth=strategic_depth(fixed.approach, hostile_control(hostility, control), fixed.has_home),
         ties=model.ties.copy(),
-        joint=fighting_together(present, model.battle.contested, hostility, 1.0) > 0,
         bloc=model.bloc.copy(),
         power_share=model.shares.copy(),
         territory_km2=model.territory_km2.copy(),
         active=active,
-        forces_abroad=(force * ~model.home).sum(axis=1) * active,
         aid_given=np.zeros(len(active)) if aid is None else aid.sum(axis=1),
         holder=model.majority_holder.copy(),
+        fixed=fixed,
+        control=Sparse.of(control),
+        deployment=Sparse.of(model.deployment),
+        strike=Sparse.of(model.strike),
+        hostility=hostility.copy(),
+        allied=model._allied(),
+        contested=model.battle.contested.copy(),
     )

@@ -118,10 +118,33 @@ class View:
         if self.deployment.size < SPARSE_FROM:
             return effective_force(self.deployment, self.control, self.geo.defence) * self.support
         strength = np.zeros(self.deployment.shape)
-        forces = self.deployment.any(axis=0).nonzero()[0]
-        strength[:, forces] = (effective_force(self.deployment[:, forces], self.control[:, forces], self.geo.defence[forces])
-                               * self.support[:, forces])
+        strength[:, self._forces] = self._strength_where_forces
         return strength
+
+    def strength_of(self, actors: np.ndarray) -> np.ndarray:
+        """(R,) the strength of the actors marked in `actors` ((n,) bool), summed region by region.
+
+        In large worlds summed over the regions where someone has forces only: elsewhere every
+        strength is zero, and each region's sum is the same sum of the same rows in the same order
+        (with two regions or more, so that NumPy sums down the columns as it does over all regions).
+        """
+        if self.deployment.size < SPARSE_FROM or self._forces.size < 2:
+            return self.strength[actors].sum(axis=0)
+        total = np.zeros(self.deployment.shape[1])
+        total[self._forces] = self._strength_where_forces[actors].sum(axis=0)
+        return total
+
+    @cached_property
+    def _forces(self) -> np.ndarray:
+        """Regions where someone has ground forces."""
+        return self.deployment.any(axis=0).nonzero()[0]
+
+    @cached_property
+    def _strength_where_forces(self) -> np.ndarray:
+        """(n, F) `strength` in the regions `_forces`."""
+        forces = self._forces
+        return (effective_force(self.deployment[:, forces], self.control[:, forces], self.geo.defence[forces])
+                * self.support[:, forces])
 
 
 @dataclass

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bopsim.model.linalg import actor_product
+from bopsim.model.linalg import connects
 
 
 def power_shares(capability: np.ndarray, active: np.ndarray) -> np.ndarray:
@@ -59,7 +59,7 @@ def forward_presence(present_or_held: np.ndarray, allied: np.ndarray, home: np.n
     """
     reach = present_or_held.copy()
     rows = allied.any(axis=1).nonzero()[0]
-    reach[rows] |= actor_product(allied[rows].astype(float), present_or_held.astype(float)) > 0
+    reach[rows] |= connects(allied[rows], present_or_held)
     return (reach & ~home).sum(axis=1)
 
 

@@ -19,7 +19,7 @@ from bopsim.model.actors import KINDS, Actor
 from bopsim.model.alliances import aid_transfers, blocs, fighting_together, relation_targets, tie_targets, update_ties
 from bopsim.model.calendar import add_months
 from bopsim.model.geography import UNREACHABLE, build_geography
-from bopsim.model.linalg import actor_product
+from bopsim.model.linalg import actor_product, nonzero_2d
 from bopsim.model.memo import LastResult, LastRows
 from bopsim.model.metrics import (
     WarEpisodes,
@@ -282,8 +282,7 @@ class RegionalModel(mesa.Model):
         ground (Walt 1987: power, proximity, intent).
         """
         p = self.params
-        present = (self.deployment > p.presence) & self.active[:, None]
-        footprint = present | ((self.control[:-1] >= p.domain_share) & self.active[:, None])
+        footprint = ((self.deployment > p.presence) | (self.control[:-1] >= p.domain_share)) & self.active[:, None]
         self.hostility = self._hostility()
         intent = np.maximum(0.0, -self.relations) * self.active[:, None] * self.active[None, :]
         nearest = self._nearest_kept.get(lambda rows: _nearest_presence(self.home_distance, footprint[rows]), footprint)
@@ -304,8 +303,8 @@ class RegionalModel(mesa.Model):
             access=accessible_regions(self.control >= p.domain_share, self.allied, self.hostility) & ~self.outside,
         )
         self.threat = threat
-        self.planned = np.zeros_like(self.deployment)
-        self.planned_strike = np.zeros_like(self.strike)
+        self.planned = np.zeros(self.deployment.shape)
+        self.planned_strike = np.zeros(self.strike.shape)
         self.tie_wish[:] = 0.0
         self.aid_share[:] = 0.0
         self.relation_shift[:] = 0.0
@@ -415,8 +414,9 @@ class RegionalModel(mesa.Model):
         the ground-holders they fight beside). Every actor with forces or any control share in a
         region is in it: no share is too small to be contested. The fighting is computed only in
         the regions where it can change something (`_fight`): contested regions, and regions
-        where forces meet ungoverned ground; abandonment (of held ground) and renormalisation in
-        the regions whose shares may have changed.
+        where forces meet ungoverned ground; desertion of beaten forces (`combat.desertion`);
+        abandonment (of held ground) and renormalisation in the regions whose shares may have
+        changed.
         """
         p = self.params
         self.deployment, self.strike = self.planned, self.planned_strike
@@ -430,18 +430,21 @@ class RegionalModel(mesa.Model):
         fighting = contested | (absorbing & (self.control[-1] > 0))
         cols = fighting.nonzero()[0]
         losses_there, dyads, change, taken = self._fight(cols, contested[cols], absorbing[cols], speed[cols])
-        losses = np.zeros_like(self.deployment)
+        losses = np.zeros(self.deployment.shape)
         losses[:, cols] = losses_there
+        deserted = np.zeros_like(self.deployment)
+        deserted[:, cols] = combat.desertion(self.deployment[:, cols] - losses_there, self.control[:-1, cols], change,
+                                             self._support(cols), p.desertion)
         control = self.control.copy()
         control[:-1, cols] += change
         control[-1, cols] -= taken.sum(axis=0)
         changed = (fighting | holding.any(axis=0)).nonzero()[0]
         forceless = holding[:, changed] & ~forces[:, changed]
         control[:, changed] = _renormalised(combat.abandon(control[:, changed], forceless, p.abandonment), p.share_floor)
-        self.battle = combat.Battle(losses, dyads, contested)
+        self.battle = combat.Battle(losses, dyads, contested, deserted)
         self._control_events(control)
         self.control = control
-        self.deployment = self.deployment - losses
+        self.deployment = self.deployment - losses - deserted
 
     def _fight(self, cols: np.ndarray, contested: np.ndarray, absorbing: np.ndarray,
                speed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -526,7 +529,7 @@ class RegionalModel(mesa.Model):
         self.pool = np.maximum(self.pool - drawn.sum(axis=0), 0.0)
         self.recruitment = (recruits + self._foreign_fighters()) * self.active
         self.income = (self.base_income + held_income) * self.active
-        losses = self.battle.actor_losses
+        losses = self.battle.actor_losses + self.battle.actor_deserted
         need = self.threat.sum(axis=1) / np.maximum(self.capability, p.presence)
         aid = aid_transfers(self.income, self.aid_share, self.ties, p.bloc_threshold, need)
         gain = self.income + self.recruitment + self.training * self.active + aid.sum(axis=0) - aid.sum(axis=1)
@@ -676,11 +679,7 @@ class RegionRecord:
     def of(cls, model: RegionalModel) -> RegionRecord:
         control = model.control
         holder = model.majority_holder
-        held = control[:-1].any(axis=0).nonzero()[0]
-        who, where = np.nonzero(control[:-1, held])
-        ungoverned = control[-1].nonzero()[0]
-        who = np.concatenate([who, np.full(ungoverned.size, control.shape[0] - 1)])
-        where = np.concatenate([held[where], ungoverned])
+        who, where = nonzero_2d(control)  # row-major: the actors' shares, then the ungoverned row's
         losses = model.battle.losses.sum(axis=0)
         return cls(
             holder=holder,
@@ -717,7 +716,7 @@ def _nearest_presence(home_distance: np.ndarray, footprint: np.ndarray) -> np.nd
     `footprint` (m, R) holds the rows b of the actors asked about; `home_distance` is (n, R).
     """
     m, n = footprint.shape[0], home_distance.shape[0]
-    owners, regions = np.nonzero(footprint)
+    owners, regions = nonzero_2d(footprint)
     count = np.bincount(owners, minlength=m)
     filled = (count > 0).nonzero()[0]
     distance = np.full((m, n), float(UNREACHABLE))

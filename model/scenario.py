@@ -75,6 +75,7 @@ class Parameters(Strict):
     bloc_threshold: Share = Field(0.4, description="ties at or above this form blocs and count as alliances")
     absorption: Share = Field(0.1, description="share of ungoverned ground taken per month by the forces present")
     redeployment: Share = Field(1.0, description="share of ground forces that move to their planned positions in a month (1 = all; the rest stay where they fought)")
+    desertion: NonNegative = Field(0.0, le=limits.MAX_MULTIPLIER, description="share of a beaten force that deserts per share of its ground lost, scaled by (1 - support) (0 = off)")
     abandonment: Share = Field(0.1, description="share of ground held with no force in it (outside home) that becomes ungoverned per month")
     share_floor: Share = Field(0.001, description="control shares below this are not held (become ungoverned)")
     sovereign_support: Share = Field(0.5, description="support of a state in its own country, and of those fighting beside it, where identity gives less")

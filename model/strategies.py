@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bopsim.model.contract import Plan, View
-from bopsim.model.linalg import actor_product
+from bopsim.model.linalg import connects
 
 if TYPE_CHECKING:
     from bopsim.model.scenario import BehaviourSpec
@@ -117,8 +117,8 @@ def accessible_regions(held: np.ndarray, allied: np.ndarray, hostility: np.ndarr
     against IS and the YPG while the government, a neutral to it, held part of the governorate).
     """
     n = allied.shape[0]
-    open_to = (allied | (hostility > 0) | np.eye(n, dtype=bool)).astype(float)
-    return held[-1][None, :] | (actor_product(open_to, held[:-1].astype(float)) > 0)
+    open_to = allied | (hostility > 0) | np.eye(n, dtype=bool)
+    return held[-1][None, :] | connects(open_to, held[:-1])
 
 
 def strongest_threat(view: View, a: int) -> int | None:
@@ -160,7 +160,21 @@ def enemy_strength(view: View, a: int) -> np.ndarray:
     enemies = view.hostility[a] > 0
     if not enemies.any():
         return np.zeros(view.geo.size)
-    return view.strength[enemies].sum(axis=0)
+    return view.strength_of(enemies)
+
+
+def weakest_holder_strength(view: View, a: int) -> np.ndarray:
+    """(R,) strength of the weakest enemy of a holding ground (the domain share) in each region.
+
+    The contest takes b's share by the superiority of b's enemies over b alone
+    (`combat.contest`), so the holder an attacker can beat is the weakest one. Where no enemy
+    holds ground, all the enemies' strength there (`enemy_strength`): they contest the open
+    ground by strength.
+    """
+    enemies = view.hostility[a] > 0
+    holding = enemies[:, None] & (view.control[:-1] >= view.params.domain_share)
+    weakest = np.where(holding, view.strength, np.inf).min(axis=0, initial=np.inf)
+    return np.where(np.isfinite(weakest), weakest, enemy_strength(view, a))
 
 
 def allied_strength(view: View, a: int) -> np.ndarray:
@@ -168,7 +182,7 @@ def allied_strength(view: View, a: int) -> np.ndarray:
     partners = view.allied[a] & (view.hostility[a] == 0)
     if not partners.any():
         return np.zeros(view.geo.size)
-    return view.strength[partners].sum(axis=0)
+    return view.strength_of(partners)
 
 
 # --------------------------------------------------------------------------- behaviours
@@ -255,7 +269,9 @@ class Offensive(Behaviour):
     `reach = "home"`) where an enemy holds ground or ungoverned ground lies. The value of an
     objective is the population there not yet held, times the actor's support there, discounted
     with distance from home; it is feasible if the mass, together with the strength its allies
-    already have there, can bring `ratio` times the enemy strength there. The best feasible
+    already have there, can bring `ratio` times the strength of the weakest enemy holding ground
+    there (`weakest_holder_strength`: the contest takes each holder's share by superiority
+    over that holder alone), or of all enemies present where none holds ground. The best feasible
     objectives are pursued for `duration` months or until the enemy share falls below the
     domain share. Reason: offensives concentrate force at a point of decision (Clausewitz;
     Biddle 2004 on force employment; Epstein 1985 on the adaptive concentration of attackers)
@@ -274,11 +290,10 @@ class Offensive(Behaviour):
         self.months_left = 0
 
     def act(self, a: int, view: View, plan: Plan) -> None:
-        enemy = enemy_strength(view, a)
         contestable = self._contestable(a, view)
         live = self.objectives[contestable[self.objectives]] if self.months_left > 0 else self.objectives[:0]
         if live.size == 0:
-            live = self._choose(a, view, enemy, contestable)
+            live = self._choose(a, view, weakest_holder_strength(view, a), contestable)
             self.months_left = self.params.duration
         self.objectives = live
         self.months_left -= 1

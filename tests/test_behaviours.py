@@ -257,6 +257,23 @@ def test_an_offensive_counts_the_allies_already_on_the_objective():
     assert model.planned[0, e1] == 0.0
 
 
+def test_an_offensive_can_aim_at_the_weakest_enemy_holding_ground_there():
+    raw = _campaign_world(12.0, duration=1)
+    raw["actor"].append({"id": "militia", "kind": "non_state", "home": ["w1"], "capability": 2,
+                         "control": {"w1": 0.2}, "strategy": [{"behaviour": "home_defence"}]})
+    raw["relation"].append({"a": "militia", "b": "rebels", "value": -1.0})
+    model = RegionalModel(parse(raw), rng=1)
+    model.step()
+    w1, e1 = model.geo.index["w1"], model.geo.index["e1"]
+    state = model.view.strength[1]
+    # the state's garrison (more than 7 of its 12 units) and the militia (2) stand in w1: against
+    # both, the rebels' mass of 8 would fall short of 1.5 x 9; but the contest takes the
+    # militia's 0.2 by superiority over the militia alone, 8 >= 1.5 x 2 -> the larger prize w1
+    assert state[w1] > 7.0
+    assert model.planned[0, w1] == pytest.approx(8.0)
+    assert model.planned[0, e1] == 0.0
+
+
 def test_an_offensive_stays_in_the_regions_it_names():
     raw = _campaign_world(1.5)
     raw["actor"][0]["strategy"][0]["regions"] = ["e1"]

@@ -20,7 +20,9 @@ from worlds import actor, build, region, world
 from bopsim.model import RegionalModel, contract
 from bopsim.model.combat import effective_force
 from bopsim.model.geography import UNREACHABLE
-from bopsim.model.linalg import SPARSE_FROM
+from bopsim.model import consequences, linalg
+from bopsim.model.consequences import Sparse
+from bopsim.model.linalg import SPARSE_FROM, connects, nonzero_2d
 from bopsim.model.memo import LastResult, LastRows
 from bopsim.model.metrics import forward_presence
 from bopsim.model.model import _nearest_presence
@@ -122,3 +124,32 @@ def test_nearest_presence_is_the_minimum_hop_distance_over_the_footprint(inputs)
     plain = np.array([[home_distance[a, footprint[b]].min() if footprint[b].any() else UNREACHABLE
                        for a in range(home_distance.shape[0])] for b in range(footprint.shape[0])], dtype=float)
     assert np.array_equal(_nearest_presence(home_distance, footprint), plain)
+
+
+@pytest.mark.parametrize("sparse_from", [0, SPARSE_FROM])
+@given(SIZES.flatmap(lambda s: st.tuples(_bools((s[0], s[0])), _bools(s))))
+def test_boolean_product_through_either_route_is_the_dense_product(sparse_from, inputs):
+    """connects(left, right) == (left @ right > 0), through the sparse route (sparse_from 0) and the dense one."""
+    left, right = inputs
+    plain = (left.astype(float) @ right.astype(float)) > 0
+    original = linalg.SPARSE_FROM
+    linalg.SPARSE_FROM = sparse_from
+    try:
+        fast = connects(left, right)
+    finally:
+        linalg.SPARSE_FROM = original
+    assert fast.dtype == bool and fast.flags.c_contiguous and np.array_equal(fast, plain)
+
+
+@given(SIZES.flatmap(lambda s: hnp.arrays(float, s, elements=st.sampled_from([0.0, 0.25, 1.0, 3.5]))))
+def test_nonzero_pairs_and_kept_arrays_are_those_of_numpy(array):
+    """nonzero_2d gives np.nonzero's pairs in its order; an array kept by its non-zero entries comes back the same."""
+    assert all(np.array_equal(a, b) for a, b in zip(nonzero_2d(array), np.nonzero(array), strict=True))
+    assert all(np.array_equal(a, b) for a, b in zip(nonzero_2d(array > 1), np.nonzero(array > 1), strict=True))
+    assert np.array_equal(Sparse.of(array).dense(), array)  # small: kept whole
+    original = consequences.SPARSE_FROM
+    consequences.SPARSE_FROM = 0
+    try:
+        assert np.array_equal(Sparse.of(array).dense(), array)  # by its non-zero entries
+    finally:
+        consequences.SPARSE_FROM = original

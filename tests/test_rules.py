@@ -196,6 +196,52 @@ def test_ground_held_with_no_force_in_it_drifts_to_ungoverned():
     np.testing.assert_allclose(control, [[0.36, 0.4], [0.6, 0.6], [0.04, 0.0]])
 
 
+def test_a_force_beaten_among_a_hostile_population_deserts_in_proportion_to_its_defeat():
+    # A holds 0.8 of r0 and loses 0.2 of it (a quarter of its ground) at support 0.4 with 10 units:
+    # D = 10 x min(1, 2 x 0.25 x (1 - 0.4)) = 10 x 0.3 = 3. B lost 0.1 of 0.1 (all of it) at
+    # support 0.2 with 5 units: 2 x 1 x 0.8 = 1.6 -> capped at 1, all 5 units leave.
+    deployment = np.array([[10.0], [5.0]])
+    held = np.array([[0.8], [0.1]])
+    change = np.array([[-0.2], [-0.1]])
+    deserted = combat.desertion(deployment, held, change, np.array([[0.4], [0.2]]), rate=2.0)
+    np.testing.assert_allclose(deserted, [[3.0], [5.0]])
+
+
+def test_no_desertion_at_full_support_without_a_loss_or_with_the_rule_off():
+    deployment = np.array([[10.0], [10.0], [10.0]])
+    held = np.array([[0.5], [0.5], [0.0]])
+    change = np.array([[-0.5], [0.2], [0.0]])
+    support = np.array([[1.0], [0.1], [0.1]])
+    # A lost all its ground but fights among its own people (s = 1); B gained; C held nothing
+    np.testing.assert_allclose(combat.desertion(deployment, held, change, support, rate=5.0), 0.0)
+    np.testing.assert_allclose(combat.desertion(deployment, held, -held, np.full((3, 1), 0.1), rate=0.0), 0.0)
+
+
+def test_deserters_leave_the_force_and_the_capability_but_are_not_battle_deaths():
+    # r0: the state (10 units, support = sovereign 0.3 among a population of the rebels' identity)
+    # holds 0.9; the rebels hold 0.1 with 20 units. Desertion 2, front speed 0.5, no noise.
+    raw = line_world(["r0"], [
+        {"id": "state", "kind": "state", "home": ["r0"], "capability": 10, "identity": [-1.0, 0.0],
+         "control": {"r0": 0.9}},
+        {"id": "rebels", "kind": "non_state", "home": ["r0"], "capability": 20, "identity": [1.0, 0.0],
+         "control": {"r0": 0.1}}],
+        relations=[("state", "rebels", -1.0)], desertion=2.0, sovereign_support=0.3, front_speed=0.5, upkeep=0.0)
+    raw["region"][0]["identity"] = [1.0, 0.0]
+    model = build(raw)
+    model.step()
+    battle = model.battle
+    assert battle.deserted[0, 0] > 0.0 and battle.deserted[1, 0] == 0.0
+    # the deserters are gone from the region, not counted as losses or battle deaths
+    assert model.deployment[0, 0] == pytest.approx(10.0 - battle.losses[0, 0] - battle.deserted[0, 0])
+    assert model.battle_deaths == pytest.approx(battle.losses.sum() * model.params.deaths_per_unit)
+    # and from the capability: the same month with the rule off ends with exactly that much more
+    raw["parameters"]["desertion"] = 0.0
+    loyal = build(raw)
+    loyal.step()
+    assert loyal.battle.losses == pytest.approx(battle.losses)
+    assert loyal.capability[0] - model.capability[0] == pytest.approx(battle.actor_deserted[0])
+
+
 def test_support_is_identity_affinity_or_the_sovereign_standing():
     affinity = np.array([[1.0, 0.1, 0.02], [0.02, 0.9, 0.1]])
     standing = np.array([[True, False], [True, True]])  # B (1) fights beside state A (0)

@@ -87,6 +87,24 @@ def scale(factor: Factor, u: float) -> Any:
     return round(value) if factor.integer else float(value)
 
 
+def unit_of(factor: Factor, value: Any) -> float:
+    """The unit coordinate of a factor's value, the inverse of `scale` (a listed value: the middle
+    of its interval of u; a whole number: the quantile of the number itself)."""
+    if factor.values is not None:
+        return (list(factor.values).index(value) + 0.5) / len(factor.values)
+    v = float(value)
+    if factor.dist == "uniform":
+        u = (v - factor.low) / (factor.high - factor.low)
+    elif factor.dist == "loguniform":
+        u = np.log(v / factor.low) / np.log(factor.high / factor.low)
+    elif factor.dist == "triangular":
+        c = (factor.mode - factor.low) / (factor.high - factor.low)
+        u = stats.triang.cdf(v, c, loc=factor.low, scale=factor.high - factor.low)
+    else:
+        u = stats.norm.cdf(v, loc=factor.mean, scale=factor.sd)
+    return float(np.clip(u, 0.0, 1.0))
+
+
 def design_table(spec: Experiment, posterior: tuple[pd.DataFrame, np.ndarray] | None = None) -> pd.DataFrame:
     """One row per design point: `point`, each varied factor's value and its unit coordinate (`u:<path>`);
     for a posterior design, `point` and the values of one posterior draw (see `posterior_draws`)."""

@@ -14,9 +14,9 @@ from bopsim.experiments.figures.style import TWO_COLUMN, new_figure
 
 OUTCOMES = {
     "iran.power_share.final": "Iran power share, end",
-    "iran.strategic_depth.final": "Iran strategic depth, end (share of approaches)",
+    "iran.strategic_depth.final": "Iran strategic depth, end (share)",
     "isis.territory_km2.peak": "ISIS peak territory (km²)",
-    "isis.territory_lost.month": "months until ISIS < 1,000 km²",
+    "isis.territory_lost.month": "month ISIS territory is lost",
     "model.bloc_balance.final": "bloc balance, end (ratio)",
     "model.battle_deaths.total": "battle deaths, total",
 }

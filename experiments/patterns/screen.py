@@ -1,6 +1,6 @@
 """Pattern screen: a Latin hypercube over an experiment's factors, each point judged on the patterns.
 
-python -m bopsim.experiments.patterns.screen EXPERIMENT [--seeds 1,2] [--workers N] [--refine STEPS] --out FILE.csv
+python -m bopsim.experiments.patterns.screen EXPERIMENT [--seeds 1,2] [--workers N] [--refine STEPS] [--start FILE.csv] --out FILE.csv
 
 The experiment file gives the scenario (its first), the factors with their ranges and the design
 size (`[design] samples`, Latin hypercube from `root_seed`). Each point runs over the seeds for
@@ -33,16 +33,25 @@ def judge(task: tuple[str, tuple, list[int]]) -> dict:
             "failed": " ".join(table.loc[~table["passed"], "id"])}
 
 
-def screen(experiment: Path, seeds: list[int], workers: int, refine: int = 0) -> pd.DataFrame:
-    """The screen's table, best point first; `refine` steps of local search from its two best points."""
+def screen(experiment: Path, seeds: list[int], workers: int, refine: int = 0,
+           start: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The screen's table, best point first; `refine` steps of local search from its two best points.
+
+    With `start` (a previous screen's table, possibly filtered) the Latin hypercube is skipped:
+    the two best rows of `start` are judged again on `seeds` and refined.
+    """
     from bopsim.experiments.batch.config import load_experiment
-    from bopsim.experiments.batch.design import unit_sample
+    from bopsim.experiments.batch.design import unit_of, unit_sample
 
     loaded = load_experiment(experiment)
     spec = loaded.spec
     scenario = str(loaded.scenario_files[0])
     fixed = tuple((f.path, f.value) for f in spec.factor if f.is_fixed)
-    unit = unit_sample(spec)
+    if start is None:
+        unit = unit_sample(spec)
+    else:
+        best = start.sort_values("loss", kind="stable").head(2)
+        unit = np.array([[unit_of(f, _plain(row[f.path])) for f in spec.varied] for _, row in best.iterrows()])
     with ProcessPoolExecutor(workers) as pool:
         def evaluate(coords) -> list[dict]:
             return list(pool.map(judge, [_task(scenario, fixed, spec.varied, u, seeds) for u in coords]))
@@ -82,6 +91,23 @@ def _refine(rows: list[dict], evaluate, steps: int, rng: np.random.Generator, si
     return tried
 
 
+def _start_table(path: Path, experiment: Path) -> pd.DataFrame:
+    """A previous screen's table, checked to have a loss and a column for every varied factor."""
+    from bopsim.model.errors import UsageError
+    from bopsim.experiments.batch.config import load_experiment
+
+    if not path.is_file():
+        raise UsageError(f"--start: {path} is not a file")
+    table = pd.read_csv(path)
+    needed = ["loss"] + [f.path for f in load_experiment(experiment).spec.varied]
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise UsageError(f"--start: {path} has no column {missing[0]!r} (a screen table of {experiment.name} is needed)")
+    if table.empty:
+        raise UsageError(f"--start: {path} has no rows")
+    return table
+
+
 def _plain(value):
     """A numpy scalar as the Python value (int stays int), anything else unchanged."""
     return value.item() if hasattr(value, "item") else value
@@ -97,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default="1,2")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--refine", type=int, default=0, help="steps of local search from the two best points (default 0)")
+    parser.add_argument("--start", type=Path, help="a previous screen's CSV: refine from its two best rows instead of a new hypercube")
     parser.add_argument("--out", type=Path, required=True, help="CSV file to write (must not exist)")
     args = parser.parse_args(argv)
     try:
@@ -104,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"--out: {args.out} exists")
         if args.refine < 0:
             raise UsageError(f"--refine: must be >= 0, got {args.refine}")
-        table = screen(args.experiment, parse_seeds(args.seeds), max(args.workers, 1), args.refine)
+        start = _start_table(args.start, args.experiment) if args.start else None
+        table = screen(args.experiment, parse_seeds(args.seeds), max(args.workers, 1), args.refine, start)
     except (ScenarioError, UsageError, ValueError) as exc:
         print(f"screen: error: {exc}", file=sys.stderr)
         return 2
