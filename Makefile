@@ -21,7 +21,7 @@ run: $(STAMP)
 	  --outcome 'iran.*.russia.mean' --outcome 'balance.*.mean' --outcome 'iran.nearest_hostile_hops.mean'
 
 # Which parameters the 2014-2016 patterns can inform (docs/calibration.md, "Which parameters are
-# free"): the pattern screen at 800 points, seed 1 (about 3 minutes on two cores), and each factor's
+# free"): the pattern screen at 800 points, seed 1 (3-8 minutes on two shared cores), and each factor's
 # rank correlation and delta with its loss. Rerun after a model change, then move the priors of
 # experiments/configs/levant_calibration.toml to the factors marked informative.
 screen: $(STAMP)
@@ -30,9 +30,9 @@ screen: $(STAMP)
 	$(PY) -m bopsim.experiments.calibrate.informative experiments/configs/levant_pattern_screen.toml results/levant_pattern_screen.csv
 
 # The Bayesian calibration of the Levant scenario redone from scratch (docs/calibration.md, "Bayesian
-# calibration"): ABC-SMC over the ten free parameters, then 200 posterior-predictive runs to the end
+# calibration"): ABC-SMC over the free parameters, then 200 posterior-predictive runs to the end
 # of 2019 (the check on every 2014-2016 pattern and the 2017-2019 forecast) and the figure of
-# marginals and pairs, all into scenarios/levant_2014.posterior/ (about 25 minutes on two shared cores).
+# marginals and pairs, all into scenarios/levant_2014.posterior/ (19-23 minutes on two shared cores).
 # The stored database is removed first: the model's code is not part of its fingerprint.
 POSTERIOR := scenarios/levant_2014.posterior
 posterior: $(STAMP)
@@ -40,7 +40,7 @@ posterior: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/bopsim calibrate experiments/configs/levant_calibration.toml --executor process --workers 2 --check 200 --no-progress
 
 # The flagship experiment over that posterior: 40 parameter sets drawn from it x 5 seeds per variant
-# (1,200 runs), then `compare` with P(sign); the folder is made anew, its posterior having changed.
+# (1,200 runs, 6-7 minutes), then `compare` with P(sign); the folder is made anew, its posterior having changed.
 run-posterior: $(STAMP)
 	rm -rf results/levant_strategies_posterior
 	$(VENV)/bin/bopsim batch experiments/configs/levant_strategies_posterior.toml --out results/levant_strategies_posterior
