@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test fuzz figures dashboard benchmark docking install-check clean
+.PHONY: run test fuzz figures dashboard benchmark docking install-check clean screen posterior run-posterior
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -18,6 +18,34 @@ run: $(STAMP)
 	$(VENV)/bin/bopsim compare results/levant_strategies --outcome 'iran.power_share.final' --outcome 'iran.strategic_depth.final' --outcome 'model.bloc_balance.final' --outcome 'isis.territory_km2.*' --outcome 'isis.territory_lost.month' \
 	  --outcome 'iran.strategic_depth.mean' --outcome 'iran.bloc_share.mean' --outcome 'iran.forces_abroad.mean' \
 	  --outcome 'axis.*.mean' --outcome '*.home_held.final' --outcome 'iran.deterrence.*.mean' \
+	  --outcome 'iran.*.russia.mean' --outcome 'balance.*.mean' --outcome 'iran.nearest_hostile_hops.mean'
+
+# Which parameters the 2014-2016 patterns can inform (docs/calibration.md, "Which parameters are
+# free"): the pattern screen at 800 points, seed 1 (3-8 minutes on two shared cores), and each factor's
+# rank correlation and delta with its loss. Rerun after a model change, then move the priors of
+# experiments/configs/levant_calibration.toml to the factors marked informative.
+screen: $(STAMP)
+	rm -f results/levant_pattern_screen.csv && mkdir -p results
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m bopsim.experiments.patterns.screen experiments/configs/levant_pattern_screen.toml --seeds 1 --workers 2 --out results/levant_pattern_screen.csv > /dev/null
+	$(PY) -m bopsim.experiments.calibrate.informative experiments/configs/levant_pattern_screen.toml results/levant_pattern_screen.csv
+
+# The Bayesian calibration of the Levant scenario redone from scratch (docs/calibration.md, "Bayesian
+# calibration"): ABC-SMC over the free parameters, then 200 posterior-predictive runs to the end
+# of 2019 (the check on every 2014-2016 pattern and the 2017-2019 forecast) and the figure of
+# marginals and pairs, all into scenarios/levant_2014.posterior/ (19-23 minutes on two shared cores).
+# The stored database is removed first: the model's code is not part of its fingerprint.
+POSTERIOR := scenarios/levant_2014.posterior
+posterior: $(STAMP)
+	rm -f $(POSTERIOR)/abc.db $(POSTERIOR)/calibration.json
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/bopsim calibrate experiments/configs/levant_calibration.toml --executor process --workers 2 --check 200 --no-progress
+
+# The flagship experiment over that posterior: 40 parameter sets drawn from it x 5 seeds per variant
+# (1,200 runs, 6-7 minutes), then `compare` with P(sign); the folder is made anew, its posterior having changed.
+run-posterior: $(STAMP)
+	rm -rf results/levant_strategies_posterior
+	$(VENV)/bin/bopsim batch experiments/configs/levant_strategies_posterior.toml --out results/levant_strategies_posterior
+	$(VENV)/bin/bopsim compare results/levant_strategies_posterior --outcome 'iran.power_share.final' --outcome 'iran.strategic_depth.mean' --outcome 'model.bloc_balance.final' --outcome 'isis.territory_km2.*' --outcome 'isis.territory_lost.month' \
+	  --outcome 'iran.bloc_share.mean' --outcome 'iran.forces_abroad.mean' --outcome 'axis.*.mean' --outcome '*.home_held.final' --outcome 'iran.deterrence.*.mean' \
 	  --outcome 'iran.*.russia.mean' --outcome 'balance.*.mean' --outcome 'iran.nearest_hostile_hops.mean'
 
 test: $(STAMP)

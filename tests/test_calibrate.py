@@ -67,6 +67,10 @@ def test_priors_are_read_with_their_reasons(tmp_path):
     assert prior.value(0.5) == pytest.approx(22.5)
     log_prior = prior.model_copy(update={"low": 1.0, "high": 100.0, "distribution": "loguniform"})
     assert log_prior.value(0.5) == pytest.approx(10.0) and log_prior.value(1.0) == pytest.approx(100.0)
+    # pyabc proposes standard-normal scores z: Phi(0) = 0.5 gives 22.5; Phi(1.6449) = 0.95 gives
+    # 5 + 0.95 x 35 = 38.25; any score, however far out, stays inside the range
+    assert prior.at_normal(0.0) == pytest.approx(22.5) and prior.at_normal(1.6449) == pytest.approx(38.25, abs=1e-3)
+    assert 5.0 <= prior.at_normal(-40.0) < prior.at_normal(40.0) <= 40.0
 
 
 @pytest.mark.parametrize(("prior", "message"), [
@@ -81,6 +85,30 @@ def test_bad_priors_are_one_line_naming_the_file_and_field(tmp_path, prior, mess
     with pytest.raises(UsageError, match=message) as error:
         load_calibration(path)
     assert str(error.value).startswith(str(path)) and "\n" not in str(error.value)
+
+
+FORECAST = ('[forecast]\nsteps = 40\n[[forecast.quantity]]\nid = "b_fighters_2017"\nlabel = "b fighters, Feb 2017"\n'
+            'kind = "fighters"\nactors = ["b"]\ndate = "2017-03"\n')
+
+
+@pytest.mark.parametrize(("forecast", "message"), [
+    (FORECAST.replace("2017-03", "2016-06"), r"forecast\.quantity\.0: date 2016-06 is not after 2017-01"),
+    (FORECAST.replace('kind = "fighters"', 'kind = "battle_deaths"'), "forecast\\.quantity\\.0: kind battle_deaths takes no actors"),
+    (FORECAST.replace('actors = ["b"]', 'actors = ["zz"]'), r"forecast\.quantity\[b_fighters_2017\]\.actors: 'zz' is not in"),
+    (FORECAST.replace('kind = "fighters"\nactors = ["b"]\ndate = "2017-03"', 'kind = "battle_deaths"\ncountry = "IRQ"\nyear = 2016'),
+     r"year: Input should be greater than 2016"),
+])
+def test_a_forecast_names_only_what_the_data_do_not_cover(tmp_path, forecast, message):
+    path = _calibration_file(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8") + forecast, encoding="utf-8")
+    with pytest.raises(UsageError, match=message) as error:
+        load_calibration(path)
+    assert str(error.value).startswith(str(path)) and "\n" not in str(error.value)
+
+
+def test_a_bad_transition_scaling_is_refused(tmp_path):
+    with pytest.raises(UsageError, match=r"abc\.transition_scaling: Input should be greater than 0"):
+        load_calibration(_calibration_file(tmp_path, abc="transition_scaling = 0"))
 
 
 def test_cli_refuses_a_bad_file_with_exit_2_and_writes_nothing(tmp_path, capsys):
@@ -192,6 +220,33 @@ def test_the_posterior_predicts_the_observation_it_was_fitted_to(serial_run):
     assert row["observed"] == pytest.approx(17709, abs=1)
     assert row["inside"] and row["q05"] < row["observed"] < row["q95"]
     assert 14000 < row["q05"] and row["q95"] < 22000, "the band is narrow: the posterior is narrow"
+
+
+def test_the_forecast_runs_longer_without_changing_the_checked_months(serial_run, tmp_path):
+    from bopsim.experiments.calibrate.check import check_runs
+    from bopsim.experiments.calibrate.forecast import forecast_table
+
+    calibration, report = serial_run
+    path = tmp_path / "calibration.toml"
+    path.write_text(calibration.path.read_text(encoding="utf-8").replace("tiny.toml", str(calibration.scenario_file))
+                    .replace("patterns.toml", str(calibration.patterns_file)) + FORECAST, encoding="utf-8")
+    longer = load_calibration(path)
+    draws = posterior(report.out)
+    short, long = check_runs(calibration, *draws, draws=6), check_runs(longer, *draws, draws=6)
+    # the same draws and seeds: the first 7 months of a 40-month run are the 7-month run
+    assert long["b_fighters_2014_07"].tolist() == short["b_fighters_2014_07"].tolist()
+    table = forecast_table(long, longer.spec.forecast)
+    assert table["runs"].tolist() == [6] and table["label"].tolist() == ["b fighters, Feb 2017"]
+    assert table.loc[0, "q05"] <= table.loc[0, "median"] <= table.loc[0, "q95"]
+    assert table.loc[0, "median"] == pytest.approx(long["b_fighters_2017"].median())
+
+
+def test_the_posterior_figure_is_drawn_on_the_prior_range(serial_run, tmp_path):
+    from bopsim.experiments.calibrate.figure import posterior_figure
+
+    calibration, report = serial_run
+    files = posterior_figure(*posterior(report.out), calibration.spec.prior, tmp_path)
+    assert [f.name for f in files] == ["posterior.pdf", "posterior.png"] and all(f.stat().st_size > 1000 for f in files)
 
 
 @pytest.mark.slow

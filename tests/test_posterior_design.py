@@ -105,3 +105,6 @@ def test_compare_reports_p_sign_for_a_posterior_batch(tmp_path, capsys):
     variant = table[table["scenario"] == "variant"].iloc[0]
     # north starts with 60 instead of its default in the variant: larger in every paired run
     assert variant["diff"] > 0 and variant["p_sign"] == 1.0
+    # the table (not the CSV) says how many draws and replications its intervals rest on: 2 x 2
+    assert main(["compare", str(tmp_path / "out"), "--outcome", "north.capability.final"]) == 0
+    assert "over the posterior: 2 parameter sets drawn from post x 2 replications = 4 runs per variant" in capsys.readouterr().out

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
+from scipy.special import ndtr
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bopsim.experiments.batch.config import _read, validated
+from bopsim.experiments.calibrate.forecast import Forecast
 from bopsim.model.errors import UsageError
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
@@ -57,6 +59,11 @@ class Prior(Strict):
             return self.low + u * (self.high - self.low)
         return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
 
+    def at_normal(self, z):
+        """The value at standard-normal score `z` (a number or an array): `value(Phi(z))`, so z ~ N(0, 1)
+        gives this prior. Example: 0 on a uniform 5..40 gives the median 22.5; z = 1.645 the 95% quantile."""
+        return self.value(ndtr(z))
+
 
 class ABCSettings(Strict):
     """ABC-SMC settings: particles per generation, generations, the acceptance threshold schedule."""
@@ -66,6 +73,9 @@ class ABCSettings(Strict):
     epsilon_quantile: float = Field(0.5, gt=0, lt=1, description="next threshold: this quantile of the last distances")
     min_epsilon: Finite = Field(0.0, ge=0, description="stop once the threshold is at or below this")
     min_acceptance_rate: float = Field(0.005, ge=0, lt=1, description="stop once acceptance falls below this")
+    transition_scaling: float = Field(1.2, gt=0, le=10, description=(
+        "the Gaussian proposal's covariance: the last population's weighted covariance times this "
+        "(experiments/calibrate/transition.py)"))
 
 
 class CalibrationSpec(Strict):
@@ -79,6 +89,7 @@ class CalibrationSpec(Strict):
     steps: int | None = Field(None, ge=1, description="months per run (default: to the catalogue's last month)")
     abc: ABCSettings = Field(default_factory=ABCSettings)
     prior: list[Prior] = Field(min_length=1)
+    forecast: Forecast | None = Field(None, description="what the predictive runs forecast beyond the data")
 
 
 class LoadedCalibration(BaseModel):
@@ -116,16 +127,25 @@ def load_calibration(path: str | Path, population: int | None = None, generation
         if paths.count(p) > 1:
             raise UsageError(f"{path}: prior[{i}].path: {p} given twice")
     _check_paths(path, spec, files["scenario"])
-    _check_catalogue(files["patterns"], files["scenario"])
+    _check_catalogue(path, spec, files["patterns"], files["scenario"])
     return LoadedCalibration(path=path, spec=spec, scenario_file=files["scenario"], patterns_file=files["patterns"])
 
 
-def _check_catalogue(patterns: Path, scenario: Path) -> None:
-    """UsageError if the catalogue is invalid or names a region, country or actor the scenario lacks."""
+def _check_catalogue(path: Path, spec: CalibrationSpec, patterns: Path, scenario: Path) -> None:
+    """UsageError if the catalogue is invalid or names a region, country or actor the scenario lacks,
+    or a forecast quantity names an actor the catalogue's [actors] or a country the scenario lacks."""
     from bopsim.experiments.batch.overrides import base_scenario
     from bopsim.experiments.patterns.catalogue import check_against_scenario, load_catalogue
 
-    check_against_scenario(load_catalogue(patterns), base_scenario(str(scenario)), patterns)
+    catalogue, base = load_catalogue(patterns), base_scenario(str(scenario))
+    check_against_scenario(catalogue, base, patterns)
+    countries = {r.country for r in base.region}
+    for q in spec.forecast.quantity if spec.forecast else ():
+        unknown = [a for a in q.actors or () if a not in catalogue.actors]
+        if unknown:
+            raise UsageError(f"{path}: forecast.quantity[{q.id}].actors: {unknown[0]!r} is not in {patterns}'s [actors]")
+        if q.country is not None and q.country not in countries:
+            raise UsageError(f"{path}: forecast.quantity[{q.id}].country: scenario {base.name} has no region in {q.country}")
 
 
 def _check_paths(path: Path, spec: CalibrationSpec, scenario: Path) -> None:

@@ -54,8 +54,7 @@ def deviations(values: dict[str, float], scales: Scales) -> np.ndarray:
     """
     table = pd.DataFrame({"kind": scales.kind, "low": scales.low, "high": scales.high,
                           "median": [values.get(i, np.nan) for i in scales.ids]})
-    with np.errstate(divide="ignore"):  # log2 of x / an open (infinite) bound, masked by pattern_distance
-        return pattern_distance(table).to_numpy()
+    return pattern_distance(table).to_numpy()
 
 
 def distance(values: dict[str, float], scales: Scales) -> float:

@@ -45,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def calibrate_command(args: argparse.Namespace) -> int:
     from bopsim.experiments.calibrate.config import load_calibration
+    from bopsim.experiments.calibrate.figure import posterior_figure
     from bopsim.experiments.calibrate.run import calibrate, posterior, summary_table
     from bopsim.model.errors import UsageError
 
@@ -56,15 +57,19 @@ def calibrate_command(args: argparse.Namespace) -> int:
     print(f"{calibration.spec.name}: {report.generations} generations stored ({report.ran} run now, "
           f"{report.seconds:.1f} s); posterior in {report.out}/")
     print(summary_table(values, weights).to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+    drawn = posterior_figure(values, weights, calibration.spec.prior, report.out)
+    print(f"marginals and pairs: {', '.join(str(p) for p in drawn)}")
     if args.check:
         _check(calibration, report.out, values, weights, args)
     return 0
 
 
 def _check(calibration, out: Path, values, weights, args: argparse.Namespace) -> None:
-    """Run the posterior-predictive check, write check.csv and print the share of patterns inside."""
+    """Run the posterior-predictive check (and forecast, if the file has one), write check.csv (and
+    forecast.csv) and print the share of patterns inside their band (and the forecast table)."""
     from bopsim.experiments.calibrate.check import band_table, check_runs
     from bopsim.experiments.calibrate.distance import Scales
+    from bopsim.experiments.calibrate.forecast import forecast_table
     from bopsim.experiments.calibrate.run import catalogue_at, mapper
 
     with mapper(args.executor, args.workers, args.scheduler) as map_:
@@ -73,3 +78,14 @@ def _check(calibration, out: Path, values, weights, args: argparse.Namespace) ->
     table.to_csv(out / "check.csv", index=False, float_format="%.6g", lineterminator="\n")
     print(f"posterior-predictive check, {args.check} runs: {int(table['inside'].sum())} of {len(table)} patterns' "
           f"observations inside the 90% band; per pattern in {out}/check.csv")
+    if calibration.spec.forecast:
+        forecast = forecast_table(runs, calibration.spec.forecast)
+        forecast.to_csv(out / "forecast.csv", index=False, float_format="%.6g", lineterminator="\n")
+        print(f"FORECAST beyond the data (no observation after the catalogue's last month is used), "
+              f"{args.check} runs, median [5%, 95%]; in {out}/forecast.csv")
+        print(forecast.drop(columns="quantity").to_string(index=False, float_format=_plain_number))
+
+
+def _plain_number(x: float) -> str:
+    """Counts with thousands separators, shares with three significant digits: 59,100; 0.118."""
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"

@@ -55,6 +55,8 @@ def compare_command(args: argparse.Namespace) -> int:
     outcomes = outcomes[~outcomes["outcome"].isin(left_out)]
     table = compare(outcomes, baseline, factors, seed=args.seed, resamples=args.bootstrap)
     text = format_comparison(table, args.format, baseline, left_out)
+    if args.format != "csv" and manifest.get("design", {}).get("kind") == "posterior":
+        text = _posterior_sample(manifest) + text
     sys.stdout.write(text)
     if args.format == "csv":
         for outcome, reason in left_out.items():
@@ -63,3 +65,11 @@ def compare_command(args: argparse.Namespace) -> int:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(text, encoding="utf-8")
     return 0
+
+
+def _posterior_sample(manifest: dict) -> str:
+    """The line above a posterior design's table: how many posterior draws and replications."""
+    draws, replications = manifest["design"]["samples"], manifest["replications"]
+    return (f"over the posterior: {draws} parameter sets drawn from {manifest['design']['posterior']} x "
+            f"{replications} replications = {draws * replications} runs per variant, the same draws and seeds in "
+            f"every variant; intervals carry parameter and seed uncertainty, P(sign) pairs runs by draw and seed\n")

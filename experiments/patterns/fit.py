@@ -27,12 +27,17 @@ def run_pattern_values(spec, catalogue: Catalogue, seeds: list[int], steps: int 
 
 def pattern_values(spec, catalogue: Catalogue, seed: int, steps: int | None = None) -> dict[str, float]:
     """Every pattern's value in one run of `spec` from `seed` (to the end of 2016 by default), by id."""
+    return run_values(catalogue, run_tables(spec, seed, steps), Geography.of(spec))
+
+
+def run_tables(spec, seed: int, steps: int | None = None) -> dict[str, pd.DataFrame]:
+    """The tables the evaluator reads (control, regions, actors) of one run of `spec` from `seed`,
+    `steps` months long (to the end of 2016 by default)."""
     from bopsim.experiments.single import simulate
     from bopsim.model.tables import actor_table, control_table, region_table
 
     model = simulate(spec, seed=seed, steps=default_steps(spec) if steps is None else steps)
-    tables = {"control": control_table(model), "regions": region_table(model), "actors": actor_table(model)}
-    return run_values(catalogue, tables, Geography.of(spec))
+    return {"control": control_table(model), "regions": region_table(model), "actors": actor_table(model)}
 
 
 def pattern_fit(spec, seeds: list[int], steps: int | None = None, catalogue: Catalogue | None = None) -> pd.DataFrame:
@@ -58,7 +63,8 @@ def pattern_distance(table: pd.DataFrame, cap: float = 3.0) -> pd.Series:
     below, above = (low - median).clip(lower=0), (median - high).clip(lower=0)
     bound = np.where(median < low, low, high)
     counts = table["kind"].isin(COUNT_KINDS)
-    log_distance = np.abs(np.log2(np.maximum(median, 1.0) / np.maximum(bound, 1.0)))
+    with np.errstate(divide="ignore"):  # log2 of x / an open (infinite) bound, masked below
+        log_distance = np.abs(np.log2(np.maximum(median, 1.0) / np.maximum(bound, 1.0)))
     unit = np.where(table["kind"] == "share_change", 0.1, 0.15)
     distance = np.where(counts, np.where(below + above > 0, log_distance, 0.0), (below + above) / unit)
     return pd.Series(np.minimum(np.nan_to_num(distance, nan=cap), cap), index=table.index)
