@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test fuzz figures dashboard benchmark docking install-check clean screen posterior run-posterior
+.PHONY: run test fuzz figures dashboard benchmark docking install-check clean screen posterior run-point
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -11,14 +11,24 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
-# The flagship experiment (experiments/configs/levant_strategies.toml): 6 variants x 200
-# replications (1,200 runs, 9 minutes measured on two busy cores); rerunning into the same folder skips finished runs.
+# The outcomes `make run` and `make run-point` print (docs/calibration.md says what each measures).
+OUTCOMES := --outcome 'iran.power_share.final' --outcome 'iran.strategic_depth.final' --outcome 'model.bloc_balance.final' \
+  --outcome 'isis.territory_km2.*' --outcome 'isis.territory_lost.month' --outcome 'iran.strategic_depth.mean' \
+  --outcome 'iran.bloc_share.mean' --outcome 'iran.forces_abroad.mean' --outcome 'axis.*.mean' --outcome '*.home_held.final' \
+  --outcome 'iran.deterrence.*.mean' --outcome 'iran.*.russia.mean' --outcome 'balance.*.mean' --outcome 'iran.nearest_hostile_hops.mean'
+
+# The flagship experiment over the posterior of the calibration (experiments/configs/levant_strategies_posterior.toml):
+# 6 variants x 40 parameter sets drawn from scenarios/levant_2014.posterior x 5 seeds (1,200 runs, 6-9 minutes
+# measured on two busy cores), then `compare` with P(sign); rerunning into the same folder skips finished runs.
 run: $(STAMP)
+	$(VENV)/bin/bopsim batch experiments/configs/levant_strategies_posterior.toml --out results/levant_strategies_posterior
+	$(VENV)/bin/bopsim compare results/levant_strategies_posterior $(OUTCOMES)
+
+# The same flagship at the scenario's single calibrated point (experiments/configs/levant_strategies.toml):
+# 200 seeds per variant, intervals over seeds only (1,200 runs, 9 minutes measured on two busy cores).
+run-point: $(STAMP)
 	$(VENV)/bin/bopsim batch experiments/configs/levant_strategies.toml --out results/levant_strategies
-	$(VENV)/bin/bopsim compare results/levant_strategies --outcome 'iran.power_share.final' --outcome 'iran.strategic_depth.final' --outcome 'model.bloc_balance.final' --outcome 'isis.territory_km2.*' --outcome 'isis.territory_lost.month' \
-	  --outcome 'iran.strategic_depth.mean' --outcome 'iran.bloc_share.mean' --outcome 'iran.forces_abroad.mean' \
-	  --outcome 'axis.*.mean' --outcome '*.home_held.final' --outcome 'iran.deterrence.*.mean' \
-	  --outcome 'iran.*.russia.mean' --outcome 'balance.*.mean' --outcome 'iran.nearest_hostile_hops.mean'
+	$(VENV)/bin/bopsim compare results/levant_strategies $(OUTCOMES)
 
 # Which parameters the 2014-2016 patterns can inform (docs/calibration.md, "Which parameters are
 # free"): the pattern screen at 800 points, seed 1 (3-8 minutes on two shared cores), and each factor's
@@ -38,15 +48,6 @@ POSTERIOR := scenarios/levant_2014.posterior
 posterior: $(STAMP)
 	rm -f $(POSTERIOR)/abc.db $(POSTERIOR)/calibration.json
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/bopsim calibrate experiments/configs/levant_calibration.toml --executor process --workers 2 --check 200 --no-progress
-
-# The flagship experiment over that posterior: 40 parameter sets drawn from it x 5 seeds per variant
-# (1,200 runs, 6-7 minutes), then `compare` with P(sign); the folder is made anew, its posterior having changed.
-run-posterior: $(STAMP)
-	rm -rf results/levant_strategies_posterior
-	$(VENV)/bin/bopsim batch experiments/configs/levant_strategies_posterior.toml --out results/levant_strategies_posterior
-	$(VENV)/bin/bopsim compare results/levant_strategies_posterior --outcome 'iran.power_share.final' --outcome 'iran.strategic_depth.mean' --outcome 'model.bloc_balance.final' --outcome 'isis.territory_km2.*' --outcome 'isis.territory_lost.month' \
-	  --outcome 'iran.bloc_share.mean' --outcome 'iran.forces_abroad.mean' --outcome 'axis.*.mean' --outcome '*.home_held.final' --outcome 'iran.deterrence.*.mean' \
-	  --outcome 'iran.*.russia.mean' --outcome 'balance.*.mean' --outcome 'iran.nearest_hostile_hops.mean'
 
 test: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest

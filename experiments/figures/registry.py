@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bopsim.experiments.figures import effects, iran, levant_map, network, phase, sensitivity, territory
 from bopsim.experiments.figures.sources import Scale
 
-FLAGSHIP = "levant_strategies.toml"
+FLAGSHIP = "levant_strategies_posterior.toml"
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ FIGURES = (
 NAMES = tuple(f.name for f in FIGURES)
 
 QUICK = {
-    FLAGSHIP: Scale(replications=5),
+    FLAGSHIP: Scale(replications=1, samples=5),
     "fig_sensitivity.toml": Scale(replications=1, samples=4),
     "fig_phase.toml": Scale(replications=2),
     "fig_levant_run.toml": Scale(),
