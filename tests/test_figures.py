@@ -16,7 +16,7 @@ from matplotlib.image import imread
 
 from bopsim.experiments.cli import main
 from bopsim.experiments.figures.build import build_figures
-from bopsim.experiments.figures.registry import NAMES
+from bopsim.experiments.figures.registry import FLAGSHIP, NAMES
 from bopsim.experiments.figures.sources import Scale
 
 TINY = Scale(replications=2, steps=6, samples=2)
@@ -66,7 +66,7 @@ def test_two_builds_give_the_same_data_hashes(built, tmp_path):
 
 def test_rebuild_reuses_the_result_store(built):
     out, manifest = built
-    runs = _store(out, "levant_strategies") / "runs"
+    runs = _store(out, FLAGSHIP.removesuffix(".toml")) / "runs"
     stamp = {p.name: p.stat().st_mtime_ns for p in runs.iterdir()}
     again = build_figures(out, quick=True, only="fig2_isis_territory", scale=TINY, workers=2)
     assert {p.name: p.stat().st_mtime_ns for p in runs.iterdir()} == stamp
@@ -77,7 +77,7 @@ def test_rebuild_reuses_the_result_store(built):
 def test_territory_band_is_the_median_of_the_runs(built):
     out, _ = built
     band = _data(out, "fig2_isis_territory").dropna(subset=["median"]).set_index("date")
-    actors = pd.read_parquet(_store(out, "levant_strategies") / "actors.parquet")
+    actors = pd.read_parquet(_store(out, FLAGSHIP.removesuffix(".toml")) / "actors.parquet")
     historical = actors[actors["scenario"] == "historical"]
     runs = sorted(set(historical["run_id"]))
     for date, row in band.iterrows():
@@ -92,7 +92,7 @@ def test_territory_band_is_the_median_of_the_runs(built):
 def test_variant_effects_are_differences_of_means(built):
     out, _ = built
     effects = _data(out, "fig4_variant_effects")
-    outcomes = pd.read_parquet(_store(out, "levant_strategies") / "outcomes.parquet")
+    outcomes = pd.read_parquet(_store(out, FLAGSHIP.removesuffix(".toml")) / "outcomes.parquet")
     row = effects[(effects["outcome"] == "iran.power_share.final") & (effects["scenario"] == "iran_passive")].iloc[0]
     mean = outcomes[outcomes["outcome"] == "iran.power_share.final"].groupby("scenario")["value"].mean()
     assert row["diff"] == pytest.approx(mean["iran_passive"] - mean["historical"])
