@@ -1,6 +1,7 @@
 """Figure 4: effect of each variant relative to the historical configuration (forest plot).
 
-Differences of means from the baseline with their 95% bootstrap intervals, from
+Differences of means from the baseline with their 95% bootstrap intervals, for the headline
+outcomes and the consequences the study under test names (ODD §7.10), from
 `bopsim.experiments.batch.compare.compare` (the numbers `bopsim compare` prints).
 """
 
@@ -19,6 +20,12 @@ OUTCOMES = {
     "isis.territory_lost.month": "month ISIS territory is lost",
     "model.bloc_balance.final": "bloc balance, end (ratio)",
     "model.battle_deaths.total": "battle deaths, total",
+    "axis.home_lost_km2.mean": "Axis home ground lost (km², mean)",
+    "axis.corridor.mean": "land corridor open (share of months)",
+    "iran.deterrence.israel.mean": "deterrence of Israel (units in reach)",
+    "balance.bloc_minus_rivals.mean": "Iran's bloc minus rivals (share)",
+    "iran.joint.russia.mean": "joint fighting with Russia (share)",
+    "iran.nearest_hostile_hops.mean": "nearest hostile presence (hops)",
 }
 """Outcomes shown (names of experiments/batch/outcomes.py) and their labels with units."""
 
@@ -36,7 +43,7 @@ def data(store) -> pd.DataFrame:
 
 def draw(table: pd.DataFrame):
     """One panel per outcome: a point and interval per variant, the baseline at zero."""
-    figure, axes = new_figure(TWO_COLUMN, 4.2, nrows=2, ncols=3)
+    figure, axes = new_figure(TWO_COLUMN, 8.4, nrows=4, ncols=3)
     for ax, (outcome, label) in zip(axes.flat, OUTCOMES.items()):
         rows = table[table["outcome"] == outcome]
         y = range(len(rows))
