@@ -27,14 +27,12 @@ class Battle:
     """(n, n) capability lost by row actor to column actor."""
     contested: np.ndarray
     """(R,) regions where hostile actors met."""
-    deserted: np.ndarray | None = None
+    deserted: np.ndarray
     """(n, R) capability that left the ranks after a defeat (`desertion`); not battle deaths."""
 
     @cached_property
     def actor_deserted(self) -> np.ndarray:
         """(n,) capability each actor lost to desertion this month."""
-        if self.deserted is None:
-            return np.zeros(self.losses.shape[0])
         return self.deserted.sum(axis=1)
 
     @cached_property

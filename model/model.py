@@ -76,7 +76,8 @@ class RegionalModel(mesa.Model):
         self.agents.do("decide")
         self.station_reserves()
         self.deployment, self.strike = self.planned, self.planned_strike
-        self.battle = combat.Battle(np.zeros_like(self.deployment), np.zeros((self.n_actors,) * 2), np.zeros(self.geo.size, bool))
+        none = np.zeros_like(self.deployment)
+        self.battle = combat.Battle(none, np.zeros((self.n_actors,) * 2), np.zeros(self.geo.size, bool), none)
         self.collect()
 
     # ------------------------------------------------------------------ set-up
