@@ -218,10 +218,15 @@ def _campaign_world(state_capability: float, duration: int = 3) -> dict:
     return raw
 
 
-def test_an_offensive_masses_on_the_most_valuable_feasible_objective_and_keeps_it():
-    model = RegionalModel(parse(_campaign_world(1.5)), rng=1)
+def _first_month(raw: dict) -> tuple[RegionalModel, int, int]:
+    """The campaign world after one month, with the indices of w1 and e1."""
+    model = RegionalModel(parse(raw), rng=1)
     model.step()
-    w1, e1 = model.geo.index["w1"], model.geo.index["e1"]
+    return model, model.geo.index["w1"], model.geo.index["e1"]
+
+
+def test_an_offensive_masses_on_the_most_valuable_feasible_objective_and_keeps_it():
+    model, w1, e1 = _first_month(_campaign_world(1.5))
     # the state's garrison follows population: 1.0 in w1, 0.5 in e1. Mass 0.8 x 10 = 8 >= 1.5 x 1.0:
     # both are feasible; w1 has more people (2 million not held) -> all 8 units go to w1
     assert model.planned[0, w1] == pytest.approx(8.0)
@@ -232,9 +237,7 @@ def test_an_offensive_masses_on_the_most_valuable_feasible_objective_and_keeps_i
 
 
 def test_an_offensive_skips_objectives_it_cannot_win():
-    model = RegionalModel(parse(_campaign_world(12.0, duration=1)), rng=1)
-    model.step()
-    w1, e1 = model.geo.index["w1"], model.geo.index["e1"]
+    model, w1, e1 = _first_month(_campaign_world(12.0, duration=1))
     # a new objective each month; in month 1 the state's garrison stands 8 in w1 and 4 in e1 (by
     # population, 2 : 1): mass 8 < 1.5 x 8 but 8 >= 1.5 x 4 -> the smaller prize e1
     assert model.planned[0, e1] == pytest.approx(8.0)
@@ -247,9 +250,7 @@ def test_an_offensive_counts_the_allies_already_on_the_objective():
                          "strategy": [{"behaviour": "home_defence"}]})
     raw["relation"].append({"a": "ally", "b": "state", "value": -1.0})
     raw["tie"] = [{"a": "rebels", "b": "ally", "strength": 0.6}]
-    model = RegionalModel(parse(raw), rng=1)
-    model.step()
-    w1, e1 = model.geo.index["w1"], model.geo.index["e1"]
+    model, w1, e1 = _first_month(raw)
     # as above the state stands 8 in w1 and 4 in e1; the ally's 5 units stand in its home w1
     # (strength 5 x support 1, it holds no ground there: terrain factor 1). Rebels' mass 8 + 5 =
     # 13 >= 1.5 x 8 = 12 -> w1 is feasible now, and it has the larger prize
@@ -262,9 +263,7 @@ def test_an_offensive_can_aim_at_the_weakest_enemy_holding_ground_there():
     raw["actor"].append({"id": "militia", "kind": "non_state", "home": ["w1"], "capability": 2,
                          "control": {"w1": 0.2}, "strategy": [{"behaviour": "home_defence"}]})
     raw["relation"].append({"a": "militia", "b": "rebels", "value": -1.0})
-    model = RegionalModel(parse(raw), rng=1)
-    model.step()
-    w1, e1 = model.geo.index["w1"], model.geo.index["e1"]
+    model, w1, e1 = _first_month(raw)
     state = model.view.strength[1]
     # the state's garrison (more than 7 of its 12 units) and the militia (2) stand in w1: against
     # both, the rebels' mass of 8 would fall short of 1.5 x 9; but the contest takes the
@@ -277,11 +276,10 @@ def test_an_offensive_can_aim_at_the_weakest_enemy_holding_ground_there():
 def test_an_offensive_stays_in_the_regions_it_names():
     raw = _campaign_world(1.5)
     raw["actor"][0]["strategy"][0]["regions"] = ["e1"]
-    model = RegionalModel(parse(raw), rng=1)
-    model.step()
+    model, w1, e1 = _first_month(raw)
     # w1 is the larger prize (see above) but outside the named regions: all 8 units go to e1
-    assert model.planned[0, model.geo.index["e1"]] == pytest.approx(8.0)
-    assert model.planned[0, model.geo.index["w1"]] == 0.0
+    assert model.planned[0, e1] == pytest.approx(8.0)
+    assert model.planned[0, w1] == 0.0
 
 
 def test_a_state_defends_its_country_not_the_ground_it_took_abroad():
