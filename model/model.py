@@ -474,14 +474,18 @@ class RegionalModel(mesa.Model):
         """(n,) income from held regions, capability units per month (their resources x share held)."""
         return (self.control[:-1] @ self.geo.resources) * self.holds_ground
 
-    def _recruits(self) -> tuple[np.ndarray, np.ndarray]:
+    def _recruits(self, momentum: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(recruits per actor (n,), recruits drawn from each region (n, R)), capability units per month.
 
         Actor a draws mobilisation_a x people (millions) x base[a, r] x affinity(a, r) x
-        pool_r / pool0_r from region r, where base is the share of r it holds — or, in its own
-        home regions, the share held by it or its partners (a militia raised in its community
-        under a friendly government) — and the pool is the region's recruitable people left
-        (`mobilisation_ceiling` units per million at the start), which recruitment depletes.
+        pool_r / pool0_r from region r, where base is the share of r it holds times its
+        `momentum` (n,) — or, in its own home regions, the share held by it or its partners (a
+        militia raised in its community under a friendly government), whatever its fortunes —
+        and the pool is the region's recruitable people left (`mobilisation_ceiling` units per
+        million at the start), which recruitment depletes. Momentum: the people an actor rules
+        beyond its own community join it as they join a winning side, and stop joining as it
+        loses ground (Kalyvas 2006, ch. 5 and 7: collaboration follows control and expected
+        control; Weinstein 2007 on opportunistic joiners), as foreign volunteers do.
         Computed for the actors that mobilise, in the regions where some actor holds ground (the
         draw is zero elsewhere).
         """
@@ -490,7 +494,7 @@ class RegionalModel(mesa.Model):
         rows = (self.mobilisation > 0).nonzero()[0]
         held = held[:, cols]
         friendly = held[rows] + actor_product(self.partnered[rows].astype(float), held)
-        base = np.maximum(held[rows], self.home[rows][:, cols] * friendly)
+        base = np.maximum(held[rows] * momentum[rows, None], self.home[rows][:, cols] * friendly)
         pool, pool_initial = self.pool[cols], self.pool_initial[cols]
         left = np.divide(pool, pool_initial, out=np.zeros_like(pool), where=pool_initial > 0)
         per_region = (self.mobilisation[rows, None] * base * self.region_affinity[rows][:, cols]
@@ -506,13 +510,12 @@ class RegionalModel(mesa.Model):
         everywhere[rows] = drawn_rows
         return recruits, everywhere
 
-    def _foreign_fighters(self) -> np.ndarray:
-        """(n,) foreign recruits per month: inflow x border access x momentum.
+    def _foreign_fighters(self, momentum: np.ndarray) -> np.ndarray:
+        """(n,) foreign recruits per month: inflow x border access x `momentum` (n,).
 
         Border access is the area-weighted share an actor holds of the regions next to its
-        transit country (the crossing points); momentum is its territory over its peak
-        territory so far (recruits join a winning cause; Hegghammer 2010 on foreign-fighter
-        mobilisation). Data: force_generation_2014_2016.csv.
+        transit country (the crossing points); recruits join a winning cause (Hegghammer 2010
+        on foreign-fighter mobilisation). Data: force_generation_2014_2016.csv.
         """
         area = self.crossing_area
         total = area.sum(axis=1)
@@ -520,18 +523,22 @@ class RegionalModel(mesa.Model):
         rows = self.crossers
         held[rows] = (self.control[rows] * area[rows]).sum(axis=1)
         access = np.divide(held, total, out=np.zeros_like(held), where=total > 0)
+        return self.foreign_fighters * access * momentum
+
+    def _momentum(self) -> np.ndarray:
+        """(n,) each actor's territory (km2) over its peak territory so far, in [0, 1]; updates the peak."""
         territory = self.control[:-1] @ self.geo.area_km2
         self.peak_territory = np.maximum(self.peak_territory, territory)
-        momentum = np.divide(territory, self.peak_territory, out=np.zeros_like(territory), where=self.peak_territory > 0)
-        return self.foreign_fighters * access * momentum
+        return np.divide(territory, self.peak_territory, out=np.zeros_like(territory), where=self.peak_territory > 0)
 
     def update(self) -> None:
         """Capability, aid, training, ties, relations and exits after the month's fighting."""
         p = self.params
         held_income = self._held_income()
-        recruits, drawn = self._recruits()
+        momentum = self._momentum()
+        recruits, drawn = self._recruits(momentum)
         self.pool = np.maximum(self.pool - drawn.sum(axis=0), 0.0)
-        self.recruitment = (recruits + self._foreign_fighters()) * self.active
+        self.recruitment = (recruits + self._foreign_fighters(momentum)) * self.active
         self.income = (self.base_income + held_income) * self.active
         losses = self.battle.actor_losses + self.battle.actor_deserted
         need = self.threat.sum(axis=1) / np.maximum(self.capability, p.presence)

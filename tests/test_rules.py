@@ -385,10 +385,27 @@ def test_recruitment_scales_with_held_share_and_identity_affinity():
         absorption=0.0, abandonment=0.0, mobilisation_ceiling=100.0,
     )
     model = build(raw)
-    recruits, drawn = model._recruits()
+    recruits, drawn = model._recruits(np.ones(1))
     # r0: 1.0 x 2 x 0.5 x exp(-1) = exp(-1); r1 (identity (0, 0), 1 million, all held): 1.0 x 1 x 1 x 1 = 1
     np.testing.assert_allclose(drawn[0], [math.exp(-1), 1.0])
     assert recruits[0] == pytest.approx(math.exp(-1) + 1.0)
+    _, drawn = model._recruits(np.array([0.25]))
+    # momentum 1/4 (a quarter of its peak territory): r0 is ruled, not home -> exp(-1) / 4;
+    # r1 is its home community, which it recruits from whatever its fortunes -> 1
+    np.testing.assert_allclose(drawn[0], [math.exp(-1) / 4, 1.0])
+
+
+def test_momentum_is_territory_over_the_peak_so_far():
+    # G holds r0 (10,000 km2) and half of r1 (5,000 km2): territory 15,000, the peak
+    raw = world([region("r0"), region("r1")], [("r0", "r1")],
+                [actor("G", "non_state", capability=10, home=["r0"], control={"r0": 1.0, "r1": 0.5})],
+                absorption=0.0, abandonment=0.0)
+    model = build(raw)
+    np.testing.assert_allclose(model._momentum(), [1.0])
+    model.control[0, 1], model.control[-1, 1] = 0.0, 1.0
+    # 10,000 of the peak 15,000; the peak stays
+    np.testing.assert_allclose(model._momentum(), [2.0 / 3.0])
+    assert model.peak_territory[0] == pytest.approx(15_000.0)
 
 
 def test_a_militia_recruits_in_its_home_community_under_a_partner_government():
@@ -399,8 +416,8 @@ def test_a_militia_recruits_in_its_home_community_under_a_partner_government():
                        strategy=[{"behaviour": "home_defence"}, {"behaviour": "expeditionary", "ally": "S", "share": 0.5}])],
                 ties=(("S", "M", 0.8),))
     model = build(raw)
-    recruits, _ = model._recruits()
-    # base for M in r0 = max(own 0, home x (own + partner S's 1.0)) = 1 -> 1.0 x 1 million x 1 x 1
+    recruits, _ = model._recruits(np.zeros(2))
+    # momentum does not matter at home; base for M in r0 = max(own 0, home x (own + partner S's 1.0)) = 1 -> 1.0 x 1 million x 1 x 1
     assert recruits[1] == pytest.approx(1.0)
 
 
@@ -415,11 +432,11 @@ def test_foreign_fighters_need_the_crossings_and_momentum():
     )
     model = build(raw)
     # access: G holds all of r1, the only region next to T outside T -> 1; momentum: territory at its peak -> 1
-    np.testing.assert_allclose(model._foreign_fighters(), [2.0])
+    np.testing.assert_allclose(model._foreign_fighters(model._momentum()), [2.0])
     model.control[0, 1] = 0.5
     model.control[-1, 1] = 0.5
     # half the crossing (access 0.5); territory 10,000 of a peak 15,000 (momentum 2/3): 2 x 0.5 x 2/3
-    np.testing.assert_allclose(model._foreign_fighters(), [2.0 / 3.0])
+    np.testing.assert_allclose(model._foreign_fighters(model._momentum()), [2.0 / 3.0])
 
 
 def test_upkeep_applies_to_what_is_left_after_the_months_losses():
