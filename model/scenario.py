@@ -112,6 +112,7 @@ class RegionSpec(Strict):
     population: NonNegative = Field(0.0, le=limits.MAX_POPULATION)
     resources: Rate | None = Field(None, description="income, capability units per month")
     terrain: str = "open"
+    desert_share: Share = Field(0.0, description="share of the area that is desert, not counted as territory by monitors of populated ground")
     country: str = ""
     identity: Identity = (0.0, 0.0)
     lon: Finite | None = Field(None, ge=-180, le=180)
@@ -360,7 +361,7 @@ def _inline_region_files(path: Path, raw: dict[str, Any], root: Path) -> None:
 
 
 _REGION_TEXT = ("id", "name", "terrain", "country", "source")
-_REGION_NUMBERS = ("area_km2", "population", "resources", "lon", "lat")
+_REGION_NUMBERS = ("area_km2", "population", "resources", "desert_share", "lon", "lat")
 
 
 def _region_rows(csv_path: Path, reader: csv.DictReader) -> list[dict[str, Any]]:

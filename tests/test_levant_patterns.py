@@ -58,8 +58,9 @@ def run() -> dict[str, pd.DataFrame]:
     return {"control": control, "regions": regions, "actors": actors}
 
 
-GEO = Geography(area_km2={"a1": 100.0, "a2": 300.0, "b1": 50.0}, country={"a1": "AAA", "a2": "AAA", "b1": "BBB"},
-                deaths_per_unit=10.0)
+GEO = Geography(area_km2={"a1": 100.0, "a2": 300.0, "b1": 50.0}, settled_km2={"a1": 100.0, "a2": 150.0, "b1": 50.0},
+                country={"a1": "AAA", "a2": "AAA", "b1": "BBB"}, deaths_per_unit=10.0)
+"""a2 is half desert: 150 of its 300 km2 are settled."""
 
 
 @pytest.mark.parametrize(("kind", "fields", "expected"), [
@@ -76,8 +77,9 @@ GEO = Geography(area_km2={"a1": 100.0, "a2": 300.0, "b1": 50.0}, country={"a1": 
     ("country_share", 'country = "AAA"\nactors = ["isis"]\ndate = "2015-01"', 0.2),
     # 25 capability units x 1,000 fighters
     ("fighters", 'actors = ["isis"]\ndate = "2015-01"', 25_000.0),
-    # isis 40,000 + syria 60,000 km2; ypg absent counts 0
-    ("territory", 'actors = ["isis", "syria_government", "sdf_ypg"]\ndate = "2015-01"', 100_000.0),
+    # settled ground at 2015-01: isis 0.5 x 100 + 0.1 x 150 = 65, syria 0.5 x 100 = 50, ypg 0.9 x 150 = 135
+    ("territory", 'actors = ["isis", "syria_government"]\ndate = "2015-01"', 115.0),
+    ("territory", 'actors = ["sdf_ypg"]\ndate = "2015-01"', 135.0),
     # AAA, 2015: rows dated 2015-02 .. 2016-01 hold the twelve months of 2015; 2 regions x 1 unit x 10 deaths x 12
     ("battle_deaths", 'country = "AAA"\nyear = 2015', 240.0),
 ])

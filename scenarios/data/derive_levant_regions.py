@@ -4,17 +4,29 @@ Inputs beside this file: regions_source.csv (shared/data/regions/regions.csv, un
 region_identity.csv (the hand coding of region identity, rule in README.md). Output:
 levant_regions.csv. Rules: area_km2 is area_ref_km2 where a published area is given, else the
 Natural Earth polygon area (regions README, "Note for use"); a blank terrain becomes "open";
+desert_share is the share of the polygon inside Natural Earth "Desert" polygons as the source's
+terrain_basis states it (0 where the basis gives no desert percentage: the urban and mountain rows);
 lon/lat is the label point (inside the polygon). Run: python scenarios/data/derive_levant_regions.py
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 HERE = Path(__file__).parent
-COLUMNS = ("id", "name", "area_km2", "population", "terrain", "country", "lon", "lat", "source",
+COLUMNS = ("id", "name", "area_km2", "population", "terrain", "desert_share", "country", "lon", "lat", "source",
            "identity_x", "identity_y")
+DESERT = re.compile(r"(\d+)% of area inside NE desert|NE desert (\d+)%")
+"""The desert percentage in the source's terrain_basis ("71% of area inside NE desert polygons",
+"no rule met (NE desert 12%, ...)")."""
+
+
+def desert_share(terrain_basis: str) -> str:
+    """Share of the region's area inside NE desert polygons, from the terrain basis ("0.71")."""
+    found = DESERT.search(terrain_basis)
+    return f"{int(found.group(1) or found.group(2)) / 100:.2f}" if found else "0.00"
 
 
 def derive_row(source: dict[str, str], identity: dict[str, str]) -> dict[str, str]:
@@ -27,6 +39,7 @@ def derive_row(source: dict[str, str], identity: dict[str, str]) -> dict[str, st
         "area_km2": area,
         "population": source["population"],
         "terrain": source["terrain"] or "open",
+        "desert_share": desert_share(source["terrain_basis"]),
         "country": source["country_iso3"],
         "lon": source["label_lon"],
         "lat": source["label_lat"],
