@@ -9,7 +9,7 @@ import pytest
 
 from bopsim.experiments.batch.config import load_experiment
 from bopsim.experiments.batch.design import design_table, plan, run_seed
-from bopsim.experiments.batch.overrides import scenario_with
+from bopsim.experiments.batch.overrides import OverrideError, base_scenario, scenario_with, value_at
 from bopsim.experiments.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,6 +80,18 @@ def test_strategy_override_reaches_scheduled_strategy_changes():
     spec = scenario_with(str(ABSTRACT), (("actor.north.strategy.forward_defence.depth", 3),))
     event = next(e for e in spec.event if e.kind == "strategy")
     assert [b.params.get("depth") for b in event.strategy if b.behaviour == "forward_defence"] == [3]
+
+
+def test_value_at_reads_what_an_override_sets():
+    path = ("parameters.attrition", "actor.north.capability", "actor.north.strategy.home_defence.garrison")
+    spec = scenario_with(str(ABSTRACT), tuple(zip(path, (0.07, 33.0, 0.6))))
+    assert [value_at(spec, p) for p in path] == [0.07, 33.0, 0.6]
+    # a behaviour parameter the scenario leaves out reads as the behaviour's default
+    base = base_scenario(str(ABSTRACT))
+    assert value_at(base, "actor.north.strategy.home_defence.garrison") == 0.5
+    # north goes forward only by a scheduled event: its initial strategy has no forward defence
+    with pytest.raises(OverrideError, match="no behaviour parameter"):
+        value_at(base, "actor.north.strategy.forward_defence.depth")
 
 
 def _experiment(tmp_path, body: str):

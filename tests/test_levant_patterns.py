@@ -259,6 +259,11 @@ def test_screen_ranks_design_points_by_their_pattern_loss(tmp_path):
     best = table.sort_values("loss").head(2)
     assert len(restarted) == 4
     assert set(best["actor.isis.capability"].round(6)) <= set(restarted["actor.isis.capability"].round(6))
+    # --from-scenario: both chains start at the scenario's values (ISIS 14.9 thousand, 2 fronts in levant_2014.toml)
+    current = tmp_path / "current.csv"
+    assert screen([str(experiment), "--seeds", "1", "--refine", "1", "--from-scenario", "--out", str(current)]) == 0
+    started = pd.read_csv(current)
+    assert len(started) == 4 and ((started["actor.isis.capability"] == 14.9) & (started["actor.isis.strategy.offensive.fronts"] == 2)).sum() >= 2
     bad = tmp_path / "bad.csv"
     bad.write_text("loss\n0.1\n", encoding="utf-8")
     assert screen([str(experiment), "--start", str(bad), "--out", str(tmp_path / "x.csv")]) == 2

@@ -53,6 +53,33 @@ def apply(raw: dict[str, Any], path: str, value: Any) -> None:
         raise OverrideError(f"path must start with 'parameters.' or 'actor.', got {path!r}")
 
 
+def value_at(spec: ScenarioSpec, path: str) -> Any:
+    """The scenario's value at `path` (the paths `apply` sets): a behaviour parameter is read from
+    the actor's initial strategy, its behaviour's default where the scenario does not set it."""
+    from bopsim.model.strategies import REGISTRY
+
+    head, _, rest = path.partition(".")
+    if head == "parameters":
+        if rest not in Parameters.model_fields:
+            raise OverrideError(f"unknown model parameter {rest!r}")
+        return getattr(spec.parameters, rest)
+    if head != "actor":
+        raise OverrideError(f"path must start with 'parameters.' or 'actor.', got {path!r}")
+    actor_id, _, field = rest.partition(".")
+    actor = next((a for a in spec.actor if a.id == actor_id), None)
+    if actor is None:
+        raise OverrideError(f"no actor {actor_id!r} in the scenario")
+    if not field.startswith("strategy."):
+        if field not in ActorSpec.model_fields or field in ("id", "strategy"):
+            raise OverrideError(f"unknown actor field {field!r}")
+        return getattr(actor, field)
+    name, _, param = field.removeprefix("strategy.").partition(".")
+    behaviour = next((b for b in actor.strategy if b.behaviour == name), None)
+    if behaviour is None or name not in REGISTRY or param not in REGISTRY[name].Params.model_fields:
+        raise OverrideError(f"actor {actor_id!r} has no behaviour parameter {name}.{param} in its initial strategy")
+    return behaviour.params.get(param, REGISTRY[name].Params.model_fields[param].default)
+
+
 def _apply_actor(raw: dict[str, Any], rest: str, value: Any) -> None:
     actor_id, _, field = rest.partition(".")
     actor = next((a for a in raw["actor"] if a["id"] == actor_id), None)

@@ -1,12 +1,15 @@
 """Pattern screen: a Latin hypercube over an experiment's factors, each point judged on the patterns.
 
-python -m bopsim.experiments.patterns.screen EXPERIMENT [--seeds 1,2] [--workers N] [--refine STEPS] [--start FILE.csv] --out FILE.csv
+python -m bopsim.experiments.patterns.screen EXPERIMENT [--seeds 1,2] [--workers N] [--refine STEPS]
+    [--start FILE.csv | --from-scenario] --out FILE.csv
 
 The experiment file gives the scenario (its first), the factors with their ranges and the design
 size (`[design] samples`, Latin hypercube from `root_seed`). Each point runs over the seeds for
 the months up to the end of 2016; its loss is the mean `fit.pattern_distance` over the patterns;
 the CSV has one row per point (factor values, loss, patterns passed), best first. `--refine`
-adds a local search from the two best points (`_refine`). The screen
+adds a local search from the two best points (`_refine`); `--start` takes them from a previous
+table, `--from-scenario` starts both from the scenario's current values (a recalibration after a
+rule change). The screen
 ranks points; the scenario's values are chosen from its best points and checked over seeds 1-10
 (docs/calibration.md).
 """
@@ -108,6 +111,17 @@ def _start_table(path: Path, experiment: Path) -> pd.DataFrame:
     return table
 
 
+def _scenario_start(experiment: Path) -> pd.DataFrame:
+    """A start table of two rows, both the scenario's current value of every varied factor (loss unknown)."""
+    from bopsim.experiments.batch.config import load_experiment
+    from bopsim.experiments.batch.overrides import base_scenario, value_at
+
+    loaded = load_experiment(experiment)
+    spec = base_scenario(str(loaded.scenario_files[0]))
+    row = {f.path: value_at(spec, f.path) for f in loaded.spec.varied}
+    return pd.DataFrame([{**row, "loss": np.nan}] * 2)
+
+
 def _plain(value):
     """A numpy scalar as the Python value (int stays int), anything else unchanged."""
     return value.item() if hasattr(value, "item") else value
@@ -123,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default="1,2")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--refine", type=int, default=0, help="steps of local search from the two best points (default 0)")
-    parser.add_argument("--start", type=Path, help="a previous screen's CSV: refine from its two best rows instead of a new hypercube")
+    starts = parser.add_mutually_exclusive_group()
+    starts.add_argument("--start", type=Path, help="a previous screen's CSV: refine from its two best rows instead of a new hypercube")
+    starts.add_argument("--from-scenario", action="store_true", help="refine from the scenario's current values instead of a new hypercube")
     parser.add_argument("--out", type=Path, required=True, help="CSV file to write (must not exist)")
     args = parser.parse_args(argv)
     try:
@@ -131,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"--out: {args.out} exists")
         if args.refine < 0:
             raise UsageError(f"--refine: must be >= 0, got {args.refine}")
-        start = _start_table(args.start, args.experiment) if args.start else None
+        start = _start_table(args.start, args.experiment) if args.start else (
+            _scenario_start(args.experiment) if args.from_scenario else None)
         table = screen(args.experiment, parse_seeds(args.seeds), max(args.workers, 1), args.refine, start)
     except (ScenarioError, UsageError, ValueError) as exc:
         print(f"screen: error: {exc}", file=sys.stderr)
