@@ -32,6 +32,8 @@ class Geography:
     ids: tuple[str, ...]
     names: tuple[str, ...]
     area_km2: np.ndarray
+    settled_km2: np.ndarray
+    """(R,) area outside desert, km2 (area x (1 - desert share)): territory as monitors of populated ground count it."""
     population: np.ndarray
     resources: np.ndarray
     defence: np.ndarray
@@ -147,6 +149,7 @@ def build_geography(spec: ScenarioSpec) -> Geography:
         ids=ids,
         names=tuple(r.name or r.id for r in spec.region),
         area_km2=np.array([r.area_km2 for r in spec.region], dtype=float),
+        settled_km2=np.array([r.area_km2 * (1.0 - r.desert_share) for r in spec.region], dtype=float),
         population=population,
         resources=resources,
         defence=np.array([p.terrain_defence[r.terrain] for r in spec.region]),

@@ -605,6 +605,7 @@ class RegionalModel(mesa.Model):
         p = self.params
         self.shares = power_shares(self.capability, self.active)
         self.territory_km2 = self.control[:-1] @ self.geo.area_km2
+        self.settled_km2 = self.control[:-1] @ self.geo.settled_km2
         held = (self.control[:-1] >= p.domain_share) & self.active[:, None]
         self.hostility = self._hostility()
         self.forward = forward_presence((self.deployment > p.presence) | held, self._allied(), self.home)
@@ -632,6 +633,7 @@ class RegionalModel(mesa.Model):
             "power_share": self.shares[i],
             "territory_km2": self.territory_km2[i],
             "territory_share": self.territory_km2[i] / self.geo.area_km2.sum(),
+            "settled_km2": self.settled_km2[i],
             "regions_held": np.bincount(self.majority_holder, minlength=self.n_actors + 1)[i],
             "strategic_depth": self.depth[i],
             "forward_presence": self.forward[i],

@@ -81,7 +81,7 @@ def test_territory_band_is_the_median_of_the_runs(built):
     historical = actors[actors["scenario"] == "historical"]
     runs = sorted(set(historical["run_id"]))
     for date, row in band.iterrows():
-        held = historical[(historical["date"] == date) & (historical["actor"] == "isis")].set_index("run_id")["territory_km2"]
+        held = historical[(historical["date"] == date) & (historical["actor"] == "isis")].set_index("run_id")["settled_km2"]
         values = [float(held.get(run, 0.0)) for run in runs]
         assert row["median"] == pytest.approx(float(np.median(values)))
         assert row["low"] <= row["median"] <= row["high"]

@@ -53,14 +53,13 @@ def run() -> dict[str, pd.DataFrame]:
     ], columns=["date", "region", "actor", "share"])
     regions = pd.DataFrame([(d, r, 1.0 if r != "b1" else 0.0) for d in dates for r in ("a1", "a2", "b1")],
                            columns=["date", "region", "losses"])
-    actors = pd.DataFrame([("2015-01", "isis", 25.0, 40_000.0), ("2015-01", "syria", 100.0, 60_000.0)],
-                          columns=["date", "actor", "capability", "territory_km2"])
+    actors = pd.DataFrame([("2015-01", "isis", 25.0, 40_000.0, 30_000.0), ("2015-01", "syria", 100.0, 60_000.0, 50_000.0)],
+                          columns=["date", "actor", "capability", "territory_km2", "settled_km2"])
     return {"control": control, "regions": regions, "actors": actors}
 
 
-GEO = Geography(area_km2={"a1": 100.0, "a2": 300.0, "b1": 50.0}, settled_km2={"a1": 100.0, "a2": 150.0, "b1": 50.0},
-                country={"a1": "AAA", "a2": "AAA", "b1": "BBB"}, deaths_per_unit=10.0)
-"""a2 is half desert: 150 of its 300 km2 are settled."""
+GEO = Geography(area_km2={"a1": 100.0, "a2": 300.0, "b1": 50.0}, country={"a1": "AAA", "a2": "AAA", "b1": "BBB"},
+                deaths_per_unit=10.0)
 
 
 @pytest.mark.parametrize(("kind", "fields", "expected"), [
@@ -77,9 +76,8 @@ GEO = Geography(area_km2={"a1": 100.0, "a2": 300.0, "b1": 50.0}, settled_km2={"a
     ("country_share", 'country = "AAA"\nactors = ["isis"]\ndate = "2015-01"', 0.2),
     # 25 capability units x 1,000 fighters
     ("fighters", 'actors = ["isis"]\ndate = "2015-01"', 25_000.0),
-    # settled ground at 2015-01: isis 0.5 x 100 + 0.1 x 150 = 65, syria 0.5 x 100 = 50, ypg 0.9 x 150 = 135
-    ("territory", 'actors = ["isis", "syria_government"]\ndate = "2015-01"', 115.0),
-    ("territory", 'actors = ["sdf_ypg"]\ndate = "2015-01"', 135.0),
+    # territory outside desert: isis 30,000 + syria 50,000 km2; ypg absent counts 0
+    ("territory", 'actors = ["isis", "syria_government", "sdf_ypg"]\ndate = "2015-01"', 80_000.0),
     # AAA, 2015: rows dated 2015-02 .. 2016-01 hold the twelve months of 2015; 2 regions x 1 unit x 10 deaths x 12
     ("battle_deaths", 'country = "AAA"\nyear = 2015', 240.0),
 ])

@@ -395,6 +395,18 @@ def test_recruitment_scales_with_held_share_and_identity_affinity():
     np.testing.assert_allclose(drawn[0], [math.exp(-1) / 4, 1.0])
 
 
+def test_settled_territory_leaves_out_the_desert():
+    # G holds r0 (10,000 km2, 70% desert) and half of r1 (10,000 km2, no desert)
+    raw = world([region("r0", desert_share=0.7), region("r1")], [("r0", "r1")],
+                [actor("G", "non_state", capability=10, home=["r0"], control={"r0": 1.0, "r1": 0.5})],
+                absorption=0.0, abandonment=0.0)
+    model = build(raw)
+    record = model.actor_records[-1]
+    # full area 10,000 + 5,000; outside desert 3,000 + 5,000
+    assert record["territory_km2"][0] == pytest.approx(15_000.0)
+    assert record["settled_km2"][0] == pytest.approx(8_000.0)
+
+
 def test_momentum_is_territory_over_the_peak_so_far():
     # G holds r0 (10,000 km2) and half of r1 (5,000 km2): territory 15,000, the peak
     raw = world([region("r0"), region("r1")], [("r0", "r1")],

@@ -22,7 +22,8 @@ from bopsim.model.errors import UsageError
 from bopsim.model.scenario import read_toml
 
 TABLES = ("model", "actors", "regions", "control", "events")
-ACTOR_METRICS = ("power_share", "territory_km2", "territory_share", "strategic_depth", "capability", "forward_presence")
+ACTOR_METRICS = ("power_share", "territory_km2", "territory_share", "settled_km2", "strategic_depth", "capability",
+                 "forward_presence")
 MODEL_METRICS = ("bloc_balance", "effective_poles", "concentration", "battle_deaths", "contested_regions", "ungoverned_km2")
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 Scalar = bool | int | float | str

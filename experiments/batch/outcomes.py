@@ -22,7 +22,7 @@ import pandas as pd
 
 from bopsim.experiments.batch.config import Outputs
 
-ZERO_WHEN_ABSENT = {"capability", "power_share", "territory_km2", "territory_share", "forward_presence"}
+ZERO_WHEN_ABSENT = {"capability", "power_share", "territory_km2", "territory_share", "settled_km2", "forward_presence"}
 
 
 def actor_panel(records: list[dict[str, np.ndarray]], actor_ids: list[str], metrics: list[str]) -> dict[str, np.ndarray]:

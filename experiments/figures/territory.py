@@ -1,4 +1,8 @@
-"""Figure 2: ISIS territory, simulated (median and 90% band over replications) against the IHS points."""
+"""Figure 2: ISIS territory outside desert, simulated (median and 90% band over replications) against the IHS points.
+
+Territory is the held share of each region's area outside desert (`settled_km2`), the ground IHS
+counts (docs/patterns.md, "ISIS territory"); the model's full-area `territory_km2` is not comparable
+with IHS's series."""
 
 from __future__ import annotations
 
@@ -15,9 +19,9 @@ SCENARIO = "historical"
 
 
 def data(store) -> pd.DataFrame:
-    """date, n, median, low, high (km2, historical runs) and observed_km2 (IHS, 2015-2016) where observed."""
+    """date, n, median, low, high (km2 outside desert, historical runs) and observed_km2 (IHS, 2015-2016) where observed."""
     actors = pd.read_parquet(store.root / "actors.parquet")
-    band = bands(actor_series(actors[actors["scenario"] == SCENARIO], ACTOR, "territory_km2"), ["date"])
+    band = bands(actor_series(actors[actors["scenario"] == SCENARIO], ACTOR, "settled_km2"), ["date"])
     observed = observed_territory()[["model_date", "km2"]].rename(columns={"model_date": "date", "km2": "observed_km2"})
     return band.merge(observed, on="date", how="outer").sort_values("date").reset_index(drop=True)
 
@@ -38,7 +42,7 @@ def draw(table: pd.DataFrame):
     if x.max() > held_out:
         ax.axvspan(held_out, x.max(), color="#EEEEEE", zorder=0, linewidth=0)
         ax.text(held_out, ax.get_ylim()[1], " held out (2017-)", va="top", fontsize=6, color="#666666")
-    ax.set_ylabel("ISIS territory (1,000 km²)")
+    ax.set_ylabel("ISIS territory outside desert (1,000 km²)")
     ax.set_xlabel("month")
     ax.legend(loc="upper right")
     return figure

@@ -2,7 +2,7 @@
 
 Pure functions of DataFrames: `control` (step, date, region, actor, share; non-zero shares only,
 so an absent actor holds 0), `regions` (step, date, region, losses, ...; `battle_deaths` once the
-model reports it), `actors` (date, actor, capability, territory_km2, ...). Dates are model months
+model reports it), `actors` (date, actor, capability, territory_km2, settled_km2, ...). Dates are model months
 'YYYY-MM', the state at the start of the month; the row dated D holds the fighting of the month
 before D. A value the run cannot give (a month it does not reach, a year it does not cover
 completely) is NaN, never a guess.
@@ -22,19 +22,16 @@ from bopsim.model.calendar import add_months
 
 @dataclass(frozen=True)
 class Geography:
-    """What the evaluator needs of a scenario: region areas (km2), their areas outside desert
-    (km2), region countries (ISO3) and the deaths per capability unit lost
-    (`parameters.deaths_per_unit`)."""
+    """What the evaluator needs of a scenario: region areas (km2), region countries (ISO3) and
+    the deaths per capability unit lost (`parameters.deaths_per_unit`)."""
 
     area_km2: dict[str, float]
-    settled_km2: dict[str, float]
     country: dict[str, str]
     deaths_per_unit: float
 
     @classmethod
     def of(cls, spec) -> Geography:
         return cls(area_km2={r.id: float(r.area_km2) for r in spec.region},
-                   settled_km2={r.id: float(r.area_km2) * (1.0 - r.desert_share) for r in spec.region},
                    country={r.id: r.country for r in spec.region},
                    deaths_per_unit=float(spec.parameters.deaths_per_unit))
 
@@ -92,17 +89,6 @@ def deaths_by_year(regions: pd.DataFrame, region_ids: list[str], deaths_per_unit
     return totals[complete.reindex(totals.index) == 12]
 
 
-def territory_settled(run: Run, date: str, actors: tuple[str, ...], geo: Geography) -> float:
-    """km2 that `actors` hold outside desert at `date`: sum over regions of share x area x (1 - desert share).
-
-    The measure of the monitors' territory series (IHS Conflict Monitor), which count populated
-    ground: IHS's 90,800 km2 for ISIS in Iraq and Syria (January 2015) is below SOHR's 95,000 km2
-    for Syria alone counting sparsely inhabited desert (May 2015), and below the 110,000-125,000
-    km2 that "80-90% of Anbar" (October 2014, May 2015) would make by full area (docs/patterns.md).
-    """
-    return float(sum(run.share(date, r, actors) * km2 for r, km2 in geo.settled_km2.items()))
-
-
 def value(pattern: Pattern, catalogue: Catalogue, run: Run, geo: Geography) -> float:
     """The simulated value of `pattern` in one run (NaN if the run does not reach its months)."""
     actors = catalogue.actor_ids(pattern)
@@ -115,8 +101,8 @@ def value(pattern: Pattern, catalogue: Catalogue, run: Run, geo: Geography) -> f
         return np.nan
     if kind == "fighters":
         return run.actor_sum(pattern.date, actors, "capability") * FIGHTERS_PER_UNIT
-    if kind == "territory":
-        return territory_settled(run, pattern.date, actors, geo)
+    if kind == "territory":  # ground outside desert, as IHS counts territory (docs/patterns.md)
+        return run.actor_sum(pattern.date, actors, "settled_km2")
     if kind == "country_share":
         regions = geo.regions_of(pattern.country)
         held = sum(run.share(pattern.date, r, actors) * geo.area_km2[r] for r in regions)
