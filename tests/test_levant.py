@@ -1,23 +1,13 @@
-"""The Levant 2014 scenario and its variants load and run; the calibration scoring is exact."""
+"""The Levant 2014 scenario and its variants load and run; the calibration observations come from the copied files."""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from bopsim.experiments.calibration import (
-    comparison_month,
-    death_errors,
-    fighter_errors,
-    fit_table,
-    observed_deaths,
-    observed_fighters,
-    observed_territory,
-    territory_errors,
-)
+from bopsim.experiments.batch.overrides import value_at
+from bopsim.experiments.calibration import comparison_month, observed_deaths, observed_fighters, observed_territory
 from bopsim.model import RegionalModel
 from bopsim.model.scenario import load
 
@@ -126,34 +116,13 @@ def test_fighter_ranges_come_from_the_forces_file():
     assert fighters["model_date"].tolist() == ["2014-09", "2016-01", "2016-02", "2016-08"]
 
 
-def test_fighter_errors_by_hand():
-    observed = pd.DataFrame({"date": ["2014-09-11"], "low": [20000.0], "high": [30000.0], "model_date": ["2014-09"]})
-    actors = pd.DataFrame({"run": [1, 2, 3, 4], "date": ["2014-09"] * 4, "actor": ["isis", "isis", "isis", "iraq"],
-                           "capability": [25.0, 60.0, 10.0, 50.0]})
-    errors = fighter_errors(actors, observed)
-    # inside -> 0; 60,000 above 30,000 -> ln 2; 10,000 below 20,000 -> -ln 2; ISIS gone -> -inf
-    assert errors["log_distance"].tolist() == pytest.approx([0.0, math.log(2.0), -math.log(2.0), -math.inf])
-
-
-def _scenario_value(raw: dict, path: str):
-    """The value at an override path (`parameters.x`, `actor.id.field`, `actor.id.strategy.behaviour.param`)."""
-    kind, *rest = path.split(".")
-    if kind == "parameters":
-        return raw["parameters"][rest[0]]
-    actor = next(a for a in raw["actor"] if a["id"] == rest[0])
-    if rest[1] == "strategy":
-        return next(b for b in actor["strategy"] if b["behaviour"] == rest[2])[rest[3]]
-    return actor[rest[1]]
-
-
 def test_calibrated_point_lies_in_the_screen_ranges(base):
     """The values written into the scenario are inside the ranges of the pattern screen."""
     import tomllib
 
     config = tomllib.loads((SCENARIOS.parent / "experiments" / "configs" / "levant_pattern_screen.toml").read_text())
-    raw = base.model_dump()
     for factor in config["factor"]:
-        value = _scenario_value(raw, factor["path"])
+        value = value_at(base, factor["path"])
         if "values" in factor:
             assert value in factor["values"], factor["path"]
         else:
@@ -172,36 +141,3 @@ def test_observations_after_2016_are_refused(tmp_path):
 @pytest.mark.parametrize(("date", "month"), [("2015-01", "2015-02"), ("2016-07-04", "2016-07"), ("2016-07-20", "2016-08")])
 def test_comparison_month(date, month):
     assert comparison_month(date) == month
-
-
-def test_territory_errors_by_hand():
-    observed = pd.DataFrame({"date": ["2015-01", "2015-12"], "km2": [100.0, 80.0], "model_date": ["2015-02", "2016-01"]})
-    actors = pd.DataFrame({
-        "run": [1, 1, 1, 2, 2],
-        "date": ["2015-02", "2016-01", "2016-01", "2015-02", "2016-01"],
-        "actor": ["isis", "isis", "iraq", "isis", "iraq"],
-        "territory_km2": [110.0, 60.0, 5.0, 90.0, 5.0],
-    })
-    errors = territory_errors(actors, observed)
-    # run 1: (110 - 100) / 100 = 0.1, (60 - 80) / 80 = -0.25; run 2: -0.1, and isis absent -> -1
-    assert errors["relative_error"].tolist() == pytest.approx([0.1, -0.25, -0.1, -1.0])
-    fit = fit_table(errors, pd.DataFrame(columns=["run", "year", "observed_deaths", "simulated_deaths", "log_ratio"]))
-    assert fit["error"].tolist() == pytest.approx([0.0, -0.625])
-
-
-def test_death_errors_by_hand():
-    # one run, 2014: 13 rows (start + 12 months), 500 deaths per unit lost (1,000 deaths / 2 units)
-    dates = [f"2014-{m:02d}" for m in range(1, 13)] + ["2015-01"]
-    model = pd.DataFrame({"date": dates, "battle_losses": [0.0] + [2.0] * 12, "battle_deaths": [0.0] + [1000.0] * 12})
-    regions = pd.DataFrame({
-        "date": [d for d in dates for _ in range(2)],
-        "region": ["iq_anbar", "tr_rest"] * 13,
-        "losses": [0.0, 0.0] + [1.5, 0.5] * 12,
-    })
-    observed = pd.DataFrame({"year": [2014, 2015], "deaths": [3000.0, 100.0]})
-    errors = death_errors(model, regions, {"iq_anbar"}, observed)
-    # 12 months x 1.5 units x 500 deaths = 9,000 in Iraq; ln(9000 / 3000); 2015 is incomplete -> left out
-    assert errors["year"].tolist() == [2014]
-    assert errors["simulated_deaths"].iloc[0] == pytest.approx(9000.0)
-    assert errors["log_ratio"].iloc[0] == pytest.approx(math.log(3.0))
-
