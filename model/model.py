@@ -102,7 +102,7 @@ class RegionalModel(mesa.Model):
         """Actors whose uncommitted forces stand at their bases (those that hold no ground)."""
         self.bases = self.basing.any(axis=0)
         """(R,) bool: regions where some external power is based."""
-        self.basing_weights = np.divide(basing, basing.sum(axis=1, keepdims=True), out=np.zeros_like(basing),
+        self.basing_weights = np.divide(basing, basing.sum(axis=1, keepdims=True), out=np.zeros(basing.shape),
                                         where=basing.any(axis=1, keepdims=True))
         self.home_distance = np.array([self.geo.distance_from(self.home[i] | self.basing[i]) for i in range(n)])
         self.control = _initial_control(spec, self.home, rix, self.kind)
@@ -149,6 +149,8 @@ class RegionalModel(mesa.Model):
         self.crossing_area = self.crossings * self.geo.area_km2[None, :]
         self.crossers = np.flatnonzero(self.crossings.any(axis=1))
         """Actors with crossing points (the only ones with border access to foreign recruits)."""
+        self.mobilising = (self.mobilisation > 0).nonzero()[0]
+        """Actors that recruit from the ground they hold (mobilisation > 0)."""
         self.pool_initial = self.params.mobilisation_ceiling * self.geo.population / 1e6
         self.pool = self.pool_initial.copy()
         self.peak_territory = np.zeros(n)
@@ -158,6 +160,7 @@ class RegionalModel(mesa.Model):
         self.income = np.zeros(n)
         self.recruitment = np.zeros(n)
         self.diameter = self.geo.diameter
+        self.total_area_km2 = self.geo.area_km2.sum()
 
     def _set_base_income(self, spec: ScenarioSpec) -> None:
         """Home-economy income of states and external powers; non-state actors live off held ground.
@@ -290,7 +293,7 @@ class RegionalModel(mesa.Model):
         distance = np.where(intent > 0, nearest.T, float(UNREACHABLE))
         threat = intent * self.capability[None, :] ** p.threat_exponent * np.exp(-distance / p.threat_range)
         norm = np.sqrt(np.add.reduce(threat * threat, axis=1))  # row norms, np.linalg.norm's own formula
-        unit = np.divide(threat, norm[:, None], out=np.zeros_like(threat), where=norm[:, None] > 0)
+        unit = np.divide(threat, norm[:, None], out=np.zeros(threat.shape), where=norm[:, None] > 0)
         self.allied = self._allied()
         self.partnered = self._partnered()
         self.view = View(
@@ -404,7 +407,7 @@ class RegionalModel(mesa.Model):
         if rho >= 1.0:
             return
         total, before = self.planned.sum(axis=1), self.deployment.sum(axis=1)
-        carried = self.deployment * np.divide(total, before, out=np.zeros_like(total), where=before > 0)[:, None]
+        carried = self.deployment * np.divide(total, before, out=np.zeros(total.shape), where=before > 0)[:, None]
         moving = before > 0
         self.planned[moving] = rho * self.planned[moving] + (1.0 - rho) * carried[moving]
 
@@ -487,20 +490,20 @@ class RegionalModel(mesa.Model):
         """
         held = self.control[:-1] * (self.holds_ground & self.active)[:, None]
         cols = held.any(axis=0).nonzero()[0]
-        rows = (self.mobilisation > 0).nonzero()[0]
+        rows = self.mobilising
         held = held[:, cols]
         friendly = held[rows] + actor_product(self.partnered[rows].astype(float), held)
         base = np.maximum(held[rows], self.home[rows][:, cols] * friendly)
         pool, pool_initial = self.pool[cols], self.pool_initial[cols]
-        left = np.divide(pool, pool_initial, out=np.zeros_like(pool), where=pool_initial > 0)
+        left = np.divide(pool, pool_initial, out=np.zeros(pool.shape), where=pool_initial > 0)
         per_region = (self.mobilisation[rows, None] * base * self.region_affinity[rows][:, cols]
                       * (self.geo.population[cols] / 1e6 * left)[None, :])
         drawn = per_region.sum(axis=0)
-        scale = np.divide(np.minimum(drawn, pool), drawn, out=np.ones_like(drawn), where=drawn > 0)
+        scale = np.divide(np.minimum(drawn, pool), drawn, out=np.ones(drawn.shape), where=drawn > 0)
         per_region *= scale[None, :]
         recruits = np.zeros(self.n_actors)
         recruits[rows] = per_region.sum(axis=1)
-        everywhere = np.zeros_like(self.control[:-1])
+        everywhere = np.zeros((self.n_actors, self.geo.size))
         drawn_rows = np.zeros((rows.size, everywhere.shape[1]))
         drawn_rows[:, cols] = per_region
         everywhere[rows] = drawn_rows
@@ -516,13 +519,13 @@ class RegionalModel(mesa.Model):
         """
         area = self.crossing_area
         total = area.sum(axis=1)
-        held = np.zeros_like(total)
+        held = np.zeros(total.shape)
         rows = self.crossers
         held[rows] = (self.control[rows] * area[rows]).sum(axis=1)
-        access = np.divide(held, total, out=np.zeros_like(held), where=total > 0)
+        access = np.divide(held, total, out=np.zeros(held.shape), where=total > 0)
         territory = self.control[:-1] @ self.geo.area_km2
         self.peak_territory = np.maximum(self.peak_territory, territory)
-        momentum = np.divide(territory, self.peak_territory, out=np.zeros_like(territory), where=self.peak_territory > 0)
+        momentum = np.divide(territory, self.peak_territory, out=np.zeros(territory.shape), where=self.peak_territory > 0)
         return self.foreign_fighters * access * momentum
 
     def update(self) -> None:
@@ -624,7 +627,7 @@ class RegionalModel(mesa.Model):
             "capability": self.capability[i],
             "power_share": self.shares[i],
             "territory_km2": self.territory_km2[i],
-            "territory_share": self.territory_km2[i] / self.geo.area_km2.sum(),
+            "territory_share": self.territory_km2[i] / self.total_area_km2,
             "regions_held": np.bincount(self.majority_holder, minlength=self.n_actors + 1)[i],
             "strategic_depth": self.depth[i],
             "forward_presence": self.forward[i],
@@ -701,7 +704,7 @@ MODEL_REPORTERS = {
     "actors_present": "actors_present",
     "effective_poles": "effective_poles",
     "concentration": "concentration",
-    "bloc_count": lambda m: int(len(set(m.bloc[m.bloc >= 0]))),
+    "bloc_count": lambda m: len(set(m.bloc.tolist()) - {-1}),  # labels other than -1 (in no bloc)
     "bloc_top_share": "bloc_top",
     "bloc_second_share": "bloc_second",
     "bloc_balance": "bloc_ratio",

@@ -141,7 +141,7 @@ def home_allocation(domain: np.ndarray, exposure: np.ndarray, garrison: np.ndarr
     """
     held = domain * people
     held_total = held.sum(axis=1)
-    nobody = np.flatnonzero(held_total == 0)
+    nobody = (held_total == 0).nonzero()[0]
     held[nobody] = domain[nobody]
     held_total[nobody] = held[nobody].sum(axis=1)
     threat = held * exposure
@@ -152,7 +152,7 @@ def home_allocation(domain: np.ndarray, exposure: np.ndarray, garrison: np.ndarr
 
 def _per_total(share: np.ndarray, total: np.ndarray) -> np.ndarray:
     """share / total where total > 0, else 0 (the factor that spreads `share` over a row summing to `total`)."""
-    return np.divide(share, total, out=np.zeros_like(total), where=total > 0)
+    return np.divide(share, total, out=np.zeros(total.shape), where=total > 0)
 
 
 def enemy_strength(view: View, a: int) -> np.ndarray:
@@ -329,7 +329,7 @@ class Offensive(Behaviour):
         feasible = contestable & (strength >= self.params.ratio * enemy)
         reach = np.exp(-view.home_distance[a] / view.params.threat_range)
         value = view.geo.population * (1.0 - view.control[a]) * view.support[a] * reach
-        candidates = np.flatnonzero(feasible & (value > 0))
+        candidates = (feasible & (value > 0)).nonzero()[0]
         order = candidates[np.argsort(-value[candidates], kind="stable")]
         return order[: self.params.fronts]
 
@@ -456,7 +456,7 @@ class AirCampaign(Behaviour):
         partners &= view.active
         if not partners.any():
             return
-        ground = ((view.deployment[partners] > view.params.presence) | view.held(np.flatnonzero(partners))).any(axis=0)
+        ground = ((view.deployment[partners] > view.params.presence) | view.held(partners.nonzero()[0])).any(axis=0)
         near = (view.geo.neighbourhood @ ground.astype(float)) > 0
         if self.params.theatre:
             near &= view.geo.in_countries(self.params.theatre)
