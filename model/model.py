@@ -109,6 +109,8 @@ class RegionalModel(mesa.Model):
         self.majority_holder = np.argmax(self.control, axis=0)
         """(R,) largest holder of each region (n = ungoverned), refreshed whenever `control` changes."""
         self._support_kept, self._bloc_kept = LastResult(), LastResult()
+        self._hostility_kept, self._allied_kept, self._partnered_kept = LastResult(), LastResult(), LastResult()
+        self._access_kept = LastResult()
         self._nearest_kept = LastRows()
         self.upper = np.triu(np.ones((n, n), dtype=bool), 1)
         """(n, n) bool: the pairs a < b (each unordered pair once)."""
@@ -274,7 +276,14 @@ class RegionalModel(mesa.Model):
         return self._date[1]
 
     def _hostility(self) -> np.ndarray:
-        """H[a, b] = -R[a, b] where R is below -threshold (hostile), else 0; zero for inactive actors."""
+        """H[a, b] = -R[a, b] where R is below -threshold (hostile), else 0; zero for inactive actors.
+
+        Kept while relations and the actors present are unchanged (from the end of a month to
+        the start of the next, unless a scheduled event changes them).
+        """
+        return self._hostility_kept.get(self._hostility_now, self.relations, self.active)
+
+    def _hostility_now(self) -> np.ndarray:
         h = np.where(self.relations < -self.params.hostility_threshold, -self.relations, 0.0)
         return h * self.active[:, None] * self.active[None, :]
 
@@ -304,7 +313,7 @@ class RegionalModel(mesa.Model):
             allied=self.allied, threat=threat, shared_threat=unit @ unit.T,
             exposure=self._exposure(), actor_affinity=self.actor_affinity,
             support=self._support(),
-            access=accessible_regions(self.control >= p.domain_share, self.allied, self.hostility) & ~self.outside,
+            access=self._access(),
         )
         self.threat = threat
         self.planned = np.zeros(self.deployment.shape)
@@ -325,14 +334,32 @@ class RegionalModel(mesa.Model):
         hostile = actor_product(self.hostility, self.deployment[:, forces])
         return np.asarray(hostile @ self.geo.neighbourhood[forces])
 
+    def _access(self) -> np.ndarray:
+        """(n, R) bool: regions each actor may send forces into (`accessible_regions`), never those `outside`.
+
+        Kept while the ground held at the domain share, alliances and enmities are unchanged.
+        """
+        held, hostile = self.control >= self.params.domain_share, self.hostility > 0
+        return self._access_kept.get(lambda: accessible_regions(held, self.allied, hostile) & ~self.outside,
+                                     held, self.allied, hostile)
+
     def _allied(self) -> np.ndarray:
-        """allied[a, b]: b is active and tied to a at or above the bloc threshold (a != b)."""
-        allied = (self.ties >= self.params.bloc_threshold) & self.active[None, :]
-        np.fill_diagonal(allied, False)
-        return allied
+        """allied[a, b]: b is active and tied to a at or above the bloc threshold (a != b).
+
+        Kept while the ties at the threshold and the actors present are unchanged (for months on end).
+        """
+        tied = self.ties >= self.params.bloc_threshold
+        return self._allied_kept.get(lambda: _allied_pairs(tied, self.active), tied, self.active)
 
     def _partnered(self) -> np.ndarray:
-        """partnered[a, b]: a fights beside b this month (allied and not hostile, or a fights for b)."""
+        """partnered[a, b]: a fights beside b this month (allied and not hostile, or a fights for b).
+
+        Kept while alliances, hostility and the allies fought for are unchanged (from perceiving
+        a month to resolving it, unless an actor takes up or leaves an expedition).
+        """
+        return self._partnered_kept.get(self._partnered_now, self.allied, self.hostility, self.fights_for)
+
+    def _partnered_now(self) -> np.ndarray:
         partnered = self.allied & (self.hostility == 0)
         fighting = (self.fights_for >= 0).nonzero()[0]
         partnered[fighting, self.fights_for[fighting]] = True
@@ -715,6 +742,13 @@ MODEL_REPORTERS = {
     "ungoverned_km2": "ungoverned_km2",
 }
 
+
+
+def _allied_pairs(tied: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """(n, n) bool: tied[a, b] and b active, a != b (RegionalModel._allied)."""
+    allied = tied & active[None, :]
+    np.fill_diagonal(allied, False)
+    return allied
 
 
 def _nearest_presence(home_distance: np.ndarray, footprint: np.ndarray) -> np.ndarray:

@@ -157,7 +157,7 @@ def _per_total(share: np.ndarray, total: np.ndarray) -> np.ndarray:
 
 def enemy_strength(view: View, a: int) -> np.ndarray:
     """(R,) what a's enemies bring to each region: their forces x terrain x their support there."""
-    enemies = view.hostility[a] > 0
+    enemies = view.enemies[a]
     if not enemies.any():
         return np.zeros(view.geo.size)
     return view.strength_of(enemies)
@@ -171,7 +171,7 @@ def weakest_holder_strength(view: View, a: int) -> np.ndarray:
     holds ground, all the enemies' strength there (`enemy_strength`): they contest the open
     ground by strength.
     """
-    holders = ((view.hostility[a] > 0) & view.holds_ground_somewhere).nonzero()[0]  # the others hold nothing
+    holders = (view.enemies[a] & view.holds_ground_somewhere).nonzero()[0]  # the others hold nothing
     if holders.size == 0:
         return enemy_strength(view, a)
     weakest = view.weakest_strength(holders)
@@ -304,9 +304,8 @@ class Offensive(Behaviour):
             plan.deploy(self.params.share, weights)
 
     def _contestable(self, a: int, view: View) -> np.ndarray:
-        enemies = view.hostility[a] > 0
+        enemies = view.enemies[a]
         enemy_held = view.control[:-1][enemies].sum(axis=0) >= view.params.domain_share
-        open_ground = view.control[-1] >= view.params.domain_share
         if self.params.reach == "home":
             reach = view.home[a]
         else:
@@ -315,7 +314,7 @@ class Offensive(Behaviour):
             reach = reach & view.geo.in_countries(self.params.countries)
         if self.params.regions:
             reach = reach & view.geo.among(self.params.regions)
-        return reach & view.access[a] & (enemy_held | open_ground)
+        return reach & view.access[a] & (enemy_held | view.open_ground)
 
     def _choose(self, a: int, view: View, enemy: np.ndarray, contestable: np.ndarray) -> np.ndarray:
         """The `fronts` most valuable feasible objectives.
@@ -443,7 +442,7 @@ class AirCampaign(Behaviour):
     actor_refs = ("targets", "partners")
 
     def act(self, a: int, view: View, plan: Plan) -> None:
-        targets = self.refs["targets"] if self.params.targets else np.flatnonzero(view.hostility[a] > 0)
+        targets = self.refs["targets"] if self.params.targets else view.enemies[a].nonzero()[0]
         if targets.size == 0:
             return
         partners = np.zeros(view.n_actors, dtype=bool)
