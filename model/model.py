@@ -791,7 +791,7 @@ def _initial_control(spec: ScenarioSpec, home: np.ndarray, rix: dict[str, int], 
 
 def _renormalised(control: np.ndarray, floor: float) -> np.ndarray:
     """Clip rounding noise, send shares below `floor` to the ungoverned row, make columns sum to one (in place; returned)."""
-    np.clip(control, 0.0, None, out=control)
+    np.maximum(control, 0.0, out=control)
     crumbs = control[:-1] < floor
     control[-1] += np.where(crumbs, control[:-1], 0.0).sum(axis=0)
     control[:-1][crumbs] = 0.0

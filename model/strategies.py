@@ -248,7 +248,7 @@ class ForwardDefence(Behaviour):
     def act(self, a: int, view: View, plan: Plan) -> None:
         hops = view.home_distance[a]
         in_range = (hops >= 1) & (hops <= self.params.depth) & view.access[a]
-        nearest_first = np.exp(-(hops - 1.0).clip(min=0))
+        nearest_first = np.exp(-np.maximum(hops - 1.0, 0))
         plan.deploy(self.params.share, np.where(in_range, view.exposure[a] * nearest_first, 0.0))
 
 
