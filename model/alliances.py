@@ -106,5 +106,5 @@ def aid_transfers(
     weight = np.where(ties >= threshold, ties, 0.0) * need[None, :]
     np.fill_diagonal(weight, 0.0)
     total = weight.sum(axis=1, keepdims=True)
-    split = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    split = np.divide(weight, total, out=np.zeros(weight.shape), where=total > 0)
     return (aid_share * income)[:, None] * split

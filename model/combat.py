@@ -88,10 +88,10 @@ def attrition(
         return losses, np.zeros((n, n))
     f = deployment[:, columns]
     targets = hostility @ f
-    per_target = np.divide(fire[:, columns], targets, out=np.zeros_like(f), where=targets > TINY)
+    per_target = np.divide(fire[:, columns], targets, out=np.zeros(f.shape), where=targets > TINY)
     received = rate * f * (hostility.T @ per_target)
     taken = np.minimum(received, f)
-    scale = np.divide(taken, received, out=np.ones_like(f), where=received > 0)
+    scale = np.divide(taken, received, out=np.ones(f.shape), where=received > 0)
     dyads = rate * hostility.T * ((f * scale) @ per_target.T)
     losses[:, columns] = taken
     return losses, dyads
@@ -113,7 +113,7 @@ def credit_external(strength: np.ndarray, fights_for: np.ndarray, holds_ground: 
     ally = fights_for[outside]
     partners[(ally >= 0).nonzero()[0], ally[ally >= 0]] = 1.0
     weight = partners @ own
-    share = np.divide(strength[outside], weight, out=np.zeros_like(weight), where=weight > TINY)
+    share = np.divide(strength[outside], weight, out=np.zeros(weight.shape), where=weight > TINY)
     return own + own * (partners.T @ share)
 
 
@@ -168,7 +168,7 @@ def contest(
     facing = e.T @ s
     pressure = np.tanh(np.maximum(facing - s, 0.0) / front_width)
     lost = speed[cols] * control[:-1, cols] * pressure
-    per_unit = np.divide(lost, facing, out=np.zeros_like(lost), where=facing > TINY)
+    per_unit = np.divide(lost, facing, out=np.zeros(lost.shape), where=facing > TINY)
     change[:, cols] = s * (e @ per_unit) - lost
     return change
 
@@ -189,7 +189,7 @@ def desertion(deployment: np.ndarray, held: np.ndarray, change: np.ndarray, supp
     if rate <= 0.0:
         return np.zeros_like(deployment)
     lost = np.maximum(-change, 0.0)
-    beaten = np.divide(lost, held, out=np.zeros_like(lost), where=held > TINY)
+    beaten = np.divide(lost, held, out=np.zeros(lost.shape), where=held > TINY)
     return deployment * np.minimum(1.0, rate * beaten * (1.0 - support))
 
 
@@ -230,7 +230,7 @@ def absorb_ungoverned(control: np.ndarray, strength: np.ndarray, columns: np.nda
     proportion to their strength (support included, so a force takes little among a hostile
     population).
     """
-    gains = np.zeros_like(strength)
+    gains = np.zeros(strength.shape)
     total = strength.sum(axis=0)
     cols = (columns & (total > TINY) & (control[-1] > 0)).nonzero()[0]
     if cols.size:

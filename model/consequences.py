@@ -39,7 +39,7 @@ def approach_weights(distance: np.ndarray, span: int = APPROACH_HOPS) -> np.ndar
     ring = (distance >= 1) & (distance <= span)
     raw = np.where(ring, 1.0 / np.maximum(distance, 1), 0.0)
     total = raw.sum(axis=1, keepdims=True)
-    return np.divide(raw, total, out=np.zeros_like(raw), where=total > 0)
+    return np.divide(raw, total, out=np.zeros(raw.shape), where=total > 0)
 
 
 def home_distance(distance_from, home: np.ndarray) -> np.ndarray:

@@ -150,6 +150,16 @@ class View:
         return weakest
 
     @cached_property
+    def enemies(self) -> np.ndarray:
+        """(n, n) bool: b is hostile to a (hostility > 0)."""
+        return self.hostility > 0
+
+    @cached_property
+    def open_ground(self) -> np.ndarray:
+        """(R,) bool: regions whose ungoverned share is at least the domain share."""
+        return self.control[-1] >= self.params.domain_share
+
+    @cached_property
     def holds_ground_somewhere(self) -> np.ndarray:
         """(n,) bool: the actor holds at least the domain share of some region."""
         return self._holding.any(axis=1)

@@ -32,7 +32,7 @@ def nonzero_2d(array: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(rows, columns) of the non-zero entries of a 2-D array, in row-major order: what np.nonzero
     gives, through one search of the flattened boolean array (np.nonzero on an (n, R) array of
     floats costs about 30 times as much in the 2,500-region x 200-actor world)."""
-    return np.divmod(np.flatnonzero(array if array.dtype == bool else array != 0), array.shape[1])
+    return np.divmod((array if array.dtype == bool else array != 0).ravel().nonzero()[0], array.shape[1])
 
 
 def connects(left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -27,7 +27,7 @@ class LastResult:
         Everything else `compute` reads must stay fixed for the life of this object. The result
         is handed out read-only, since it may be handed out again.
         """
-        key = tuple((a.dtype.str, a.shape, a.tobytes()) for a in depends_on)
+        key = tuple([(a.dtype, a.shape, a.tobytes()) for a in depends_on])
         if key != self.key:
             result = compute()
             result.flags.writeable = False

@@ -102,13 +102,15 @@ class RegionalModel(mesa.Model):
         """Actors whose uncommitted forces stand at their bases (those that hold no ground)."""
         self.bases = self.basing.any(axis=0)
         """(R,) bool: regions where some external power is based."""
-        self.basing_weights = np.divide(basing, basing.sum(axis=1, keepdims=True), out=np.zeros_like(basing),
+        self.basing_weights = np.divide(basing, basing.sum(axis=1, keepdims=True), out=np.zeros(basing.shape),
                                         where=basing.any(axis=1, keepdims=True))
         self.home_distance = np.array([self.geo.distance_from(self.home[i] | self.basing[i]) for i in range(n)])
         self.control = _initial_control(spec, self.home, rix, self.kind)
         self.majority_holder = np.argmax(self.control, axis=0)
         """(R,) largest holder of each region (n = ungoverned), refreshed whenever `control` changes."""
         self._support_kept, self._bloc_kept = LastResult(), LastResult()
+        self._hostility_kept, self._allied_kept, self._partnered_kept = LastResult(), LastResult(), LastResult()
+        self._access_kept = LastResult()
         self._nearest_kept = LastRows()
         self.upper = np.triu(np.ones((n, n), dtype=bool), 1)
         """(n, n) bool: the pairs a < b (each unordered pair once)."""
@@ -149,6 +151,8 @@ class RegionalModel(mesa.Model):
         self.crossing_area = self.crossings * self.geo.area_km2[None, :]
         self.crossers = np.flatnonzero(self.crossings.any(axis=1))
         """Actors with crossing points (the only ones with border access to foreign recruits)."""
+        self.mobilising = (self.mobilisation > 0).nonzero()[0]
+        """Actors that recruit from the ground they hold (mobilisation > 0)."""
         self.pool_initial = self.params.mobilisation_ceiling * self.geo.population / 1e6
         self.pool = self.pool_initial.copy()
         self.peak_territory = np.zeros(n)
@@ -158,6 +162,7 @@ class RegionalModel(mesa.Model):
         self.income = np.zeros(n)
         self.recruitment = np.zeros(n)
         self.diameter = self.geo.diameter
+        self.total_area_km2 = self.geo.area_km2.sum()
 
     def _set_base_income(self, spec: ScenarioSpec) -> None:
         """Home-economy income of states and external powers; non-state actors live off held ground.
@@ -271,7 +276,14 @@ class RegionalModel(mesa.Model):
         return self._date[1]
 
     def _hostility(self) -> np.ndarray:
-        """H[a, b] = -R[a, b] where R is below -threshold (hostile), else 0; zero for inactive actors."""
+        """H[a, b] = -R[a, b] where R is below -threshold (hostile), else 0; zero for inactive actors.
+
+        Kept while relations and the actors present are unchanged (from the end of a month to
+        the start of the next, unless a scheduled event changes them).
+        """
+        return self._hostility_kept.get(self._hostility_now, self.relations, self.active)
+
+    def _hostility_now(self) -> np.ndarray:
         h = np.where(self.relations < -self.params.hostility_threshold, -self.relations, 0.0)
         return h * self.active[:, None] * self.active[None, :]
 
@@ -290,7 +302,7 @@ class RegionalModel(mesa.Model):
         distance = np.where(intent > 0, nearest.T, float(UNREACHABLE))
         threat = intent * self.capability[None, :] ** p.threat_exponent * np.exp(-distance / p.threat_range)
         norm = np.sqrt(np.add.reduce(threat * threat, axis=1))  # row norms, np.linalg.norm's own formula
-        unit = np.divide(threat, norm[:, None], out=np.zeros_like(threat), where=norm[:, None] > 0)
+        unit = np.divide(threat, norm[:, None], out=np.zeros(threat.shape), where=norm[:, None] > 0)
         self.allied = self._allied()
         self.partnered = self._partnered()
         self.view = View(
@@ -301,7 +313,7 @@ class RegionalModel(mesa.Model):
             allied=self.allied, threat=threat, shared_threat=unit @ unit.T,
             exposure=self._exposure(), actor_affinity=self.actor_affinity,
             support=self._support(),
-            access=accessible_regions(self.control >= p.domain_share, self.allied, self.hostility) & ~self.outside,
+            access=self._access(),
         )
         self.threat = threat
         self.planned = np.zeros(self.deployment.shape)
@@ -322,14 +334,32 @@ class RegionalModel(mesa.Model):
         hostile = actor_product(self.hostility, self.deployment[:, forces])
         return np.asarray(hostile @ self.geo.neighbourhood[forces])
 
+    def _access(self) -> np.ndarray:
+        """(n, R) bool: regions each actor may send forces into (`accessible_regions`), never those `outside`.
+
+        Kept while the ground held at the domain share, alliances and enmities are unchanged.
+        """
+        held, hostile = self.control >= self.params.domain_share, self.hostility > 0
+        return self._access_kept.get(lambda: accessible_regions(held, self.allied, hostile) & ~self.outside,
+                                     held, self.allied, hostile)
+
     def _allied(self) -> np.ndarray:
-        """allied[a, b]: b is active and tied to a at or above the bloc threshold (a != b)."""
-        allied = (self.ties >= self.params.bloc_threshold) & self.active[None, :]
-        np.fill_diagonal(allied, False)
-        return allied
+        """allied[a, b]: b is active and tied to a at or above the bloc threshold (a != b).
+
+        Kept while the ties at the threshold and the actors present are unchanged (for months on end).
+        """
+        tied = self.ties >= self.params.bloc_threshold
+        return self._allied_kept.get(lambda: _allied_pairs(tied, self.active), tied, self.active)
 
     def _partnered(self) -> np.ndarray:
-        """partnered[a, b]: a fights beside b this month (allied and not hostile, or a fights for b)."""
+        """partnered[a, b]: a fights beside b this month (allied and not hostile, or a fights for b).
+
+        Kept while alliances, hostility and the allies fought for are unchanged (from perceiving
+        a month to resolving it, unless an actor takes up or leaves an expedition).
+        """
+        return self._partnered_kept.get(self._partnered_now, self.allied, self.hostility, self.fights_for)
+
+    def _partnered_now(self) -> np.ndarray:
         partnered = self.allied & (self.hostility == 0)
         fighting = (self.fights_for >= 0).nonzero()[0]
         partnered[fighting, self.fights_for[fighting]] = True
@@ -404,7 +434,7 @@ class RegionalModel(mesa.Model):
         if rho >= 1.0:
             return
         total, before = self.planned.sum(axis=1), self.deployment.sum(axis=1)
-        carried = self.deployment * np.divide(total, before, out=np.zeros_like(total), where=before > 0)[:, None]
+        carried = self.deployment * np.divide(total, before, out=np.zeros(total.shape), where=before > 0)[:, None]
         moving = before > 0
         self.planned[moving] = rho * self.planned[moving] + (1.0 - rho) * carried[moving]
 
@@ -491,20 +521,20 @@ class RegionalModel(mesa.Model):
         """
         held = self.control[:-1] * (self.holds_ground & self.active)[:, None]
         cols = held.any(axis=0).nonzero()[0]
-        rows = (self.mobilisation > 0).nonzero()[0]
+        rows = self.mobilising
         held = held[:, cols]
         friendly = held[rows] + actor_product(self.partnered[rows].astype(float), held)
         base = np.maximum(held[rows] * momentum[rows, None], self.home[rows][:, cols] * friendly)
         pool, pool_initial = self.pool[cols], self.pool_initial[cols]
-        left = np.divide(pool, pool_initial, out=np.zeros_like(pool), where=pool_initial > 0)
+        left = np.divide(pool, pool_initial, out=np.zeros(pool.shape), where=pool_initial > 0)
         per_region = (self.mobilisation[rows, None] * base * self.region_affinity[rows][:, cols]
                       * (self.geo.population[cols] / 1e6 * left)[None, :])
         drawn = per_region.sum(axis=0)
-        scale = np.divide(np.minimum(drawn, pool), drawn, out=np.ones_like(drawn), where=drawn > 0)
+        scale = np.divide(np.minimum(drawn, pool), drawn, out=np.ones(drawn.shape), where=drawn > 0)
         per_region *= scale[None, :]
         recruits = np.zeros(self.n_actors)
         recruits[rows] = per_region.sum(axis=1)
-        everywhere = np.zeros_like(self.control[:-1])
+        everywhere = np.zeros((self.n_actors, self.geo.size))
         drawn_rows = np.zeros((rows.size, everywhere.shape[1]))
         drawn_rows[:, cols] = per_region
         everywhere[rows] = drawn_rows
@@ -519,17 +549,17 @@ class RegionalModel(mesa.Model):
         """
         area = self.crossing_area
         total = area.sum(axis=1)
-        held = np.zeros_like(total)
+        held = np.zeros(total.shape)
         rows = self.crossers
         held[rows] = (self.control[rows] * area[rows]).sum(axis=1)
-        access = np.divide(held, total, out=np.zeros_like(held), where=total > 0)
+        access = np.divide(held, total, out=np.zeros(held.shape), where=total > 0)
         return self.foreign_fighters * access * momentum
 
     def _momentum(self) -> np.ndarray:
         """(n,) each actor's territory (km2) over its peak territory so far, in [0, 1]; updates the peak."""
         territory = self.control[:-1] @ self.geo.area_km2
         self.peak_territory = np.maximum(self.peak_territory, territory)
-        return np.divide(territory, self.peak_territory, out=np.zeros_like(territory), where=self.peak_territory > 0)
+        return np.divide(territory, self.peak_territory, out=np.zeros(territory.shape), where=self.peak_territory > 0)
 
     def update(self) -> None:
         """Capability, aid, training, ties, relations and exits after the month's fighting."""
@@ -632,7 +662,7 @@ class RegionalModel(mesa.Model):
             "capability": self.capability[i],
             "power_share": self.shares[i],
             "territory_km2": self.territory_km2[i],
-            "territory_share": self.territory_km2[i] / self.geo.area_km2.sum(),
+            "territory_share": self.territory_km2[i] / self.total_area_km2,
             "settled_km2": self.settled_km2[i],
             "regions_held": np.bincount(self.majority_holder, minlength=self.n_actors + 1)[i],
             "strategic_depth": self.depth[i],
@@ -710,7 +740,7 @@ MODEL_REPORTERS = {
     "actors_present": "actors_present",
     "effective_poles": "effective_poles",
     "concentration": "concentration",
-    "bloc_count": lambda m: int(len(set(m.bloc[m.bloc >= 0]))),
+    "bloc_count": lambda m: len(set(m.bloc.tolist()) - {-1}),  # labels other than -1 (in no bloc)
     "bloc_top_share": "bloc_top",
     "bloc_second_share": "bloc_second",
     "bloc_balance": "bloc_ratio",
@@ -721,6 +751,13 @@ MODEL_REPORTERS = {
     "ungoverned_km2": "ungoverned_km2",
 }
 
+
+
+def _allied_pairs(tied: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """(n, n) bool: tied[a, b] and b active, a != b (RegionalModel._allied)."""
+    allied = tied & active[None, :]
+    np.fill_diagonal(allied, False)
+    return allied
 
 
 def _nearest_presence(home_distance: np.ndarray, footprint: np.ndarray) -> np.ndarray:
@@ -763,7 +800,7 @@ def _initial_control(spec: ScenarioSpec, home: np.ndarray, rix: dict[str, int], 
 
 def _renormalised(control: np.ndarray, floor: float) -> np.ndarray:
     """Clip rounding noise, send shares below `floor` to the ungoverned row, make columns sum to one (in place; returned)."""
-    np.clip(control, 0.0, None, out=control)
+    np.maximum(control, 0.0, out=control)
     crumbs = control[:-1] < floor
     control[-1] += np.where(crumbs, control[:-1], 0.0).sum(axis=0)
     control[:-1][crumbs] = 0.0

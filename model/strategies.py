@@ -141,7 +141,7 @@ def home_allocation(domain: np.ndarray, exposure: np.ndarray, garrison: np.ndarr
     """
     held = domain * people
     held_total = held.sum(axis=1)
-    nobody = np.flatnonzero(held_total == 0)
+    nobody = (held_total == 0).nonzero()[0]
     held[nobody] = domain[nobody]
     held_total[nobody] = held[nobody].sum(axis=1)
     threat = held * exposure
@@ -152,12 +152,12 @@ def home_allocation(domain: np.ndarray, exposure: np.ndarray, garrison: np.ndarr
 
 def _per_total(share: np.ndarray, total: np.ndarray) -> np.ndarray:
     """share / total where total > 0, else 0 (the factor that spreads `share` over a row summing to `total`)."""
-    return np.divide(share, total, out=np.zeros_like(total), where=total > 0)
+    return np.divide(share, total, out=np.zeros(total.shape), where=total > 0)
 
 
 def enemy_strength(view: View, a: int) -> np.ndarray:
     """(R,) what a's enemies bring to each region: their forces x terrain x their support there."""
-    enemies = view.hostility[a] > 0
+    enemies = view.enemies[a]
     if not enemies.any():
         return np.zeros(view.geo.size)
     return view.strength_of(enemies)
@@ -171,7 +171,7 @@ def weakest_holder_strength(view: View, a: int) -> np.ndarray:
     holds ground, all the enemies' strength there (`enemy_strength`): they contest the open
     ground by strength.
     """
-    holders = ((view.hostility[a] > 0) & view.holds_ground_somewhere).nonzero()[0]  # the others hold nothing
+    holders = (view.enemies[a] & view.holds_ground_somewhere).nonzero()[0]  # the others hold nothing
     if holders.size == 0:
         return enemy_strength(view, a)
     weakest = view.weakest_strength(holders)
@@ -248,7 +248,7 @@ class ForwardDefence(Behaviour):
     def act(self, a: int, view: View, plan: Plan) -> None:
         hops = view.home_distance[a]
         in_range = (hops >= 1) & (hops <= self.params.depth) & view.access[a]
-        nearest_first = np.exp(-(hops - 1.0).clip(min=0))
+        nearest_first = np.exp(-np.maximum(hops - 1.0, 0))
         plan.deploy(self.params.share, np.where(in_range, view.exposure[a] * nearest_first, 0.0))
 
 
@@ -304,9 +304,8 @@ class Offensive(Behaviour):
             plan.deploy(self.params.share, weights)
 
     def _contestable(self, a: int, view: View) -> np.ndarray:
-        enemies = view.hostility[a] > 0
+        enemies = view.enemies[a]
         enemy_held = view.control[:-1][enemies].sum(axis=0) >= view.params.domain_share
-        open_ground = view.control[-1] >= view.params.domain_share
         if self.params.reach == "home":
             reach = view.home[a]
         else:
@@ -315,7 +314,7 @@ class Offensive(Behaviour):
             reach = reach & view.geo.in_countries(self.params.countries)
         if self.params.regions:
             reach = reach & view.geo.among(self.params.regions)
-        return reach & view.access[a] & (enemy_held | open_ground)
+        return reach & view.access[a] & (enemy_held | view.open_ground)
 
     def _choose(self, a: int, view: View, enemy: np.ndarray, contestable: np.ndarray) -> np.ndarray:
         """The `fronts` most valuable feasible objectives.
@@ -329,7 +328,7 @@ class Offensive(Behaviour):
         feasible = contestable & (strength >= self.params.ratio * enemy)
         reach = np.exp(-view.home_distance[a] / view.params.threat_range)
         value = view.geo.population * (1.0 - view.control[a]) * view.support[a] * reach
-        candidates = np.flatnonzero(feasible & (value > 0))
+        candidates = (feasible & (value > 0)).nonzero()[0]
         order = candidates[np.argsort(-value[candidates], kind="stable")]
         return order[: self.params.fronts]
 
@@ -443,7 +442,7 @@ class AirCampaign(Behaviour):
     actor_refs = ("targets", "partners")
 
     def act(self, a: int, view: View, plan: Plan) -> None:
-        targets = self.refs["targets"] if self.params.targets else np.flatnonzero(view.hostility[a] > 0)
+        targets = self.refs["targets"] if self.params.targets else view.enemies[a].nonzero()[0]
         if targets.size == 0:
             return
         partners = np.zeros(view.n_actors, dtype=bool)
@@ -456,7 +455,7 @@ class AirCampaign(Behaviour):
         partners &= view.active
         if not partners.any():
             return
-        ground = ((view.deployment[partners] > view.params.presence) | view.held(np.flatnonzero(partners))).any(axis=0)
+        ground = ((view.deployment[partners] > view.params.presence) | view.held(partners.nonzero()[0])).any(axis=0)
         near = (view.geo.neighbourhood @ ground.astype(float)) > 0
         if self.params.theatre:
             near &= view.geo.in_countries(self.params.theatre)
