@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 # Left out because they take one value in every run of every variant: the allies kept (no ally
 # of Iran is ever lost) and Hezbollah's home ground (it holds none; the Lebanese state does).
 OUTCOMES := --outcome 'iran.power_share.final' --outcome 'iran.strategic_depth.final' --outcome 'model.bloc_balance.final' \
-  --outcome 'isis.territory_km2.*' --outcome 'isis.territory_lost.month' --outcome 'iran.strategic_depth.mean' \
+  --outcome 'isis.territory_km2.*' --outcome 'isis.settled_km2.*' --outcome 'isis.territory_lost.month' --outcome 'iran.strategic_depth.mean' \
   --outcome 'iran.bloc_share.mean' --outcome 'iran.forces_abroad.mean' --outcome 'axis.allies_km2.mean' \
   --outcome 'axis.corridor.mean' --outcome 'axis.home_lost_km2.mean' --outcome 'iraq.home_held.final' \
   --outcome 'syria.home_held.final' --outcome 'pmf.home_held.final' \
