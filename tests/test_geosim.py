@@ -143,6 +143,39 @@ def test_a_conquest_keeps_the_front_at_war_along_a_new_path_until_the_defender_p
     assert claims == [] and model.battles == {}  # the defender prevails: all action is discontinued
 
 
+def _three_states() -> GeoSimModel:
+    # 6 x 6 grid: state 0 holds rows 0-4 (capital cell 0), state 30 cells 30-34 of row 5 (capital 30),
+    # and the unit 35 (row 5, column 5) is sovereign; 0 borders both, 30 borders both
+    model = small()
+    model.owner[:] = 0
+    model.owner[30:35] = 30
+    model.owner[35] = 35
+    model.res[[0, 30, 35]] = [1e6, 1.0, 1.0]
+    model.alerted[:] = False
+    model.campaign[:] = -1
+    model.campaign[0] = 35
+    return model
+
+
+@pytest.mark.parametrize("at_war, launched", [(False, True), (True, False)])
+def test_a_state_at_war_on_any_front_opens_no_new_front(at_war, launched):
+    # Appendix, "Decision Rule of State i": an unprovoked attack only "if there is no action on any front"
+    model = _three_states()
+    border = model.borders()
+    codes = np.unique(border[:, 2] * model.cells + border[:, 3])
+    fronts = np.column_stack(np.divmod(codes, model.cells))
+    model.allocation = model.allocate(fronts)
+    if at_war:
+        model.battles = {(30, 0): (30, 24)}  # 30 attacks 0 along column 0 (agent cell 30, target cell 24)
+    model.decide(fronts, border)
+    # 0 campaigns against 35: target cell 35, d(0 -> 35) = 5 sqrt 2 = 7.07, dist = 0.1 + 0.9 / (1 + 3.54^3)
+    # = 0.12; res(0, 35) = 1e6 (0.5 / 2 + 0.5) = 7.5e5 against res(35, 0) = 1 (0.5 / 2 + 0.5) = 0.75 at
+    # its capital (dist 1): bal = 1.2e5, p = 1 to 25 decimals; the defender of a battle under way
+    # tries nothing
+    assert ((0, 35) in model.battles) == launched
+    assert ((30, 0) in model.battles) == at_war
+
+
 def test_resources_are_counted_in_units_of_a_site_s_steady_state_yield():
     model = small(resource_unit=100.0)
     model.owner[:] = np.arange(model.cells)  # 36 unitary states

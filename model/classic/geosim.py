@@ -225,11 +225,16 @@ class GeoSimModel(ClassicModel):
         alerted status"), besides context activation (`alert`); it leaves it with pDeactivate
         a step without combat around it.
 
+        Only a state with no battle under way, as attacker or defender, tries one ("if there is no
+        action on any front and with pAttack or if in alerted status or campaign", Appendix,
+        "Decision Rule of State i"; likewise Cederman and Girardin's course slides on GeoSim:
+        "if there is no action on any front then select a neighboring state"). Battles under way
+        go on first (`continue_battles`, the grim trigger), so a state at war opens no new front.
+
         The target is the campaign's, if still a neighbour, else a random neighbour; the battle
         path is a random cell of the target bordering the attacker and a random cell of the
         attacker bordering it; the attack is launched with p(bal) = logistic(bal, supThresh,
-        supSlope). One battle at a time per pair of states; battles under way go on first
-        (`continue_battles`, the grim trigger).
+        supSlope). One battle at a time per pair of states.
         """
         p, rng = self.p, self.rng
         self.continue_battles(border)
@@ -240,7 +245,7 @@ class GeoSimModel(ClassicModel):
         tries = states[self.alerted[states] | (self.campaign[states] >= 0)]
         for i in rng.permutation(tries).tolist():
             neighbours = fronts[starts[i]:starts[i + 1], 1]
-            if neighbours.size == 0 or (i in busy and not self.alerted[i] and self.campaign[i] < 0):
+            if neighbours.size == 0 or i in busy:
                 continue
             j = int(self.campaign[i]) if self.campaign[i] in neighbours else int(rng.choice(neighbours))
             if (i, j) in self.battles or (j, i) in self.battles:
