@@ -59,7 +59,10 @@ def server(tmp_path):
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "bopsim.experiments.cli", "dashboard", "--port", str(port),
                                 "--results", str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True,
+                               # as from a terminal: a disposition the test process inherited (Ctrl-C
+                               # ignored) would otherwise pass to the server and swallow its SIGINT
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + START_TIMEOUT
     while True:
         try:
