@@ -178,6 +178,17 @@ def weakest_holder_strength(view: View, a: int) -> np.ndarray:
     return np.where(np.isfinite(weakest), weakest, enemy_strength(view, a))
 
 
+def takeable_share(view: View, a: int) -> np.ndarray:
+    """(R,) share of each region a campaign of `a` could take: held by its enemies or by nobody.
+
+    The contest moves ground only from enemies (`combat.contest`) and absorbs the ungoverned
+    share; the ground of allies, of neutrals and of `a` itself is no prize.
+    """
+    enemies = view.enemies[a]
+    enemy_held = view.control[:-1][enemies].sum(axis=0) if enemies.any() else np.zeros(view.geo.size)
+    return enemy_held + view.control[-1]
+
+
 def allied_strength(view: View, a: int) -> np.ndarray:
     """(R,) strength that a's allies not hostile to it already have in each region (View.strength)."""
     partners = view.allied[a] & (view.hostility[a] == 0)
@@ -268,8 +279,11 @@ class Offensive(Behaviour):
 
     Objectives are regions within reach (next to the domain, or the actor's own country for
     `reach = "home"`) where an enemy holds ground or ungoverned ground lies. The value of an
-    objective is the population there not yet held, times the actor's support there, discounted
-    with distance from home; it is feasible if the mass, together with the strength its allies
+    objective is the population on the ground the campaign could take (`takeable_share`), times
+    the actor's support there, discounted with distance from home, times the odds S / (S + E) of
+    the mass with its allies' strength S against all the enemies' strength E there (an objective
+    is worth its prize times the probability of winning it, estimated from relative strength:
+    Bueno de Mesquita 1981); it is feasible if the mass, together with the strength its allies
     already have there, can bring `ratio` times the strength of the weakest enemy holding ground
     there (`weakest_holder_strength`: the contest takes each holder's share by superiority
     over that holder alone), or of all enemies present where none holds ground. The best feasible
@@ -319,15 +333,17 @@ class Offensive(Behaviour):
     def _choose(self, a: int, view: View, enemy: np.ndarray, contestable: np.ndarray) -> np.ndarray:
         """The `fronts` most valuable feasible objectives.
 
-        Value: population not held x support x exp(-hops from home / lambda), the loss of
-        strength with distance from the home base (Boulding 1962) at the decay the model uses
-        for threat.
+        Value: population x takeable share x support x exp(-hops from home / lambda) x S / (S + E):
+        the people on ground the campaign could take, the loss of strength with distance from
+        the home base (Boulding 1962) at the decay the model uses for threat, and the odds of the
+        campaign's strength S (mass x support + allies there) against all enemies' strength E.
         """
         mass = self.params.share * view.capability[a] / self.params.fronts
         strength = mass * view.support[a] + allied_strength(view, a)
         feasible = contestable & (strength >= self.params.ratio * enemy)
         reach = np.exp(-view.home_distance[a] / view.params.threat_range)
-        value = view.geo.population * (1.0 - view.control[a]) * view.support[a] * reach
+        odds = _per_total(strength, strength + enemy_strength(view, a))
+        value = view.geo.population * takeable_share(view, a) * view.support[a] * reach * odds
         candidates = (feasible & (value > 0)).nonzero()[0]
         order = candidates[np.argsort(-value[candidates], kind="stable")]
         return order[: self.params.fronts]

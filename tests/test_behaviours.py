@@ -273,6 +273,32 @@ def test_an_offensive_can_aim_at_the_weakest_enemy_holding_ground_there():
     assert model.planned[0, e1] == 0.0
 
 
+def test_an_offensive_weighs_the_odds_against_all_the_enemies_there():
+    raw = _campaign_world(1.5, duration=1)
+    raw["actor"].append({"id": "militia", "kind": "non_state", "home": ["w1"], "capability": 10,
+                         "strategy": [{"behaviour": "home_defence"}]})
+    raw["relation"].append({"a": "militia", "b": "rebels", "value": -1.0})
+    model, w1, e1 = _first_month(raw)
+    # the state's garrison stands 1.0 in w1 and 0.5 in e1; the militia's 10 units stand in its home
+    # w1 and hold nothing. Both objectives are feasible (8 >= 1.5 x the state's 1.0 and 0.5).
+    # Odds 8 / (8 + 1 + 10) = 0.42 in w1 and 8 / (8 + 0.5) = 0.94 in e1: the prizes weighed by
+    # them are 2 million x 0.42 = 0.84 million and 1 million x 0.94 = 0.94 million -> e1
+    assert model.planned[0, e1] == pytest.approx(8.0)
+    assert model.planned[0, w1] == 0.0
+
+
+def test_an_offensive_counts_only_the_ground_it_could_take():
+    raw = _campaign_world(1.5, duration=1)
+    raw["actor"].append({"id": "neutral", "kind": "non_state", "home": ["w1"], "capability": 1,
+                         "control": {"w1": 0.6}, "strategy": [{"behaviour": "home_defence"}]})
+    model, w1, e1 = _first_month(raw)
+    # the neutral holds 0.6 of w1 and is nobody's enemy: only the state's 0.4 of w1 is a prize,
+    # 2 million x 0.4 = 0.8 million people against e1's 1 million (the odds, 0.92 in w1 and 0.91 in
+    # e1 with the state's garrison 0.67 and 0.83 by people held, do not change the order) -> e1
+    assert model.planned[0, e1] == pytest.approx(8.0)
+    assert model.planned[0, w1] == 0.0
+
+
 def test_an_offensive_stays_in_the_regions_it_names():
     raw = _campaign_world(1.5)
     raw["actor"][0]["strategy"][0]["regions"] = ["e1"]
