@@ -271,6 +271,28 @@ def test_screen_ranks_design_points_by_their_pattern_loss(tmp_path):
     assert screen([str(experiment), "--start", str(bad), "--out", str(tmp_path / "x.csv")]) == 2
 
 
+def test_choose_checks_the_best_screen_rows_at_their_written_values(tmp_path):
+    from bopsim.experiments.patterns.choose import main as choose
+
+    experiment = tmp_path / "screen.toml"
+    experiment.write_text(
+        f'name = "s"\nroot_seed = 1\n[[scenario]]\nfile = "{LEVANT.as_posix()}"\n[design]\nkind = "lhs"\nsamples = 2\n'
+        '[[factor]]\npath = "actor.isis.capability"\nlow = 10.0\nhigh = 20.0\n', encoding="utf-8")
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("actor.isis.capability,loss,passed\n12.3456,0.5,30\n19.87654,0.4,31\n17.0,0.9,20\n", encoding="utf-8")
+    second.write_text("actor.isis.capability,loss,passed\n19.87654,0.4,31\n", encoding="utf-8")
+    out = tmp_path / "chosen.csv"
+    assert choose([str(experiment), str(first), str(second), "--top", "2", "--seeds", "1", "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    # the two rows of lowest loss, the duplicate dropped, each at 3 significant digits, most patterns first
+    assert sorted(table["actor.isis.capability"]) == [12.3, 19.9]
+    assert list(table["passed"]) == sorted(table["passed"], reverse=True)
+    assert choose([str(experiment), str(first), "--seeds", "1", "--out", str(out)]) == 2, "an existing --out is refused"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("loss\n0.1\n", encoding="utf-8")
+    assert choose([str(experiment), str(bad), "--out", str(tmp_path / "x.csv")]) == 2
+
+
 def test_unit_coordinates_invert_the_factor_scales():
     from bopsim.experiments.batch.config import Factor
     from bopsim.experiments.batch.design import scale, unit_of

@@ -94,20 +94,24 @@ def _refine(rows: list[dict], evaluate, steps: int, rng: np.random.Generator, si
     return tried
 
 
-def _start_table(path: Path, experiment: Path) -> pd.DataFrame:
-    """A previous screen's table, checked to have a loss and a column for every varied factor."""
+def screen_table(path: Path, experiment: Path, option: str = "--start") -> pd.DataFrame:
+    """A previous screen's table, checked to have a loss and a column for every varied factor;
+    errors name the command-line `option` that gave the file."""
     from bopsim.model.errors import UsageError
     from bopsim.experiments.batch.config import load_experiment
 
     if not path.is_file():
-        raise UsageError(f"--start: {path} is not a file")
-    table = pd.read_csv(path)
+        raise UsageError(f"{option}: {path} is not a file")
+    try:
+        table = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{option}: {path} is not a CSV table ({exc})") from None
     needed = ["loss"] + [f.path for f in load_experiment(experiment).spec.varied]
     missing = [c for c in needed if c not in table.columns]
     if missing:
-        raise UsageError(f"--start: {path} has no column {missing[0]!r} (a screen table of {experiment.name} is needed)")
+        raise UsageError(f"{option}: {path} has no column {missing[0]!r} (a screen table of {experiment.name} is needed)")
     if table.empty:
-        raise UsageError(f"--start: {path} has no rows")
+        raise UsageError(f"{option}: {path} has no rows")
     return table
 
 
@@ -147,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"--out: {args.out} exists")
         if args.refine < 0:
             raise UsageError(f"--refine: must be >= 0, got {args.refine}")
-        start = _start_table(args.start, args.experiment) if args.start else (
+        start = screen_table(args.start, args.experiment) if args.start else (
             _scenario_start(args.experiment) if args.from_scenario else None)
         table = screen(args.experiment, parse_seeds(args.seeds), max(args.workers, 1), args.refine, start)
     except (ScenarioError, UsageError, ValueError) as exc:
