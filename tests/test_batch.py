@@ -217,6 +217,22 @@ def test_damaged_runs_are_detected_and_run_again(serial_out, tmp_path):
     assert json.loads((out / "manifest.json").read_text())["counts"] == {"ok": 8, "failed": 0, "pending": 0}
 
 
+def test_ctrl_c_during_a_finalizer_still_stops_the_batch():
+    from bopsim.experiments.batch.executors import ctrl_c_noted, stop_if_ctrl_c
+
+    class Writer:
+        def __del__(self):  # as a Parquet writer closing when Ctrl-C arrives
+            os.kill(os.getpid(), signal.SIGINT)
+
+    before = signal.getsignal(signal.SIGINT)
+    with ctrl_c_noted():
+        Writer()  # finalized at once; a KeyboardInterrupt raised in there would be printed and lost
+        with pytest.raises(KeyboardInterrupt):
+            stop_if_ctrl_c()
+        stop_if_ctrl_c()  # raised once
+    assert signal.getsignal(signal.SIGINT) is before
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
 def test_a_killed_batch_leaves_no_process_behind(tmp_path, sig):
     config = tmp_path / "long.toml"

@@ -106,6 +106,40 @@ def _sigint_deferred():
         raise KeyboardInterrupt
 
 
+_CTRL_C = threading.Event()
+"""Set by the handler of `ctrl_c_noted` when Ctrl-C is pressed; `stop_if_ctrl_c` raises it."""
+
+POLL_S = 0.25
+"""Seconds between checks for a noted Ctrl-C while the pool's runs are under way."""
+
+
+@contextmanager
+def ctrl_c_noted():
+    """While the block runs, Ctrl-C is only noted, and raised where the batch calls `stop_if_ctrl_c`.
+
+    Python raises KeyboardInterrupt at whatever line runs when the signal arrives. Inside a
+    finalizer (a Parquet writer's `__del__`, say) it is printed as "Exception ignored" and lost,
+    and the batch runs on to its end; raised between runs it stops the batch cleanly.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _CTRL_C.clear()
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: _CTRL_C.set())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        _CTRL_C.clear()
+
+
+def stop_if_ctrl_c() -> None:
+    """Raise KeyboardInterrupt if Ctrl-C was noted (`ctrl_c_noted`); a no-op otherwise."""
+    if _CTRL_C.is_set():
+        _CTRL_C.clear()
+        raise KeyboardInterrupt
+
+
 def _worker_setup(batch_pid: int) -> None:
     """Workers leave Ctrl-C to the main process, which stops the batch cleanly, and end with the batch.
 
@@ -182,7 +216,8 @@ def _until_broken(pool: ProcessPoolExecutor, queue: deque[RunTask], suspects: se
             queue.appendleft(task)
         if not running:
             return
-        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        done, _ = wait(running, timeout=POLL_S, return_when=FIRST_COMPLETED)
+        stop_if_ctrl_c()
         broken = [f for f in done if isinstance(f.exception(), BrokenProcessPool)]
         for future in set(done) - set(broken):
             yield future.result()
