@@ -231,6 +231,32 @@ def test_ctrl_c_during_a_finalizer_still_stops_the_batch():
             stop_if_ctrl_c()
         stop_if_ctrl_c()  # raised once
     assert signal.getsignal(signal.SIGINT) is before
+    with pytest.raises(KeyboardInterrupt), ctrl_c_noted():
+        os.kill(os.getpid(), signal.SIGINT)  # noted
+        os.kill(os.getpid(), signal.SIGINT)  # a second press raises at once
+        time.sleep(1.0)  # not reached
+
+
+@pytest.mark.parametrize("executor", ["serial", "process"])
+def test_ctrl_c_while_a_result_is_written_stops_the_batch_after_it(tmp_path, monkeypatch, executor):
+    from bopsim.experiments.batch.store import ResultStore
+
+    commit = ResultStore.commit
+
+    class Writer:
+        def __del__(self):  # as a Parquet writer closing when Ctrl-C arrives
+            os.kill(os.getpid(), signal.SIGINT)
+
+    def commit_then_ctrl_c(store, result):  # Ctrl-C arrives while the first result's writer is finalized
+        commit(store, result)
+        Writer()
+
+    monkeypatch.setattr(ResultStore, "commit", commit_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(load_experiment(SMALL), tmp_path / "out", executor, workers=1, progress=False)
+    # stopped between runs: the first result kept, at most the pool's runs in flight (2 x 1) written besides
+    assert 1 <= len(list((tmp_path / "out" / "runs").iterdir())) <= 3
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])

@@ -287,10 +287,23 @@ def test_choose_checks_the_best_screen_rows_at_their_written_values(tmp_path):
     # the two rows of lowest loss, the duplicate dropped, each at 3 significant digits, most patterns first
     assert sorted(table["actor.isis.capability"]) == [12.3, 19.9]
     assert list(table["passed"]) == sorted(table["passed"], reverse=True)
+    # judged again: the loss and the patterns are the run's, not the table's
+    assert set(table["loss"]).isdisjoint({0.4, 0.5}) and table["failed"].str.contains("_").all()
     assert choose([str(experiment), str(first), "--seeds", "1", "--out", str(out)]) == 2, "an existing --out is refused"
     bad = tmp_path / "bad.csv"
     bad.write_text("loss\n0.1\n", encoding="utf-8")
     assert choose([str(experiment), str(bad), "--out", str(tmp_path / "x.csv")]) == 2
+
+
+def test_screen_rows_are_judged_as_the_scenario_file_keeps_them():
+    from bopsim.experiments.batch.config import Factor
+    from bopsim.experiments.patterns.choose import as_written
+
+    fronts = as_written(Factor(path="f", values=[1, 2, 3]), 2.0)
+    assert fronts == 2 and isinstance(fronts, int)
+    assert as_written(Factor(path="m", values=[1, 2.5]), 2.4) == 2.5  # the nearest listed value
+    assert as_written(Factor(path="n", low=1, high=9, integer=True), 4.6) == 5
+    assert as_written(Factor(path="x", low=0.1, high=1.0), 0.123456) == 0.123
 
 
 def test_unit_coordinates_invert_the_factor_scales():

@@ -115,22 +115,32 @@ POLL_S = 0.25
 
 @contextmanager
 def ctrl_c_noted():
-    """While the block runs, Ctrl-C is only noted, and raised where the batch calls `stop_if_ctrl_c`.
+    """While the block runs, a first Ctrl-C is only noted, and raised where the batch calls
+    `stop_if_ctrl_c` (between runs) or when the block ends; a second Ctrl-C raises at once.
 
     Python raises KeyboardInterrupt at whatever line runs when the signal arrives. Inside a
     finalizer (a Parquet writer's `__del__`, say) it is printed as "Exception ignored" and lost,
-    and the batch runs on to its end; raised between runs it stops the batch cleanly.
+    and the batch runs on to its end; raised between runs it stops the batch cleanly, after the
+    runs in flight. The second press is the way out of a run that takes long.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     _CTRL_C.clear()
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: _CTRL_C.set())
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is None:  # a handler not set from Python: give the second press Python's own
+        previous = signal.default_int_handler
+
+    def note(signum, frame) -> None:
+        _CTRL_C.set()
+        signal.signal(signal.SIGINT, previous)
+
+    signal.signal(signal.SIGINT, note)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-        _CTRL_C.clear()
+    stop_if_ctrl_c()
 
 
 def stop_if_ctrl_c() -> None:
@@ -217,11 +227,11 @@ def _until_broken(pool: ProcessPoolExecutor, queue: deque[RunTask], suspects: se
         if not running:
             return
         done, _ = wait(running, timeout=POLL_S, return_when=FIRST_COMPLETED)
-        stop_if_ctrl_c()
         broken = [f for f in done if isinstance(f.exception(), BrokenProcessPool)]
         for future in set(done) - set(broken):
             yield future.result()
             suspects.discard(running.pop(future).run_id)
+        stop_if_ctrl_c()
         if broken:
             lost = list(running.values())
             if len(lost) == 1 and lost[0].run_id in suspects:

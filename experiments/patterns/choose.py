@@ -22,15 +22,19 @@ import pandas as pd
 
 
 def as_written(factor, value):
-    """A factor's value as the scenario file keeps it: a listed value as listed (a table may hold
-    fronts = 2 as 2.0), a value from a range to 3 significant digits."""
+    """A factor's value as the scenario file keeps it: the listed value nearest to it (a table may
+    hold fronts = 2 as 2.0), a whole number for an integer factor, else 3 significant digits."""
     if factor.values:
-        return type(factor.values[0])(value)
+        numbers = all(isinstance(listed, (int, float)) for listed in factor.values)
+        return min(factor.values, key=lambda listed: abs(listed - value)) if numbers else value
+    if factor.integer:
+        return int(round(value))
     return float(f"{float(value):.3g}")
 
 
 def check(experiment: Path, tables: list[pd.DataFrame], top: int, seeds: list[int], workers: int) -> pd.DataFrame:
-    """The `top` rows of lowest loss in `tables`, judged over `seeds` at their written values, best first."""
+    """The `top` points of lowest loss in `tables` as the scenario file would hold them (rows that
+    round to the same point count once), judged over `seeds`, most patterns passed first."""
     from bopsim.experiments.batch.config import load_experiment
     from bopsim.experiments.patterns.screen import _plain, judge
 
@@ -39,13 +43,13 @@ def check(experiment: Path, tables: list[pd.DataFrame], top: int, seeds: list[in
     fixed = tuple((f.path, f.value) for f in loaded.spec.factor if f.is_fixed)
     varied = loaded.spec.varied
     paths = [f.path for f in varied]
-    pool_rows = pd.concat([t[paths + ["loss"]] for t in tables]).drop_duplicates(subset=paths)
-    best = pool_rows.sort_values("loss", kind="stable").head(top)
-    tasks = [(scenario, fixed + tuple((f.path, as_written(f, _plain(row[f.path]))) for f in varied), seeds)
-             for _, row in best.iterrows()]
+    rows = pd.concat([t[paths + ["loss"]] for t in tables]).sort_values("loss", kind="stable")
+    written = [tuple((f.path, as_written(f, _plain(row[f.path]))) for f in varied) for _, row in rows.iterrows()]
+    best = list(dict.fromkeys(written))[:top]  # the lowest loss of each point as written
+    tasks = [(scenario, fixed + point, seeds) for point in best]
     with ProcessPoolExecutor(workers) as pool:
-        rows = list(pool.map(judge, tasks))
-    table = pd.DataFrame(rows)
+        judged = list(pool.map(judge, tasks))
+    table = pd.DataFrame(judged)
     return table.sort_values(["passed", "loss"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
