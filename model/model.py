@@ -72,6 +72,7 @@ class RegionalModel(mesa.Model):
         self._set_base_income(spec)
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
         self.actor_records: list[dict[str, np.ndarray]] = []
+        self._stand_at_home()
         self.perceive()
         self.agents.do("decide")
         self.station_reserves()
@@ -81,6 +82,18 @@ class RegionalModel(mesa.Model):
         self.collect()
 
     # ------------------------------------------------------------------ set-up
+
+    def _stand_at_home(self) -> None:
+        """Before the first decisions every force stands where home defence puts it (ODD §5).
+
+        The first month's plans are then made on a perceived state with forces on the ground:
+        without it the first campaigns were chosen against no enemy strength at all (odds 1,
+        every objective feasible) and kept for their whole duration.
+        """
+        self.perceive()
+        self.reserve[:] = self.active
+        self.station_reserves()
+        self.deployment = self.planned
 
     def _init_arrays(self, spec: ScenarioSpec) -> None:
         n, r = self.n_actors, self.geo.size

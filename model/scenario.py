@@ -638,10 +638,10 @@ def _check_strategy(fail, label: str, strategy: list[BehaviourSpec], actors: set
 
 
 def _check_places(fail, label: str, strategy: list[BehaviourSpec], regions: set[str], countries: set[str]) -> None:
-    """Country codes (`countries`, `theatre`) and region ids (`regions`) named by behaviours exist."""
+    """Country codes (`countries`, `theatre`) and region ids (`regions`, `first`) named by behaviours exist."""
     for b in strategy:
         extra = b.model_extra or {}
-        for field, known, what in (("countries", countries, "country"), ("theatre", countries, "country"), ("regions", regions, "region")):
+        for field, known, what in (("countries", countries, "country"), ("theatre", countries, "country"), ("regions", regions, "region"), ("first", regions, "region")):
             for item in extra.get(field) or []:
                 if item not in known:
                     fail(f"{label}.{b.behaviour}.{field}", f"unknown {what} {item!r}")

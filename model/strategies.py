@@ -271,6 +271,7 @@ class OffensiveParams(Params):
     reach: Literal["adjacent", "home"] = Field("adjacent", description="objectives next to held ground, or in the own country only")
     countries: list[str] = Field(default_factory=list, description="countries (region `country` codes) objectives may lie in; empty = any")
     regions: list[str] = Field(default_factory=list, description="regions (ids) objectives may lie in, for example a claimed territory; empty = any")
+    first: list[str] = Field(default_factory=list, description="regions (ids) of the campaign under way at the start; empty = chosen by the rule")
 
 
 @behaviour
@@ -303,9 +304,15 @@ class Offensive(Behaviour):
         super().__init__(params)
         self.objectives = np.zeros(0, dtype=int)
         self.months_left = 0
+        self.started = False
 
     def act(self, a: int, view: View, plan: Plan) -> None:
         contestable = self._contestable(a, view)
+        if not self.started:  # a campaign under way at the start is a fact of the initial state
+            self.started = True
+            if self.params.first:
+                self.objectives = np.array([view.geo.index[r] for r in self.params.first], dtype=int)
+                self.months_left = self.params.duration
         live = self.objectives[contestable[self.objectives]] if self.months_left > 0 else self.objectives[:0]
         if live.size == 0:
             live = self._choose(a, view, weakest_holder_strength(view, a), contestable)

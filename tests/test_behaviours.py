@@ -244,6 +244,30 @@ def test_an_offensive_skips_objectives_it_cannot_win():
     assert model.planned[0, w1] == 0.0
 
 
+def test_the_first_campaign_is_chosen_against_the_forces_already_standing():
+    model = RegionalModel(parse(_campaign_world(12.0, duration=3)), rng=1)
+    w1, e1 = model.geo.index["w1"], model.geo.index["e1"]
+    # at set-up the state's 12 units stand at home by population, 8 in w1 and 4 in e1, before
+    # anyone decides; mass 8 < 1.5 x 8 but 8 >= 1.5 x 4: the campaign of the first three months
+    # goes to e1 (chosen against no standing force it went to the larger prize, w1, and stayed)
+    assert model.view.strength[1, w1] == pytest.approx(8.0)
+    offensive = model.agents_by_index[0].strategy[-1]
+    assert list(offensive.objectives) == [e1]
+    assert model.deployment[0, e1] == pytest.approx(8.0)
+
+
+def test_a_campaign_under_way_at_the_start_is_kept_for_its_duration():
+    raw = _campaign_world(12.0, duration=3)
+    raw["actor"][0]["strategy"][0]["first"] = ["w1"]
+    model = RegionalModel(parse(raw), rng=1)
+    w1 = model.geo.index["w1"]
+    # w1 is not feasible by the rule (8 < 1.5 x 8, above), but the campaign there is a fact of the
+    # initial state: all 8 units go to w1, for 3 months (2 left after the set-up decision)
+    offensive = model.agents_by_index[0].strategy[-1]
+    assert list(offensive.objectives) == [w1] and offensive.months_left == 2
+    assert model.deployment[0, w1] == pytest.approx(8.0)
+
+
 def test_an_offensive_counts_the_allies_already_on_the_objective():
     raw = _campaign_world(12.0, duration=1)
     raw["actor"].append({"id": "ally", "kind": "non_state", "home": ["w1"], "capability": 5,
