@@ -70,7 +70,7 @@ def _value(draw, name, field):
     if origin is Literal:
         return draw(st.sampled_from(get_args(field.annotation)))
     if origin is list:
-        return draw(st.lists(st.sampled_from(ALWAYS_REGIONS if name == "regions" else COUNTRIES), unique=True))
+        return draw(st.lists(st.sampled_from(ALWAYS_REGIONS if name in ("regions", "first") else COUNTRIES), unique=True))
     return _number(draw, field)
 
 
