@@ -184,9 +184,7 @@ def takeable_share(view: View, a: int) -> np.ndarray:
     The contest moves ground only from enemies (`combat.contest`) and absorbs the ungoverned
     share; the ground of allies, of neutrals and of `a` itself is no prize.
     """
-    enemies = view.enemies[a]
-    enemy_held = view.control[:-1][enemies].sum(axis=0) if enemies.any() else np.zeros(view.geo.size)
-    return enemy_held + view.control[-1]
+    return view.control[:-1][view.enemies[a]].sum(axis=0) + view.control[-1]
 
 
 def allied_strength(view: View, a: int) -> np.ndarray:
@@ -311,7 +309,7 @@ class Offensive(Behaviour):
         if not self.started:  # a campaign under way at the start is a fact of the initial state
             self.started = True
             if self.params.first:
-                self.objectives = np.array([view.geo.index[r] for r in self.params.first], dtype=int)
+                self.objectives = view.geo.among(self.params.first).nonzero()[0]
                 self.months_left = self.params.duration
         live = self.objectives[contestable[self.objectives]] if self.months_left > 0 else self.objectives[:0]
         if live.size == 0:
