@@ -21,18 +21,23 @@ OUTCOMES := --outcome 'iran.power_share.final' --outcome 'iran.strategic_depth.f
   --outcome 'syria.home_held.final' --outcome 'pmf.home_held.final' \
   --outcome 'iran.deterrence.*.mean' --outcome 'iran.*.russia.mean' --outcome 'balance.*.mean' --outcome 'iran.nearest_hostile_hops.mean'
 
+# Each flagship writes to results/<experiment>-<hash>, the hash of the experiment, its scenarios and
+# the posterior (`bopsim batch --fingerprint`): rerunning the same experiment skips finished runs,
+# and after a recalibration the new posterior gets a folder of its own beside the old one.
+flagship = out=results/$(1)-$$($(VENV)/bin/bopsim batch experiments/configs/$(1).toml --fingerprint) && \
+	$(VENV)/bin/bopsim batch experiments/configs/$(1).toml --out $$out && \
+	$(VENV)/bin/bopsim compare $$out $(OUTCOMES)
+
 # The flagship experiment over the posterior of the calibration (experiments/configs/levant_strategies_posterior.toml):
 # 6 variants x 40 parameter sets drawn from scenarios/levant_2014.posterior x 5 seeds (1,200 runs, 6-9 minutes
-# measured on two busy cores), then `compare` with P(sign); rerunning into the same folder skips finished runs.
+# measured on two busy cores), then `compare` with P(sign).
 run: $(STAMP)
-	$(VENV)/bin/bopsim batch experiments/configs/levant_strategies_posterior.toml --out results/levant_strategies_posterior
-	$(VENV)/bin/bopsim compare results/levant_strategies_posterior $(OUTCOMES)
+	$(call flagship,levant_strategies_posterior)
 
 # The same flagship at the scenario's single calibrated point (experiments/configs/levant_strategies.toml):
 # 200 seeds per variant, intervals over seeds only (1,200 runs, 9 minutes measured on two busy cores).
 run-point: $(STAMP)
-	$(VENV)/bin/bopsim batch experiments/configs/levant_strategies.toml --out results/levant_strategies
-	$(VENV)/bin/bopsim compare results/levant_strategies $(OUTCOMES)
+	$(call flagship,levant_strategies)
 
 # Which parameters the 2014-2016 patterns can inform (docs/calibration.md, "Which parameters are
 # free"): the pattern screen at 800 points, seed 1 (3-8 minutes on two shared cores), and each factor's

@@ -76,6 +76,20 @@ def test_a_result_folder_of_another_experiment_is_refused(tmp_path, capsys):
     assert code == 2 and "holds results of another experiment" in err
 
 
+def test_the_fingerprint_names_the_folder_a_batch_is_made_for(tmp_path, capsys):
+    """`--fingerprint` prints the hash the result folder records, and runs nothing."""
+    config = tmp_path / "exp.toml"
+    config.write_text(HEAD + "steps = 2\n")
+    assert main(["batch", str(config), "--fingerprint"]) == 0
+    printed = capsys.readouterr().out.strip()
+    assert not (tmp_path / "out").exists() and not (tmp_path / "results").exists()
+    assert _batch(tmp_path, HEAD + "steps = 2\n", capsys)[0] == 0
+    assert (tmp_path / "out" / "fingerprint.txt").read_text().strip() == printed
+    config.write_text(HEAD + "steps = 3\n")
+    main(["batch", str(config), "--fingerprint"])
+    assert capsys.readouterr().out.strip() != printed
+
+
 def test_strategy_override_reaches_scheduled_strategy_changes():
     spec = scenario_with(str(ABSTRACT), (("actor.north.strategy.forward_defence.depth", 3),))
     event = next(e for e in spec.event if e.kind == "strategy")

@@ -30,6 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="override the months per run")
     parser.add_argument("--retry-failed", action="store_true", help="run again the runs that failed before")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--fingerprint", action="store_true",
+                        help="print the experiment's hash (what its result folder is made for) and run nothing")
     parser.set_defaults(func=batch_command)
 
 
@@ -39,6 +41,9 @@ def batch_command(args: argparse.Namespace) -> int:
 
     check_output(args.out)
     experiment = load_experiment(args.config, replications=args.replications, steps=args.steps)
+    if args.fingerprint:
+        print(experiment.fingerprint())
+        return 0
     out = args.out or default_output("results", experiment.spec.name, args.config)
     report = run_batch(experiment, out, args.executor, args.workers, args.scheduler,
                        retry_failed=args.retry_failed, progress=not args.no_progress)
