@@ -52,14 +52,14 @@ def relation_targets(relations: np.ndarray, latent: np.ndarray, shared_threat: n
     np.fill_diagonal(common, 0.0)
     moved = relations + rate * (latent + common - relations)
     np.fill_diagonal(moved, 0.0)
-    return np.clip(moved, -1.0, 1.0)
+    return moved.clip(-1.0, 1.0)
 
 
 def update_ties(ties: np.ndarray, target: np.ndarray, rate: float, decay: float, hostility: np.ndarray) -> np.ndarray:
     """Ties rise towards their target at `rate` and fall towards it at `decay` (at `rate` if hostile)."""
     down = np.where(hostility > 0, rate, decay)
     step = np.where(target > ties, rate, down)
-    return np.clip(ties + step * (target - ties), 0.0, 1.0)
+    return (ties + step * (target - ties)).clip(0.0, 1.0)
 
 
 def fighting_together(present: np.ndarray, contested: np.ndarray, hostility: np.ndarray, strength: float) -> np.ndarray:

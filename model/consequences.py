@@ -59,7 +59,7 @@ def strategic_depth(weights: np.ndarray, hostile_control: np.ndarray, has_home: 
     0: all of it hostile. Example: weights (6/11, 3/11, 2/11) and hostile shares (0, 0.5, 1)
     give 6/11 + 1.5/11 + 0 = 0.682.
     """
-    free = 1.0 - np.clip(hostile_control, 0.0, 1.0)
+    free = 1.0 - hostile_control.clip(0.0, 1.0)
     depth = np.where(weights.sum(axis=1) > 0, (weights * free).sum(axis=1), 1.0)
     return np.where(has_home, depth, np.nan)
 

@@ -469,15 +469,16 @@ class RegionalModel(mesa.Model):
         striking = (self.strike > p.presence) & self.active[:, None]
         holding = (self.control[:-1] > 0) & self.active[:, None]
         contested = combat.contested_regions(self.hostility, forces | holding | striking)
-        speed = np.clip(p.front_speed * np.exp(p.front_noise * self.rng.standard_normal(self.geo.size)), 0.0, 1.0)
+        speed = (p.front_speed * np.exp(p.front_noise * self.rng.standard_normal(self.geo.size))).clip(0.0, 1.0)
         absorbing = forces.any(axis=0) & ~self.outside
         fighting = contested | (absorbing & (self.control[-1] > 0))
         cols = fighting.nonzero()[0]
-        losses_there, dyads, change, taken = self._fight(cols, contested[cols], absorbing[cols], speed[cols])
+        support = self._support(cols)
+        losses_there, dyads, change, taken = self._fight(cols, contested[cols], absorbing[cols], speed[cols], support)
         losses = np.zeros(self.deployment.shape)
         losses[:, cols] = losses_there
         fought = self.deployment[:, cols] - losses_there
-        deserted_there = combat.desertion(fought, self.control[:-1, cols], change, self._support(cols), p.desertion)
+        deserted_there = combat.desertion(fought, self.control[:-1, cols], change, support, p.desertion)
         deserted = np.zeros(self.deployment.shape)
         deserted[:, cols] = deserted_there
         control = self.control.copy()
@@ -493,18 +494,19 @@ class RegionalModel(mesa.Model):
         deployment[:, cols] = fought - deserted_there
         self.deployment = deployment
 
-    def _fight(self, cols: np.ndarray, contested: np.ndarray, absorbing: np.ndarray,
-               speed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _fight(self, cols: np.ndarray, contested: np.ndarray, absorbing: np.ndarray, speed: np.ndarray,
+               support: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Attrition, contest and absorption in the regions `cols` (C of them).
 
-        `contested`, `absorbing` (forces present, region in the game) and `speed` are (C,).
+        `contested`, `absorbing` (forces present, region in the game) and `speed` are (C,),
+        `support` (n, C) the actors' popular support there (`_support`).
         Returns (losses (n, C), dyad losses (n, n), control change (n, C) after crediting
         sovereign partners, ungoverned share taken (n, C)).
         """
         p = self.params
         h = self.hostility
         control, deployment = self.control[:, cols], self.deployment[:, cols]
-        effective = combat.effective_force(deployment, control, self.geo.defence[cols]) * self._support(cols)
+        effective = combat.effective_force(deployment, control, self.geo.defence[cols]) * support
         fire = effective + p.strike_effect * self.strike[:, cols]
         losses, dyads = combat.attrition(deployment, fire, h, p.attrition, contested)
         strength = combat.credit_external(effective, self.fights_for, self.holds_ground, self.partnered)
@@ -518,7 +520,8 @@ class RegionalModel(mesa.Model):
         return (self.control[:-1] @ self.geo.resources) * self.holds_ground
 
     def _recruits(self, momentum: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(recruits per actor (n,), recruits drawn from each region (n, R)), capability units per month.
+        """(recruits per actor (n,), recruits drawn from each region (m, R) by the m actors that
+        mobilise, rows in actor order), capability units per month.
 
         Actor a draws mobilisation_a x people (millions) x base[a, r] x affinity(a, r) x
         pool_r / pool0_r from region r, where base is the share of r it holds times its
@@ -547,11 +550,9 @@ class RegionalModel(mesa.Model):
         per_region *= scale[None, :]
         recruits = np.zeros(self.n_actors)
         recruits[rows] = per_region.sum(axis=1)
-        everywhere = np.zeros((self.n_actors, self.geo.size))
-        drawn_rows = np.zeros((rows.size, everywhere.shape[1]))
+        drawn_rows = np.zeros((rows.size, self.geo.size))
         drawn_rows[:, cols] = per_region
-        everywhere[rows] = drawn_rows
-        return recruits, everywhere
+        return recruits, drawn_rows
 
     def _foreign_fighters(self, momentum: np.ndarray) -> np.ndarray:
         """(n,) foreign recruits per month: inflow x border access x `momentum` (n,).
@@ -595,7 +596,7 @@ class RegionalModel(mesa.Model):
         target = tie_targets(self.tie_wish, self.hostility, together, self.allied)
         self._tie_events(update_ties(self.ties, target, p.tie_rate, p.tie_decay, self.hostility))
         shift = np.maximum(self.relation_shift, self.relation_shift.T)
-        self.latent = np.clip(self.latent + shift, -1.0, 1.0)
+        self.latent = (self.latent + shift).clip(-1.0, 1.0)
         self.relations = relation_targets(self.relations, self.latent, self.view.shared_threat, p.common_enemy_lift, p.relation_rate)
         self._wars()
         for i in (self.active & (self.capability < p.presence)).nonzero()[0]:
@@ -622,18 +623,20 @@ class RegionalModel(mesa.Model):
 
     def _control_events(self, control: np.ndarray) -> None:
         before = self.majority_holder
-        after = self.majority_holder = np.argmax(control, axis=0)
+        after = self.majority_holder = control.argmax(axis=0)
         for r in (before != after).nonzero()[0]:
             self.record("control_change", actor=int(after[r]), other=int(before[r]), region=int(r),
                         value=float(control[after[r], r]))
 
     def _tie_events(self, ties: np.ndarray) -> None:
         threshold = self.params.bloc_threshold
-        was, now = (self.ties >= threshold) & self.upper, (ties >= threshold) & self.upper
-        for a, b in zip(*np.nonzero(now & ~was)):
-            self.record("tie_formed", actor=int(a), other=int(b), value=float(ties[a, b]))
-        for a, b in zip(*np.nonzero(was & ~now)):
-            self.record("tie_broken", actor=int(a), other=int(b), value=float(ties[a, b]))
+        was, now = self.ties >= threshold, ties >= threshold
+        crossed = (was != now) & self.upper
+        if crossed.any():  # most months no tie crosses the threshold
+            for a, b in zip(*(crossed & now).nonzero()):
+                self.record("tie_formed", actor=int(a), other=int(b), value=float(ties[a, b]))
+            for a, b in zip(*(crossed & was).nonzero()):
+                self.record("tie_broken", actor=int(a), other=int(b), value=float(ties[a, b]))
         self.ties = ties
 
     def _wars(self) -> None:

@@ -350,7 +350,7 @@ class Offensive(Behaviour):
         odds = _per_total(strength, strength + enemy_strength(view, a))
         value = view.geo.population * takeable_share(view, a) * view.support[a] * reach * odds
         candidates = (feasible & (value > 0)).nonzero()[0]
-        order = candidates[np.argsort(-value[candidates], kind="stable")]
+        order = candidates[(-value[candidates]).argsort(kind="stable")]
         return order[: self.params.fronts]
 
 
