@@ -19,22 +19,21 @@ def tie_targets(wishes: np.ndarray, hostility: np.ndarray, fighting_together: np
     Harary 1956), so co-belligerents against a common enemy do not merge into one bloc when
     one of them fights the other's ally.
     """
-    accepts = hostility == 0
+    enemies = hostility > 0
+    accepts = ~enemies
     offered = np.maximum(wishes * accepts.T, wishes.T * accepts)
     target = np.maximum(offered, fighting_together)
     np.fill_diagonal(target, 0.0)
-    return np.where((hostility > 0) | unbalanced(allied, hostility), 0.0, target)
+    return np.where(enemies | unbalanced(allied, enemies), 0.0, target)
 
 
-def unbalanced(allied: np.ndarray, hostility: np.ndarray) -> np.ndarray:
+def unbalanced(allied: np.ndarray, enemies: np.ndarray) -> np.ndarray:
     """(n, n) bool: a tie a-b would close an unbalanced triad (a allied to an enemy of b, or b to one of a's).
 
-    For `allied` A and enemies E (boolean): (A @ E) [a, b] counts the c with a-c allied and
-    c-b hostile.
+    For `allied` A and `enemies` E (boolean, hostility > 0): (A @ E) [a, b] counts the c with
+    a-c allied and c-b hostile.
     """
-    a = allied.astype(float)
-    e = (hostility > 0).astype(float)
-    through = (a @ e) > 0
+    through = (allied.astype(float) @ enemies.astype(float)) > 0
     return through | through.T
 
 

@@ -296,7 +296,7 @@ def month_record(model) -> ConsequenceRecord:
     return ConsequenceRecord(
         depth=strategic_depth(fixed.approach, hostile_control(hostility, control), fixed.has_home),
         ties=model.ties.copy(),
-        bloc=model.bloc.copy(),
+        bloc=model.bloc,  # a kept result, read-only
         power_share=model.shares.copy(),
         territory_km2=model.territory_km2.copy(),
         active=active,
@@ -306,7 +306,7 @@ def month_record(model) -> ConsequenceRecord:
         control=Sparse.of(control),
         deployment=Sparse.of(model.deployment),
         strike=Sparse.of(model.strike),
-        hostility=hostility.copy(),
+        hostility=hostility,  # a kept result, read-only
         allied=model._allied(),
         contested=model.battle.contested.copy(),
     )

@@ -98,8 +98,7 @@ class View:
         States defend their own country; ground beyond a border is held only through a
         behaviour that sends forces there (forward defence, expeditionary support).
         """
-        held = self.control[:-1] >= self.params.domain_share
-        return self.home | (held & ~self.state[:, None])
+        return self.home | (self._holding & ~self.state[:, None])
 
     @cached_property
     def near_domain(self) -> np.ndarray:
