@@ -45,6 +45,8 @@ class View:
     """(n, R) bool: the actor's sovereign (or base) regions."""
     home_distance: np.ndarray
     """(n, R) hops from the actor's home or basing regions."""
+    proximity: np.ndarray
+    """(n, R) exp(-home_distance / threat_range): the loss of strength with distance from home (Boulding 1962)."""
     sovereign: np.ndarray
     """(R,) index of the state whose home the region is, or -1."""
     state: np.ndarray

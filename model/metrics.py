@@ -95,9 +95,9 @@ class WarEpisodes:
         self.start[started] = step
         self.size[started] = 0.0
         self.size[fighting] += mutual[fighting]
-        ended_list = [(int(a), int(b), int(self.start[a, b]), float(self.size[a, b])) for a, b in zip(*np.nonzero(ended))]
+        ended_list = [(int(a), int(b), int(self.start[a, b]), float(self.size[a, b])) for a, b in zip(*ended.nonzero())]
         self.ongoing = fighting
-        return [(int(a), int(b)) for a, b in zip(*np.nonzero(started))], ended_list
+        return [(int(a), int(b)) for a, b in zip(*started.nonzero())], ended_list
 
     @property
     def count(self) -> int:

@@ -118,6 +118,8 @@ class RegionalModel(mesa.Model):
         self.basing_weights = np.divide(basing, basing.sum(axis=1, keepdims=True), out=np.zeros(basing.shape),
                                         where=basing.any(axis=1, keepdims=True))
         self.home_distance = np.array([self.geo.distance_from(self.home[i] | self.basing[i]) for i in range(n)])
+        self.proximity = np.exp(-self.home_distance / self.params.threat_range)
+        """(n, R) exp(-hops from home / threat_range), fixed for the run (View.proximity)."""
         self.control = _initial_control(spec, self.home, rix, self.kind)
         self.majority_holder = np.argmax(self.control, axis=0)
         """(R,) largest holder of each region (n = ungoverned), refreshed whenever `control` changes."""
@@ -321,7 +323,8 @@ class RegionalModel(mesa.Model):
         self.view = View(
             params=p, geo=self.geo, active=self.active, holds_ground=self.holds_ground,
             capability=self.capability, control=self.control, deployment=self.deployment,
-            home=self.home, home_distance=self.home_distance, sovereign=self.sovereign, state=self.state,
+            home=self.home, home_distance=self.home_distance, proximity=self.proximity,
+            sovereign=self.sovereign, state=self.state,
             relations=self.relations, ties=self.ties, hostility=self.hostility,
             allied=self.allied, threat=threat, shared_threat=unit @ unit.T,
             exposure=self._exposure(), actor_affinity=self.actor_affinity,

@@ -346,7 +346,7 @@ class Offensive(Behaviour):
         mass = self.params.share * view.capability[a] / self.params.fronts
         strength = mass * view.support[a] + allied_strength(view, a)
         feasible = contestable & (strength >= self.params.ratio * enemy)
-        reach = np.exp(-view.home_distance[a] / view.params.threat_range)
+        reach = view.proximity[a]
         odds = _per_total(strength, strength + enemy_strength(view, a))
         value = view.geo.population * takeable_share(view, a) * view.support[a] * reach * odds
         candidates = (feasible & (value > 0)).nonzero()[0]
