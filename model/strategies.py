@@ -163,19 +163,19 @@ def enemy_strength(view: View, a: int) -> np.ndarray:
     return view.strength_of(enemies)
 
 
-def weakest_holder_strength(view: View, a: int) -> np.ndarray:
+def weakest_holder_strength(view: View, a: int, all_enemies: np.ndarray) -> np.ndarray:
     """(R,) strength of the weakest enemy of a holding ground (the domain share) in each region.
 
     The contest takes b's share by the superiority of b's enemies over b alone
     (`combat.contest`), so the holder an attacker can beat is the weakest one. Where no enemy
-    holds ground, all the enemies' strength there (`enemy_strength`): they contest the open
-    ground by strength.
+    holds ground, all the enemies' strength there (`all_enemies`, from `enemy_strength`): they
+    contest the open ground by strength.
     """
     holders = (view.enemies[a] & view.holds_ground_somewhere).nonzero()[0]  # the others hold nothing
     if holders.size == 0:
-        return enemy_strength(view, a)
+        return all_enemies
     weakest = view.weakest_strength(holders)
-    return np.where(np.isfinite(weakest), weakest, enemy_strength(view, a))
+    return np.where(np.isfinite(weakest), weakest, all_enemies)
 
 
 def enemy_share(view: View, a: int) -> np.ndarray:
@@ -320,7 +320,7 @@ class Offensive(Behaviour):
                 self.months_left = self.params.duration
         live = self.objectives[contestable[self.objectives]] if self.months_left > 0 else self.objectives[:0]
         if live.size == 0:
-            live = self._choose(a, view, weakest_holder_strength(view, a), contestable, held_by_enemies)
+            live = self._choose(a, view, contestable, held_by_enemies)
             self.months_left = self.params.duration
         self.objectives = live
         self.months_left -= 1
@@ -341,8 +341,7 @@ class Offensive(Behaviour):
             reach = reach & view.geo.among(self.params.regions)
         return reach & view.access[a] & (enemy_held | view.open_ground)
 
-    def _choose(self, a: int, view: View, enemy: np.ndarray, contestable: np.ndarray,
-                held_by_enemies: np.ndarray) -> np.ndarray:
+    def _choose(self, a: int, view: View, contestable: np.ndarray, held_by_enemies: np.ndarray) -> np.ndarray:
         """The `fronts` most valuable feasible objectives (`held_by_enemies` from `enemy_share`).
 
         Value: population x takeable share x support x exp(-hops from home / lambda) x S / (S + E):
@@ -352,9 +351,10 @@ class Offensive(Behaviour):
         """
         mass = self.params.share * view.capability[a] / self.params.fronts
         strength = mass * view.support[a] + allied_strength(view, a)
-        feasible = contestable & (strength >= self.params.ratio * enemy)
+        all_enemies = enemy_strength(view, a)
+        feasible = contestable & (strength >= self.params.ratio * weakest_holder_strength(view, a, all_enemies))
         reach = view.proximity[a]
-        odds = _per_total(strength, strength + enemy_strength(view, a))
+        odds = _per_total(strength, strength + all_enemies)
         value = view.geo.population * takeable_share(view, held_by_enemies) * view.support[a] * reach * odds
         candidates = (feasible & (value > 0)).nonzero()[0]
         order = candidates[(-value[candidates]).argsort(kind="stable")]
