@@ -284,8 +284,9 @@ _FIXED: WeakKeyDictionary = WeakKeyDictionary()
 """Fixed arrays per live model, computed at its first record."""
 
 
-def month_record(model) -> ConsequenceRecord:
-    """The consequence record of the model's current month (called by `RegionalModel.collect`)."""
+def month_record(model, allied: np.ndarray) -> ConsequenceRecord:
+    """The consequence record of the model's current month (called by `RegionalModel.collect` with
+    the month's alliances, `RegionalModel._allied`)."""
     fixed = _FIXED.get(model)
     if fixed is None:
         fixed = _FIXED[model] = Fixed.of(model)
@@ -307,6 +308,6 @@ def month_record(model) -> ConsequenceRecord:
         deployment=Sparse.of(model.deployment),
         strike=Sparse.of(model.strike),
         hostility=hostility,  # a kept result, read-only
-        allied=model._allied(),
+        allied=allied,
         contested=model.battle.contested.copy(),
     )

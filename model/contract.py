@@ -90,8 +90,8 @@ class View:
         return self.capability.shape[0]
 
     def held(self, a: int | np.ndarray) -> np.ndarray:
-        """Regions where actor(s) `a` hold at least the domain share of control."""
-        return self.control[a] >= self.params.domain_share
+        """Regions where actor(s) `a` hold at least the domain share of control (rows of `_holding`)."""
+        return self._holding[a]
 
     @cached_property
     def domain(self) -> np.ndarray:
@@ -167,8 +167,10 @@ class View:
 
     @cached_property
     def _holding(self) -> np.ndarray:
-        """(n, R) bool: the actor holds at least the domain share of the region."""
-        return self.control[:-1] >= self.params.domain_share
+        """(n, R) bool, read-only: the actor holds at least the domain share of the region."""
+        holding = self.control[:-1] >= self.params.domain_share
+        holding.flags.writeable = False
+        return holding
 
     @cached_property
     def _forces(self) -> np.ndarray:

@@ -657,11 +657,12 @@ class RegionalModel(mesa.Model):
         self.settled_km2 = self.control[:-1] @ self.geo.settled_km2
         held = (self.control[:-1] >= p.domain_share) & self.active[:, None]
         self.hostility = self._hostility()
-        self.forward = forward_presence((self.deployment > p.presence) | held, self._allied(), self.home)
+        allied = self._allied()
+        self.forward = forward_presence((self.deployment > p.presence) | held, allied, self.home)
         tied = self.ties >= p.bloc_threshold
         self.bloc = self._bloc_kept.get(lambda: blocs(self.ties, p.bloc_threshold, self.active), tied, self.active)
         self.bloc_top, self.bloc_second, self.bloc_ratio = bloc_balance(self.capability, self.bloc)
-        self.consequences.append(month_record(self))
+        self.consequences.append(month_record(self, allied))
         self.depth = self.consequences[-1].depth
         self.history.append(RegionRecord.of(self))
         self.actor_records.append(self._actor_record())
