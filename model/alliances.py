@@ -47,9 +47,7 @@ def relation_targets(relations: np.ndarray, latent: np.ndarray, shared_threat: n
     alliances against a threat dissolve when it passes; Snyder 1997 on alliance politics).
     Deliberate shifts (bandwagoning) move the latent level itself (RegionalModel.update).
     """
-    common = lift * shared_threat
-    np.fill_diagonal(common, 0.0)
-    moved = relations + rate * (latent + common - relations)
+    moved = relations + rate * (latent + lift * shared_threat - relations)
     np.fill_diagonal(moved, 0.0)
     return moved.clip(-1.0, 1.0)
 

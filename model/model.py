@@ -403,7 +403,7 @@ class RegionalModel(mesa.Model):
         if plan.ground or plan.strike:
             claimed = sum(share for share, _ in plan.ground + plan.strike)
             scale = 1.0 / claimed if claimed > 1.0 else 1.0
-            k = self.capability[a]
+            k = float(self.capability[a])  # Python floats: the same products, without NumPy scalar arithmetic
             ground = self.planned[a]
             for share, weights in plan.ground:
                 ground += (k * share * scale) * weights
