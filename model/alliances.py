@@ -52,20 +52,22 @@ def relation_targets(relations: np.ndarray, latent: np.ndarray, shared_threat: n
     return moved.clip(-1.0, 1.0)
 
 
-def update_ties(ties: np.ndarray, target: np.ndarray, rate: float, decay: float, hostility: np.ndarray) -> np.ndarray:
-    """Ties rise towards their target at `rate` and fall towards it at `decay` (at `rate` if hostile)."""
-    down = np.where(hostility > 0, rate, decay)
+def update_ties(ties: np.ndarray, target: np.ndarray, rate: float, decay: float, enemies: np.ndarray) -> np.ndarray:
+    """Ties rise towards their target at `rate` and fall towards it at `decay` (at `rate` between
+    `enemies`, (n, n) bool: hostility > 0)."""
+    down = np.where(enemies, rate, decay)
     step = np.where(target > ties, rate, down)
     return (ties + step * (target - ties)).clip(0.0, 1.0)
 
 
-def fighting_together(present: np.ndarray, contested: np.ndarray, hostility: np.ndarray, strength: float) -> np.ndarray:
-    """`strength` for pairs present in a common contested region and sharing an enemy there."""
+def fighting_together(present: np.ndarray, contested: np.ndarray, enemies: np.ndarray, strength: float) -> np.ndarray:
+    """`strength` for pairs present in a common contested region and sharing an enemy there
+    (`enemies` (n, n) bool: hostility > 0), themselves not enemies."""
     p = present[:, contested].astype(float)
     together = (p @ p.T) > 0
-    enemies = (hostility > 0).astype(float)
-    common_enemy = (enemies @ enemies.T) > 0
-    out = np.where(together & common_enemy & (hostility == 0), strength, 0.0)
+    e = enemies.astype(float)
+    common_enemy = (e @ e.T) > 0
+    out = np.where(together & common_enemy & ~enemies, strength, 0.0)
     np.fill_diagonal(out, 0.0)
     return out
 

@@ -272,7 +272,7 @@ class ConsequenceRecord:
 
     @cached_property
     def joint(self) -> np.ndarray:
-        return fighting_together(self._present, self.contested, self.hostility, 1.0) > 0
+        return fighting_together(self._present, self.contested, self.hostility > 0, 1.0) > 0
 
     @cached_property
     def forces_abroad(self) -> np.ndarray:

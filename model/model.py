@@ -472,7 +472,7 @@ class RegionalModel(mesa.Model):
         forces = (self.deployment > p.presence) & self.active[:, None]
         striking = (self.strike > p.presence) & self.active[:, None]
         holding = (self.control[:-1] > 0) & self.active[:, None]
-        contested = combat.contested_regions(self.hostility, forces | holding | striking)
+        contested = combat.contested_regions(self.view.enemies, forces | holding | striking)
         speed = (p.front_speed * np.exp(p.front_noise * self.rng.standard_normal(self.geo.size))).clip(0.0, 1.0)
         absorbing = forces.any(axis=0) & ~self.outside
         fighting = contested | (absorbing & (self.control[-1] > 0))
@@ -508,13 +508,12 @@ class RegionalModel(mesa.Model):
         sovereign partners, ungoverned share taken (n, C)).
         """
         p = self.params
-        h = self.hostility
         control, deployment = self.control[:, cols], self.deployment[:, cols]
         effective = combat.effective_force(deployment, control, self.geo.defence[cols]) * support
         fire = effective + p.strike_effect * self.strike[:, cols]
-        losses, dyads = combat.attrition(deployment, fire, h, p.attrition, contested)
+        losses, dyads = combat.attrition(deployment, fire, self.hostility, p.attrition, contested)
         strength = combat.credit_external(effective, self.fights_for, self.holds_ground, self.partnered)
-        change = combat.contest(control, strength, h > 0, contested, speed, p.front_width)
+        change = combat.contest(control, strength, self.view.enemies, contested, speed, p.front_width)
         taken = combat.absorb_ungoverned(control, strength, absorbing, p.absorption)
         change = combat.credit_sovereign(change + taken, self.sovereign[cols], self.partnered)
         return losses, dyads, change, taken
@@ -596,9 +595,10 @@ class RegionalModel(mesa.Model):
         self.capability = np.where(self.active, after, self.capability)
         self.aid = aid
         beside = (self.deployment > p.presence) | (self.strike > p.presence)
-        together = fighting_together(beside & self.active[:, None], self.battle.contested, self.hostility, p.bloc_threshold + 0.1)
+        enemies = self.view.enemies  # the month's hostility, unchanged since it was perceived
+        together = fighting_together(beside & self.active[:, None], self.battle.contested, enemies, p.bloc_threshold + 0.1)
         target = tie_targets(self.tie_wish, self.hostility, together, self.allied)
-        self._tie_events(update_ties(self.ties, target, p.tie_rate, p.tie_decay, self.hostility))
+        self._tie_events(update_ties(self.ties, target, p.tie_rate, p.tie_decay, enemies))
         shift = np.maximum(self.relation_shift, self.relation_shift.T)
         self.latent = (self.latent + shift).clip(-1.0, 1.0)
         self.relations = relation_targets(self.relations, self.latent, self.view.shared_threat, p.common_enemy_lift, p.relation_rate)
