@@ -47,7 +47,8 @@ def bloc_balance(capability: np.ndarray, bloc: np.ndarray) -> tuple[float, float
     total = power.sum()
     if total <= 0:
         return 0.0, 0.0, 1.0
-    top = np.sort(power)[::-1]
+    power.sort()  # a new array from bincount
+    top = power[::-1]
     first, second = float(top[0] / total), float(top[1] / total) if top.size > 1 else 0.0
     return first, second, min(first / second, BLOC_BALANCE_CAP) if second > 0 else BLOC_BALANCE_CAP
 

@@ -811,7 +811,7 @@ def _nearest_presence(home_distance: np.ndarray, footprint: np.ndarray) -> np.nd
     filled = (count > 0).nonzero()[0]
     distance = np.full((m, n), float(UNREACHABLE))
     if filled.size:
-        start = np.cumsum(count) - count
+        start = count.cumsum() - count
         distance[filled] = np.minimum.reduceat(home_distance.T[regions], start[filled], axis=0)
     return distance
 
