@@ -451,9 +451,9 @@ class RegionalModel(mesa.Model):
         if rho >= 1.0:
             return
         total, before = self.planned.sum(axis=1), self.deployment.sum(axis=1)
-        carried = self.deployment * np.divide(total, before, out=np.zeros(total.shape), where=before > 0)[:, None]
         moving = before > 0
-        self.planned[moving] = rho * self.planned[moving] + (1.0 - rho) * carried[moving]
+        carried = self.deployment * np.divide(total, before, out=np.zeros(total.shape), where=moving)[:, None]
+        self.planned = np.where(moving[:, None], rho * self.planned + (1.0 - rho) * carried, self.planned)
 
     def resolve(self) -> None:
         """Attrition and the contest for control, in every contested region at once.
