@@ -126,7 +126,7 @@ class RegionalModel(mesa.Model):
         """(R,) largest holder of each region (n = ungoverned), refreshed whenever `control` changes."""
         self._support_kept, self._bloc_kept = LastResult(), LastResult()
         self._hostility_kept, self._allied_kept, self._partnered_kept = LastResult(), LastResult(), LastResult()
-        self._access_kept = LastResult()
+        self._access_kept, self._pairs_kept = LastResult(), LastResult()
         self._nearest_kept = LastRows()
         self.upper = np.triu(np.ones((n, n), dtype=bool), 1)
         """(n, n) bool: the pairs a < b (each unordered pair once)."""
@@ -301,7 +301,12 @@ class RegionalModel(mesa.Model):
 
     def _hostility_now(self) -> np.ndarray:
         h = np.where(self.relations < -self.params.hostility_threshold, -self.relations, 0.0)
-        return h * self.active[:, None] * self.active[None, :]
+        return h * self._active_pairs()
+
+    def _active_pairs(self) -> np.ndarray:
+        """(n, n) 1.0 where both actors are active, else 0.0: a product with it is the product with
+        the two activity masks in turn. Kept while the actors present are unchanged."""
+        return self._pairs_kept.get(lambda: (self.active[:, None] & self.active[None, :]).astype(float), self.active)
 
     def perceive(self) -> None:
         """Build the month's View: threat, exposure, support, alliances and access.
@@ -313,7 +318,7 @@ class RegionalModel(mesa.Model):
         p = self.params
         footprint = ((self.deployment > p.presence) | (self.control[:-1] >= p.domain_share)) & self.active[:, None]
         self.hostility = self._hostility()
-        intent = np.maximum(0.0, -self.relations) * self.active[:, None] * self.active[None, :]
+        intent = np.maximum(0.0, -self.relations) * self._active_pairs()
         nearest = self._nearest_kept.get(lambda rows: _nearest_presence(self.home_distance, footprint[rows]), footprint)
         distance = np.where(intent > 0, nearest.T, float(UNREACHABLE))
         threat = intent * self.capability[None, :] ** p.threat_exponent * np.exp(-distance / p.threat_range)
