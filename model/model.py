@@ -785,7 +785,7 @@ class ScalarCollector(mesa.DataCollector):
     a mutable value cannot reach the table; a str, int or float is its own deep copy (the same
     object). MODEL_REPORTERS (attribute names and functions of the model) report such scalars:
     they are stored as they are, anything else copied as Mesa does. The first collection is
-    Mesa's own, which validates the reporters. Stores the same values, at half the cost.
+    Mesa's own, which validates the reporters. Stores the same values for about a third less.
     """
 
     def collect(self, model: mesa.Model) -> None:
