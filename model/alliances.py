@@ -19,22 +19,21 @@ def tie_targets(wishes: np.ndarray, hostility: np.ndarray, fighting_together: np
     Harary 1956), so co-belligerents against a common enemy do not merge into one bloc when
     one of them fights the other's ally.
     """
-    accepts = hostility == 0
+    enemies = hostility > 0
+    accepts = ~enemies
     offered = np.maximum(wishes * accepts.T, wishes.T * accepts)
     target = np.maximum(offered, fighting_together)
     np.fill_diagonal(target, 0.0)
-    return np.where((hostility > 0) | unbalanced(allied, hostility), 0.0, target)
+    return np.where(enemies | unbalanced(allied, enemies), 0.0, target)
 
 
-def unbalanced(allied: np.ndarray, hostility: np.ndarray) -> np.ndarray:
+def unbalanced(allied: np.ndarray, enemies: np.ndarray) -> np.ndarray:
     """(n, n) bool: a tie a-b would close an unbalanced triad (a allied to an enemy of b, or b to one of a's).
 
-    For `allied` A and enemies E (boolean): (A @ E) [a, b] counts the c with a-c allied and
-    c-b hostile.
+    For `allied` A and `enemies` E (boolean, hostility > 0): (A @ E) [a, b] counts the c with
+    a-c allied and c-b hostile.
     """
-    a = allied.astype(float)
-    e = (hostility > 0).astype(float)
-    through = (a @ e) > 0
+    through = (allied.astype(float) @ enemies.astype(float)) > 0
     return through | through.T
 
 
@@ -48,27 +47,27 @@ def relation_targets(relations: np.ndarray, latent: np.ndarray, shared_threat: n
     alliances against a threat dissolve when it passes; Snyder 1997 on alliance politics).
     Deliberate shifts (bandwagoning) move the latent level itself (RegionalModel.update).
     """
-    common = lift * shared_threat
-    np.fill_diagonal(common, 0.0)
-    moved = relations + rate * (latent + common - relations)
+    moved = relations + rate * (latent + lift * shared_threat - relations)
     np.fill_diagonal(moved, 0.0)
-    return np.clip(moved, -1.0, 1.0)
+    return moved.clip(-1.0, 1.0)
 
 
-def update_ties(ties: np.ndarray, target: np.ndarray, rate: float, decay: float, hostility: np.ndarray) -> np.ndarray:
-    """Ties rise towards their target at `rate` and fall towards it at `decay` (at `rate` if hostile)."""
-    down = np.where(hostility > 0, rate, decay)
+def update_ties(ties: np.ndarray, target: np.ndarray, rate: float, decay: float, enemies: np.ndarray) -> np.ndarray:
+    """Ties rise towards their target at `rate` and fall towards it at `decay` (at `rate` between
+    `enemies`, (n, n) bool: hostility > 0)."""
+    down = np.where(enemies, rate, decay)
     step = np.where(target > ties, rate, down)
-    return np.clip(ties + step * (target - ties), 0.0, 1.0)
+    return (ties + step * (target - ties)).clip(0.0, 1.0)
 
 
-def fighting_together(present: np.ndarray, contested: np.ndarray, hostility: np.ndarray, strength: float) -> np.ndarray:
-    """`strength` for pairs present in a common contested region and sharing an enemy there."""
+def fighting_together(present: np.ndarray, contested: np.ndarray, enemies: np.ndarray, strength: float) -> np.ndarray:
+    """`strength` for pairs present in a common contested region and sharing an enemy there
+    (`enemies` (n, n) bool: hostility > 0), themselves not enemies."""
     p = present[:, contested].astype(float)
     together = (p @ p.T) > 0
-    enemies = (hostility > 0).astype(float)
-    common_enemy = (enemies @ enemies.T) > 0
-    out = np.where(together & common_enemy & (hostility == 0), strength, 0.0)
+    e = enemies.astype(float)
+    common_enemy = (e @ e.T) > 0
+    out = np.where(together & common_enemy & ~enemies, strength, 0.0)
     np.fill_diagonal(out, 0.0)
     return out
 

@@ -46,16 +46,17 @@ class Battle:
         return float(self.losses.sum())
 
 
-def contested_regions(hostility: np.ndarray, present: np.ndarray) -> np.ndarray:
+def contested_regions(enemies: np.ndarray, present: np.ndarray) -> np.ndarray:
     """Regions where two hostile actors are both present (forces or held ground).
 
-    `present` (n, R) is boolean; a region is contested if some a and b with hostility > 0 are
-    both present in it. Only regions where at least two actors are present are computed.
+    `present` (n, R) is boolean; a region is contested if some a and b with enemies[a, b]
+    (hostility > 0, (n, n) bool) are both present in it. Only regions where at least two actors
+    are present are computed.
     """
     contested = np.zeros(present.shape[1], dtype=bool)
     cols = (present.sum(axis=0) >= 2).nonzero()[0]
     p = present[:, cols]
-    contested[cols] = (connects(hostility > 0, p) & p).any(axis=0)
+    contested[cols] = (connects(enemies, p) & p).any(axis=0)
     return contested
 
 

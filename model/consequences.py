@@ -59,7 +59,7 @@ def strategic_depth(weights: np.ndarray, hostile_control: np.ndarray, has_home: 
     0: all of it hostile. Example: weights (6/11, 3/11, 2/11) and hostile shares (0, 0.5, 1)
     give 6/11 + 1.5/11 + 0 = 0.682.
     """
-    free = 1.0 - np.clip(hostile_control, 0.0, 1.0)
+    free = 1.0 - hostile_control.clip(0.0, 1.0)
     depth = np.where(weights.sum(axis=1) > 0, (weights * free).sum(axis=1), 1.0)
     return np.where(has_home, depth, np.nan)
 
@@ -272,7 +272,7 @@ class ConsequenceRecord:
 
     @cached_property
     def joint(self) -> np.ndarray:
-        return fighting_together(self._present, self.contested, self.hostility, 1.0) > 0
+        return fighting_together(self._present, self.contested, self.hostility > 0, 1.0) > 0
 
     @cached_property
     def forces_abroad(self) -> np.ndarray:
@@ -284,8 +284,9 @@ _FIXED: WeakKeyDictionary = WeakKeyDictionary()
 """Fixed arrays per live model, computed at its first record."""
 
 
-def month_record(model) -> ConsequenceRecord:
-    """The consequence record of the model's current month (called by `RegionalModel.collect`)."""
+def month_record(model, allied: np.ndarray) -> ConsequenceRecord:
+    """The consequence record of the model's current month (called by `RegionalModel.collect` with
+    the month's alliances, `RegionalModel._allied`)."""
     fixed = _FIXED.get(model)
     if fixed is None:
         fixed = _FIXED[model] = Fixed.of(model)
@@ -296,7 +297,7 @@ def month_record(model) -> ConsequenceRecord:
     return ConsequenceRecord(
         depth=strategic_depth(fixed.approach, hostile_control(hostility, control), fixed.has_home),
         ties=model.ties.copy(),
-        bloc=model.bloc.copy(),
+        bloc=model.bloc,  # a kept result, read-only
         power_share=model.shares.copy(),
         territory_km2=model.territory_km2.copy(),
         active=active,
@@ -306,7 +307,7 @@ def month_record(model) -> ConsequenceRecord:
         control=Sparse.of(control),
         deployment=Sparse.of(model.deployment),
         strike=Sparse.of(model.strike),
-        hostility=hostility.copy(),
-        allied=model._allied(),
+        hostility=hostility,  # a kept result, read-only
+        allied=allied,
         contested=model.battle.contested.copy(),
     )

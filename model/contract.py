@@ -45,6 +45,8 @@ class View:
     """(n, R) bool: the actor's sovereign (or base) regions."""
     home_distance: np.ndarray
     """(n, R) hops from the actor's home or basing regions."""
+    proximity: np.ndarray
+    """(n, R) exp(-home_distance / threat_range): the loss of strength with distance from home (Boulding 1962)."""
     sovereign: np.ndarray
     """(R,) index of the state whose home the region is, or -1."""
     state: np.ndarray
@@ -88,8 +90,8 @@ class View:
         return self.capability.shape[0]
 
     def held(self, a: int | np.ndarray) -> np.ndarray:
-        """Regions where actor(s) `a` hold at least the domain share of control."""
-        return self.control[a] >= self.params.domain_share
+        """Regions where actor(s) `a` hold at least the domain share of control (rows of `_holding`)."""
+        return self._holding[a]
 
     @cached_property
     def domain(self) -> np.ndarray:
@@ -98,8 +100,7 @@ class View:
         States defend their own country; ground beyond a border is held only through a
         behaviour that sends forces there (forward defence, expeditionary support).
         """
-        held = self.control[:-1] >= self.params.domain_share
-        return self.home | (held & ~self.state[:, None])
+        return self.home | (self._holding & ~self.state[:, None])
 
     @cached_property
     def near_domain(self) -> np.ndarray:
@@ -166,8 +167,10 @@ class View:
 
     @cached_property
     def _holding(self) -> np.ndarray:
-        """(n, R) bool: the actor holds at least the domain share of the region."""
-        return self.control[:-1] >= self.params.domain_share
+        """(n, R) bool, read-only: the actor holds at least the domain share of the region."""
+        holding = self.control[:-1] >= self.params.domain_share
+        holding.flags.writeable = False
+        return holding
 
     @cached_property
     def _forces(self) -> np.ndarray:

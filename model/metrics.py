@@ -47,7 +47,8 @@ def bloc_balance(capability: np.ndarray, bloc: np.ndarray) -> tuple[float, float
     total = power.sum()
     if total <= 0:
         return 0.0, 0.0, 1.0
-    top = np.sort(power)[::-1]
+    power.sort()  # a new array from bincount
+    top = power[::-1]
     first, second = float(top[0] / total), float(top[1] / total) if top.size > 1 else 0.0
     return first, second, min(first / second, BLOC_BALANCE_CAP) if second > 0 else BLOC_BALANCE_CAP
 
@@ -95,9 +96,9 @@ class WarEpisodes:
         self.start[started] = step
         self.size[started] = 0.0
         self.size[fighting] += mutual[fighting]
-        ended_list = [(int(a), int(b), int(self.start[a, b]), float(self.size[a, b])) for a, b in zip(*np.nonzero(ended))]
+        ended_list = [(int(a), int(b), int(self.start[a, b]), float(self.size[a, b])) for a, b in zip(*ended.nonzero())]
         self.ongoing = fighting
-        return [(int(a), int(b)) for a, b in zip(*np.nonzero(started))], ended_list
+        return [(int(a), int(b)) for a, b in zip(*started.nonzero())], ended_list
 
     @property
     def count(self) -> int:

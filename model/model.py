@@ -8,6 +8,7 @@ relations, exits), collect (metrics and events). See docs/ODD.md for the rules a
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 
@@ -70,7 +71,7 @@ class RegionalModel(mesa.Model):
                 self._schedule(a.enters, self._enter, i)
         self._schedule_events(spec)
         self._set_base_income(spec)
-        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+        self.datacollector = ScalarCollector(model_reporters=MODEL_REPORTERS)
         self.actor_records: list[dict[str, np.ndarray]] = []
         self._stand_at_home()
         self.perceive()
@@ -118,12 +119,14 @@ class RegionalModel(mesa.Model):
         self.basing_weights = np.divide(basing, basing.sum(axis=1, keepdims=True), out=np.zeros(basing.shape),
                                         where=basing.any(axis=1, keepdims=True))
         self.home_distance = np.array([self.geo.distance_from(self.home[i] | self.basing[i]) for i in range(n)])
+        self.proximity = np.exp(-self.home_distance / self.params.threat_range)
+        """(n, R) exp(-hops from home / threat_range), fixed for the run (View.proximity)."""
         self.control = _initial_control(spec, self.home, rix, self.kind)
         self.majority_holder = np.argmax(self.control, axis=0)
         """(R,) largest holder of each region (n = ungoverned), refreshed whenever `control` changes."""
         self._support_kept, self._bloc_kept = LastResult(), LastResult()
         self._hostility_kept, self._allied_kept, self._partnered_kept = LastResult(), LastResult(), LastResult()
-        self._access_kept = LastResult()
+        self._access_kept, self._pairs_kept = LastResult(), LastResult()
         self._nearest_kept = LastRows()
         self.upper = np.triu(np.ones((n, n), dtype=bool), 1)
         """(n, n) bool: the pairs a < b (each unordered pair once)."""
@@ -298,7 +301,12 @@ class RegionalModel(mesa.Model):
 
     def _hostility_now(self) -> np.ndarray:
         h = np.where(self.relations < -self.params.hostility_threshold, -self.relations, 0.0)
-        return h * self.active[:, None] * self.active[None, :]
+        return h * self._active_pairs()
+
+    def _active_pairs(self) -> np.ndarray:
+        """(n, n) 1.0 where both actors are active, else 0.0: a product with it is the product with
+        the two activity masks in turn. Kept while the actors present are unchanged."""
+        return self._pairs_kept.get(lambda: (self.active[:, None] & self.active[None, :]).astype(float), self.active)
 
     def perceive(self) -> None:
         """Build the month's View: threat, exposure, support, alliances and access.
@@ -310,7 +318,7 @@ class RegionalModel(mesa.Model):
         p = self.params
         footprint = ((self.deployment > p.presence) | (self.control[:-1] >= p.domain_share)) & self.active[:, None]
         self.hostility = self._hostility()
-        intent = np.maximum(0.0, -self.relations) * self.active[:, None] * self.active[None, :]
+        intent = np.maximum(0.0, -self.relations) * self._active_pairs()
         nearest = self._nearest_kept.get(lambda rows: _nearest_presence(self.home_distance, footprint[rows]), footprint)
         distance = np.where(intent > 0, nearest.T, float(UNREACHABLE))
         threat = intent * self.capability[None, :] ** p.threat_exponent * np.exp(-distance / p.threat_range)
@@ -321,7 +329,8 @@ class RegionalModel(mesa.Model):
         self.view = View(
             params=p, geo=self.geo, active=self.active, holds_ground=self.holds_ground,
             capability=self.capability, control=self.control, deployment=self.deployment,
-            home=self.home, home_distance=self.home_distance, sovereign=self.sovereign, state=self.state,
+            home=self.home, home_distance=self.home_distance, proximity=self.proximity,
+            sovereign=self.sovereign, state=self.state,
             relations=self.relations, ties=self.ties, hostility=self.hostility,
             allied=self.allied, threat=threat, shared_threat=unit @ unit.T,
             exposure=self._exposure(), actor_affinity=self.actor_affinity,
@@ -400,7 +409,7 @@ class RegionalModel(mesa.Model):
         if plan.ground or plan.strike:
             claimed = sum(share for share, _ in plan.ground + plan.strike)
             scale = 1.0 / claimed if claimed > 1.0 else 1.0
-            k = self.capability[a]
+            k = float(self.capability[a])  # Python floats: the same products, without NumPy scalar arithmetic
             ground = self.planned[a]
             for share, weights in plan.ground:
                 ground += (k * share * scale) * weights
@@ -447,9 +456,9 @@ class RegionalModel(mesa.Model):
         if rho >= 1.0:
             return
         total, before = self.planned.sum(axis=1), self.deployment.sum(axis=1)
-        carried = self.deployment * np.divide(total, before, out=np.zeros(total.shape), where=before > 0)[:, None]
         moving = before > 0
-        self.planned[moving] = rho * self.planned[moving] + (1.0 - rho) * carried[moving]
+        carried = self.deployment * np.divide(total, before, out=np.zeros(total.shape), where=moving)[:, None]
+        self.planned = np.where(moving[:, None], rho * self.planned + (1.0 - rho) * carried, self.planned)
 
     def resolve(self) -> None:
         """Attrition and the contest for control, in every contested region at once.
@@ -468,16 +477,17 @@ class RegionalModel(mesa.Model):
         forces = (self.deployment > p.presence) & self.active[:, None]
         striking = (self.strike > p.presence) & self.active[:, None]
         holding = (self.control[:-1] > 0) & self.active[:, None]
-        contested = combat.contested_regions(self.hostility, forces | holding | striking)
-        speed = np.clip(p.front_speed * np.exp(p.front_noise * self.rng.standard_normal(self.geo.size)), 0.0, 1.0)
+        contested = combat.contested_regions(self.view.enemies, forces | holding | striking)
+        speed = (p.front_speed * np.exp(p.front_noise * self.rng.standard_normal(self.geo.size))).clip(0.0, 1.0)
         absorbing = forces.any(axis=0) & ~self.outside
         fighting = contested | (absorbing & (self.control[-1] > 0))
         cols = fighting.nonzero()[0]
-        losses_there, dyads, change, taken = self._fight(cols, contested[cols], absorbing[cols], speed[cols])
+        support = self._support(cols)
+        losses_there, dyads, change, taken = self._fight(cols, contested[cols], absorbing[cols], speed[cols], support)
         losses = np.zeros(self.deployment.shape)
         losses[:, cols] = losses_there
         fought = self.deployment[:, cols] - losses_there
-        deserted_there = combat.desertion(fought, self.control[:-1, cols], change, self._support(cols), p.desertion)
+        deserted_there = combat.desertion(fought, self.control[:-1, cols], change, support, p.desertion)
         deserted = np.zeros(self.deployment.shape)
         deserted[:, cols] = deserted_there
         control = self.control.copy()
@@ -493,22 +503,22 @@ class RegionalModel(mesa.Model):
         deployment[:, cols] = fought - deserted_there
         self.deployment = deployment
 
-    def _fight(self, cols: np.ndarray, contested: np.ndarray, absorbing: np.ndarray,
-               speed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _fight(self, cols: np.ndarray, contested: np.ndarray, absorbing: np.ndarray, speed: np.ndarray,
+               support: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Attrition, contest and absorption in the regions `cols` (C of them).
 
-        `contested`, `absorbing` (forces present, region in the game) and `speed` are (C,).
+        `contested`, `absorbing` (forces present, region in the game) and `speed` are (C,),
+        `support` (n, C) the actors' popular support there (`_support`).
         Returns (losses (n, C), dyad losses (n, n), control change (n, C) after crediting
         sovereign partners, ungoverned share taken (n, C)).
         """
         p = self.params
-        h = self.hostility
         control, deployment = self.control[:, cols], self.deployment[:, cols]
-        effective = combat.effective_force(deployment, control, self.geo.defence[cols]) * self._support(cols)
+        effective = combat.effective_force(deployment, control, self.geo.defence[cols]) * support
         fire = effective + p.strike_effect * self.strike[:, cols]
-        losses, dyads = combat.attrition(deployment, fire, h, p.attrition, contested)
+        losses, dyads = combat.attrition(deployment, fire, self.hostility, p.attrition, contested)
         strength = combat.credit_external(effective, self.fights_for, self.holds_ground, self.partnered)
-        change = combat.contest(control, strength, h > 0, contested, speed, p.front_width)
+        change = combat.contest(control, strength, self.view.enemies, contested, speed, p.front_width)
         taken = combat.absorb_ungoverned(control, strength, absorbing, p.absorption)
         change = combat.credit_sovereign(change + taken, self.sovereign[cols], self.partnered)
         return losses, dyads, change, taken
@@ -518,7 +528,8 @@ class RegionalModel(mesa.Model):
         return (self.control[:-1] @ self.geo.resources) * self.holds_ground
 
     def _recruits(self, momentum: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(recruits per actor (n,), recruits drawn from each region (n, R)), capability units per month.
+        """(recruits per actor (n,), recruits drawn from each region (m, R) by the m actors that
+        mobilise, rows in actor order), capability units per month.
 
         Actor a draws mobilisation_a x people (millions) x base[a, r] x affinity(a, r) x
         pool_r / pool0_r from region r, where base is the share of r it holds times its
@@ -547,11 +558,9 @@ class RegionalModel(mesa.Model):
         per_region *= scale[None, :]
         recruits = np.zeros(self.n_actors)
         recruits[rows] = per_region.sum(axis=1)
-        everywhere = np.zeros((self.n_actors, self.geo.size))
-        drawn_rows = np.zeros((rows.size, everywhere.shape[1]))
+        drawn_rows = np.zeros((rows.size, self.geo.size))
         drawn_rows[:, cols] = per_region
-        everywhere[rows] = drawn_rows
-        return recruits, everywhere
+        return recruits, drawn_rows
 
     def _foreign_fighters(self, momentum: np.ndarray) -> np.ndarray:
         """(n,) foreign recruits per month: inflow x border access x `momentum` (n,).
@@ -591,11 +600,12 @@ class RegionalModel(mesa.Model):
         self.capability = np.where(self.active, after, self.capability)
         self.aid = aid
         beside = (self.deployment > p.presence) | (self.strike > p.presence)
-        together = fighting_together(beside & self.active[:, None], self.battle.contested, self.hostility, p.bloc_threshold + 0.1)
+        enemies = self.view.enemies  # the month's hostility, unchanged since it was perceived
+        together = fighting_together(beside & self.active[:, None], self.battle.contested, enemies, p.bloc_threshold + 0.1)
         target = tie_targets(self.tie_wish, self.hostility, together, self.allied)
-        self._tie_events(update_ties(self.ties, target, p.tie_rate, p.tie_decay, self.hostility))
+        self._tie_events(update_ties(self.ties, target, p.tie_rate, p.tie_decay, enemies))
         shift = np.maximum(self.relation_shift, self.relation_shift.T)
-        self.latent = np.clip(self.latent + shift, -1.0, 1.0)
+        self.latent = (self.latent + shift).clip(-1.0, 1.0)
         self.relations = relation_targets(self.relations, self.latent, self.view.shared_threat, p.common_enemy_lift, p.relation_rate)
         self._wars()
         for i in (self.active & (self.capability < p.presence)).nonzero()[0]:
@@ -622,18 +632,20 @@ class RegionalModel(mesa.Model):
 
     def _control_events(self, control: np.ndarray) -> None:
         before = self.majority_holder
-        after = self.majority_holder = np.argmax(control, axis=0)
+        after = self.majority_holder = control.argmax(axis=0)
         for r in (before != after).nonzero()[0]:
             self.record("control_change", actor=int(after[r]), other=int(before[r]), region=int(r),
                         value=float(control[after[r], r]))
 
     def _tie_events(self, ties: np.ndarray) -> None:
         threshold = self.params.bloc_threshold
-        was, now = (self.ties >= threshold) & self.upper, (ties >= threshold) & self.upper
-        for a, b in zip(*np.nonzero(now & ~was)):
-            self.record("tie_formed", actor=int(a), other=int(b), value=float(ties[a, b]))
-        for a, b in zip(*np.nonzero(was & ~now)):
-            self.record("tie_broken", actor=int(a), other=int(b), value=float(ties[a, b]))
+        was, now = self.ties >= threshold, ties >= threshold
+        crossed = (was != now) & self.upper
+        if crossed.any():  # most months no tie crosses the threshold
+            for a, b in zip(*(crossed & now).nonzero()):
+                self.record("tie_formed", actor=int(a), other=int(b), value=float(ties[a, b]))
+            for a, b in zip(*(crossed & was).nonzero()):
+                self.record("tie_broken", actor=int(a), other=int(b), value=float(ties[a, b]))
         self.ties = ties
 
     def _wars(self) -> None:
@@ -651,11 +663,12 @@ class RegionalModel(mesa.Model):
         self.settled_km2 = self.control[:-1] @ self.geo.settled_km2
         held = (self.control[:-1] >= p.domain_share) & self.active[:, None]
         self.hostility = self._hostility()
-        self.forward = forward_presence((self.deployment > p.presence) | held, self._allied(), self.home)
+        allied = self._allied()
+        self.forward = forward_presence((self.deployment > p.presence) | held, allied, self.home)
         tied = self.ties >= p.bloc_threshold
         self.bloc = self._bloc_kept.get(lambda: blocs(self.ties, p.bloc_threshold, self.active), tied, self.active)
         self.bloc_top, self.bloc_second, self.bloc_ratio = bloc_balance(self.capability, self.bloc)
-        self.consequences.append(month_record(self))
+        self.consequences.append(month_record(self, allied))
         self.depth = self.consequences[-1].depth
         self.history.append(RegionRecord.of(self))
         self.actor_records.append(self._actor_record())
@@ -765,6 +778,25 @@ MODEL_REPORTERS = {
 }
 
 
+class ScalarCollector(mesa.DataCollector):
+    """Mesa's DataCollector, storing immutable scalars without deep-copying them.
+
+    Mesa deep-copies each model reporter's value at every collection, so that later changes to
+    a mutable value cannot reach the table; a str, int or float is its own deep copy (the same
+    object). MODEL_REPORTERS (attribute names and functions of the model) report such scalars:
+    they are stored as they are, anything else copied as Mesa does. The first collection is
+    Mesa's own, which validates the reporters. Stores the same values for about a third less.
+    """
+
+    def collect(self, model: mesa.Model) -> None:
+        if not self._validated:
+            super().collect(model)
+            return
+        self._collection_steps.append(model.time)
+        for var, reporter in self.model_reporters.items():
+            value = getattr(model, reporter) if isinstance(reporter, str) else reporter(model)
+            self.model_vars[var].append(value if type(value) in (str, int, float) else copy.deepcopy(value))
+
 
 def _allied_pairs(tied: np.ndarray, active: np.ndarray) -> np.ndarray:
     """(n, n) bool: tied[a, b] and b active, a != b (RegionalModel._allied)."""
@@ -784,7 +816,7 @@ def _nearest_presence(home_distance: np.ndarray, footprint: np.ndarray) -> np.nd
     filled = (count > 0).nonzero()[0]
     distance = np.full((m, n), float(UNREACHABLE))
     if filled.size:
-        start = np.cumsum(count) - count
+        start = count.cumsum() - count
         distance[filled] = np.minimum.reduceat(home_distance.T[regions], start[filled], axis=0)
     return distance
 

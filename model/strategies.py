@@ -163,28 +163,34 @@ def enemy_strength(view: View, a: int) -> np.ndarray:
     return view.strength_of(enemies)
 
 
-def weakest_holder_strength(view: View, a: int) -> np.ndarray:
+def weakest_holder_strength(view: View, a: int, all_enemies: np.ndarray) -> np.ndarray:
     """(R,) strength of the weakest enemy of a holding ground (the domain share) in each region.
 
     The contest takes b's share by the superiority of b's enemies over b alone
     (`combat.contest`), so the holder an attacker can beat is the weakest one. Where no enemy
-    holds ground, all the enemies' strength there (`enemy_strength`): they contest the open
-    ground by strength.
+    holds ground, all the enemies' strength there (`all_enemies`, from `enemy_strength`): they
+    contest the open ground by strength.
     """
     holders = (view.enemies[a] & view.holds_ground_somewhere).nonzero()[0]  # the others hold nothing
     if holders.size == 0:
-        return enemy_strength(view, a)
+        return all_enemies
     weakest = view.weakest_strength(holders)
-    return np.where(np.isfinite(weakest), weakest, enemy_strength(view, a))
+    return np.where(np.isfinite(weakest), weakest, all_enemies)
 
 
-def takeable_share(view: View, a: int) -> np.ndarray:
-    """(R,) share of each region a campaign of `a` could take: held by its enemies or by nobody.
+def enemy_share(view: View, a: int) -> np.ndarray:
+    """(R,) control share of each region held by the enemies of `a`, summed over them."""
+    return view.control[:-1][view.enemies[a]].sum(axis=0)
+
+
+def takeable_share(view: View, held_by_enemies: np.ndarray) -> np.ndarray:
+    """(R,) share of each region a campaign could take: held by the actor's enemies
+    (`held_by_enemies`, from `enemy_share`) or by nobody.
 
     The contest moves ground only from enemies (`combat.contest`) and absorbs the ungoverned
-    share; the ground of allies, of neutrals and of `a` itself is no prize.
+    share; the ground of allies, of neutrals and of the actor itself is no prize.
     """
-    return view.control[:-1][view.enemies[a]].sum(axis=0) + view.control[-1]
+    return held_by_enemies + view.control[-1]
 
 
 def allied_strength(view: View, a: int) -> np.ndarray:
@@ -305,7 +311,8 @@ class Offensive(Behaviour):
         self.started = False
 
     def act(self, a: int, view: View, plan: Plan) -> None:
-        contestable = self._contestable(a, view)
+        held_by_enemies = enemy_share(view, a)
+        contestable = self._contestable(a, view, held_by_enemies)
         if not self.started:  # a campaign under way at the start is a fact of the initial state
             self.started = True
             if self.params.first:
@@ -313,7 +320,7 @@ class Offensive(Behaviour):
                 self.months_left = self.params.duration
         live = self.objectives[contestable[self.objectives]] if self.months_left > 0 else self.objectives[:0]
         if live.size == 0:
-            live = self._choose(a, view, weakest_holder_strength(view, a), contestable)
+            live = self._choose(a, view, contestable, held_by_enemies)
             self.months_left = self.params.duration
         self.objectives = live
         self.months_left -= 1
@@ -322,9 +329,8 @@ class Offensive(Behaviour):
             weights[live] = 1.0
             plan.deploy(self.params.share, weights)
 
-    def _contestable(self, a: int, view: View) -> np.ndarray:
-        enemies = view.enemies[a]
-        enemy_held = view.control[:-1][enemies].sum(axis=0) >= view.params.domain_share
+    def _contestable(self, a: int, view: View, held_by_enemies: np.ndarray) -> np.ndarray:
+        enemy_held = held_by_enemies >= view.params.domain_share
         if self.params.reach == "home":
             reach = view.home[a]
         else:
@@ -335,8 +341,8 @@ class Offensive(Behaviour):
             reach = reach & view.geo.among(self.params.regions)
         return reach & view.access[a] & (enemy_held | view.open_ground)
 
-    def _choose(self, a: int, view: View, enemy: np.ndarray, contestable: np.ndarray) -> np.ndarray:
-        """The `fronts` most valuable feasible objectives.
+    def _choose(self, a: int, view: View, contestable: np.ndarray, held_by_enemies: np.ndarray) -> np.ndarray:
+        """The `fronts` most valuable feasible objectives (`held_by_enemies` from `enemy_share`).
 
         Value: population x takeable share x support x exp(-hops from home / lambda) x S / (S + E):
         the people on ground the campaign could take, the loss of strength with distance from
@@ -345,12 +351,13 @@ class Offensive(Behaviour):
         """
         mass = self.params.share * view.capability[a] / self.params.fronts
         strength = mass * view.support[a] + allied_strength(view, a)
-        feasible = contestable & (strength >= self.params.ratio * enemy)
-        reach = np.exp(-view.home_distance[a] / view.params.threat_range)
-        odds = _per_total(strength, strength + enemy_strength(view, a))
-        value = view.geo.population * takeable_share(view, a) * view.support[a] * reach * odds
+        all_enemies = enemy_strength(view, a)
+        feasible = contestable & (strength >= self.params.ratio * weakest_holder_strength(view, a, all_enemies))
+        reach = view.proximity[a]
+        odds = _per_total(strength, strength + all_enemies)
+        value = view.geo.population * takeable_share(view, held_by_enemies) * view.support[a] * reach * odds
         candidates = (feasible & (value > 0)).nonzero()[0]
-        order = candidates[np.argsort(-value[candidates], kind="stable")]
+        order = candidates[(-value[candidates]).argsort(kind="stable")]
         return order[: self.params.fronts]
 
 

@@ -27,7 +27,7 @@ from bopsim.model.memo import LastResult, LastRows
 from bopsim.model.metrics import forward_presence
 from bopsim.model.model import _nearest_presence
 from bopsim.model.scenario import load
-from bopsim.model.strategies import weakest_holder_strength
+from bopsim.model.strategies import enemy_strength, weakest_holder_strength
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,7 +59,7 @@ def test_weakest_enemy_holder_is_the_plain_minimum_over_enemies_holding_ground(s
         holding = enemies[:, None] & (view.control[:-1] >= view.params.domain_share)
         weakest = np.where(holding, view.strength, np.inf).min(axis=0, initial=np.inf)
         plain = np.where(np.isfinite(weakest), weakest, view.strength[enemies].sum(axis=0))
-        assert np.array_equal(weakest_holder_strength(view, a), plain)
+        assert np.array_equal(weakest_holder_strength(view, a, enemy_strength(view, a)), plain)
 
 
 @given(st.integers(2, 9).flatmap(lambda r: st.lists(_bools((3, r)), min_size=1, max_size=5)))
