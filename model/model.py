@@ -8,7 +8,6 @@ relations, exits), collect (metrics and events). See docs/ODD.md for the rules a
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass
 
@@ -71,7 +70,7 @@ class RegionalModel(mesa.Model):
                 self._schedule(a.enters, self._enter, i)
         self._schedule_events(spec)
         self._set_base_income(spec)
-        self.datacollector = ScalarCollector(model_reporters=MODEL_REPORTERS)
+        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
         self.actor_records: list[dict[str, np.ndarray]] = []
         self._stand_at_home()
         self.perceive()
@@ -776,26 +775,6 @@ MODEL_REPORTERS = {
     "wars_ongoing": lambda m: m.wars.count,
     "ungoverned_km2": "ungoverned_km2",
 }
-
-
-class ScalarCollector(mesa.DataCollector):
-    """Mesa's DataCollector, storing immutable scalars without deep-copying them.
-
-    Mesa deep-copies each model reporter's value at every collection, so that later changes to
-    a mutable value cannot reach the table; a str, int or float is its own deep copy (the same
-    object). MODEL_REPORTERS (attribute names and functions of the model) report such scalars:
-    they are stored as they are, anything else copied as Mesa does. The first collection is
-    Mesa's own, which validates the reporters. Stores the same values for about a third less.
-    """
-
-    def collect(self, model: mesa.Model) -> None:
-        if not self._validated:
-            super().collect(model)
-            return
-        self._collection_steps.append(model.time)
-        for var, reporter in self.model_reporters.items():
-            value = getattr(model, reporter) if isinstance(reporter, str) else reporter(model)
-            self.model_vars[var].append(value if type(value) in (str, int, float) else copy.deepcopy(value))
 
 
 def _allied_pairs(tied: np.ndarray, active: np.ndarray) -> np.ndarray:
