@@ -21,9 +21,10 @@ OUTCOMES := --outcome 'iran.power_share.final' --outcome 'iran.strategic_depth.f
   --outcome 'syria.home_held.final' --outcome 'pmf.home_held.final' \
   --outcome 'iran.deterrence.*.mean' --outcome 'iran.*.russia.mean' --outcome 'balance.*.mean' --outcome 'iran.nearest_hostile_hops.mean'
 
-# Each flagship writes to results/<experiment>-<hash>, the hash of the experiment, its scenarios and
-# the posterior (`bopsim batch --fingerprint`): rerunning the same experiment skips finished runs,
-# and after a recalibration the new posterior gets a folder of its own beside the old one.
+# Each flagship writes to results/<experiment>-<hash>, the hash of the experiment, its scenarios, the
+# posterior and the code of model/ and experiments/batch/ (`bopsim batch --fingerprint`): rerunning
+# the same experiment skips finished runs, and after a recalibration or a change of rules the runs go
+# to a folder of their own beside the old one.
 flagship = out=results/$(1)-$$($(VENV)/bin/bopsim batch experiments/configs/$(1).toml --fingerprint) && \
 	$(VENV)/bin/bopsim batch experiments/configs/$(1).toml --out $$out && \
 	$(VENV)/bin/bopsim compare $$out $(OUTCOMES)

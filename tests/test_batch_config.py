@@ -76,18 +76,32 @@ def test_a_result_folder_of_another_experiment_is_refused(tmp_path, capsys):
     assert code == 2 and "holds results of another experiment" in err
 
 
-def test_the_fingerprint_names_the_folder_a_batch_is_made_for(tmp_path, capsys):
+def test_the_fingerprint_names_the_folder_a_batch_is_made_for(tmp_path, capsys, monkeypatch):
     """`--fingerprint` prints the hash the result folder records, and runs nothing."""
+    monkeypatch.chdir(tmp_path)  # where a batch without --out would write (results/t)
     config = tmp_path / "exp.toml"
     config.write_text(HEAD + "steps = 2\n")
     assert main(["batch", str(config), "--fingerprint"]) == 0
     printed = capsys.readouterr().out.strip()
-    assert not (tmp_path / "out").exists() and not (tmp_path / "results").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exp.toml"], "nothing run, nothing written"
     assert _batch(tmp_path, HEAD + "steps = 2\n", capsys)[0] == 0
     assert (tmp_path / "out" / "fingerprint.txt").read_text().strip() == printed
     config.write_text(HEAD + "steps = 3\n")
     main(["batch", str(config), "--fingerprint"])
     assert capsys.readouterr().out.strip() != printed
+
+
+def test_the_fingerprint_changes_with_the_simulation_code(tmp_path, monkeypatch):
+    """A result folder made by other code is refused, not resumed: the code is in the hash."""
+    from bopsim.experiments.batch import config as batch_config
+
+    path = tmp_path / "exp.toml"
+    path.write_text(HEAD)
+    experiment = batch_config.load_experiment(path)
+    today = experiment.fingerprint()
+    assert len(batch_config.code_digest()) == 64 and experiment.fingerprint() == today
+    monkeypatch.setattr(batch_config, "code_digest", lambda: "another version of the model")
+    assert experiment.fingerprint() != today
 
 
 def test_strategy_override_reaches_scheduled_strategy_changes():

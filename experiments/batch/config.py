@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -183,10 +184,12 @@ class LoadedExperiment(BaseModel):
     posterior_dir: Path | None = None
 
     def fingerprint(self) -> str:
-        """Hash of everything that changes a run's result (not `replications`, which only adds runs)."""
+        """Hash of everything that changes a run's result (not `replications`, which only adds runs):
+        the experiment, its scenario files, the posterior it draws from and the simulation's code."""
         regional = {"model"} if self.spec.model == REGIONAL else set()  # hashes from before model families
         body = self.spec.model_dump(mode="json", exclude={"replications", "description"} | regional)
         body["scenario_text"] = [p.read_text(encoding="utf-8") for p in self.scenario_files]
+        body["code"] = code_digest()
         if self.posterior_dir is not None:
             body["posterior_text"] = (self.posterior_dir / "particles.csv").read_text(encoding="utf-8")
         return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
@@ -319,3 +322,24 @@ def design_points(spec: Experiment) -> int:
     if kind == "morris":
         return n * (d + 1)
     return math.prod(len(f.values) if f.values is not None else (f.levels or 1) for f in spec.varied)
+
+
+CODE_FOLDERS = ("model", "experiments/batch")
+"""Folders of the package whose Python source makes a run's result (the model and the runner)."""
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """SHA-256 of the Python files under CODE_FOLDERS, by relative path and content.
+
+    Part of an experiment's fingerprint: after a change of rules a result folder made by the old
+    code is refused (another --out), instead of being resumed with runs the new code would not
+    give. Documentation, figures and tests do not enter it.
+    """
+    root = Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256()
+    for folder in CODE_FOLDERS:
+        for path in sorted((root / folder).rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
