@@ -476,6 +476,8 @@ class RegionalModel(mesa.Model):
         forces = (self.deployment > p.presence) & self.active[:, None]
         striking = (self.strike > p.presence) & self.active[:, None]
         holding = (self.control[:-1] > 0) & self.active[:, None]
+        # the month's enemies as perceived (View.enemies is self.hostility > 0: relations move
+        # only in update, and events run between months)
         contested = combat.contested_regions(self.view.enemies, forces | holding | striking)
         speed = (p.front_speed * np.exp(p.front_noise * self.rng.standard_normal(self.geo.size))).clip(0.0, 1.0)
         absorbing = forces.any(axis=0) & ~self.outside
