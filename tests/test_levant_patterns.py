@@ -5,6 +5,7 @@ agreement with the data it cites, the command line, and the Levant scenario agai
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -304,6 +305,48 @@ def test_screen_rows_are_judged_as_the_scenario_file_keeps_them():
     assert as_written(Factor(path="m", values=[1, 2.5]), 2.4) == 2.5  # the nearest listed value
     assert as_written(Factor(path="n", low=1, high=9, integer=True), 4.6) == 5
     assert as_written(Factor(path="x", low=0.1, high=1.0), 0.123456) == 0.123
+
+
+def _chosen(tmp_path, **values) -> Path:
+    table = tmp_path / "chosen.csv"
+    pd.DataFrame([{**values, "loss": 0.1, "passed": 3, "failed": "a b"}]).to_csv(table, index=False)
+    return table
+
+
+def test_adopt_writes_the_chosen_row_into_the_scenario_keeping_its_comments(tmp_path, capsys):
+    from bopsim.experiments.batch.overrides import value_at
+    from bopsim.experiments.patterns.adopt import main as adopt
+
+    scenario = tmp_path / "abstract.toml"
+    scenario.write_text((ROOT / "scenarios" / "abstract.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    chosen = {"parameters.attrition": 0.0421, "actor.north.capability": 38.5,
+              "actor.insurgents.strategy.offensive.ratio": 1.7, "actor.insurgents.strategy.offensive.fronts": 2}
+    assert adopt([str(_chosen(tmp_path, **chosen)), str(scenario)]) == 0
+    spec = load(scenario)
+    assert {path: value_at(spec, path) for path in chosen} == chosen
+    text = scenario.read_text(encoding="utf-8")
+    assert "# north row: nX (Northland)" in text, "the file's comments are kept"
+    assert re.search(r"fronts = 2(?![.\d])", text), "a whole number stays whole"
+    assert "4 values written" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"parameters.nope": 1.0}, "unknown model parameter 'nope'"),
+    ({"actor.nobody.capability": 1.0}, "no actor 'nobody'"),
+    ({"parameters.attrition": -0.5}, "attrition"),  # the loader refuses a negative share
+    ({"loss_only": 1.0}, "no column names a scenario value"),
+])
+def test_adopt_refuses_a_bad_row_and_leaves_the_file_as_it_was(tmp_path, capsys, values, message):
+    from bopsim.experiments.patterns.adopt import main as adopt
+
+    scenario = tmp_path / "abstract.toml"
+    original = (ROOT / "scenarios" / "abstract.toml").read_bytes()
+    scenario.write_bytes(original)
+    assert adopt([str(_chosen(tmp_path, **values)), str(scenario)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"adopt: error: {scenario}: ") and message in err and err.count("\n") == 1
+    assert scenario.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["abstract.toml", "chosen.csv"], "nothing staged is left"
 
 
 def test_unit_coordinates_invert_the_factor_scales():
