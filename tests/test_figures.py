@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,6 +19,8 @@ from matplotlib.image import imread
 from bopsim.experiments.cli import main
 from bopsim.experiments.figures.build import build_figures
 from bopsim.experiments.figures.registry import FLAGSHIP, NAMES
+
+ROOT = Path(__file__).resolve().parents[1]
 from bopsim.experiments.figures.sources import Scale
 
 TINY = Scale(replications=2, steps=6, samples=2)
@@ -134,8 +138,11 @@ def test_sensitivity_has_morris_indices_for_every_factor(built):
     out, _ = built
     table = _data(out, "fig6_sensitivity")
     assert set(table["index"]) == {"mu_star", "sigma"}
-    assert table.groupby("outcome")["factor"].nunique().eq(8).all()
+    assert table.groupby("outcome")["factor"].nunique().eq(33).all()  # the screen's 31 and Iran's two levers
     assert (table.loc[table["index"] == "mu_star", "value"] >= 0).all()
+    # the bars of the calibration's free parameters are told apart: exactly its priors
+    calibration = tomllib.loads((ROOT / "experiments" / "configs" / "levant_calibration.toml").read_text())
+    assert set(table.loc[table["free"], "factor"]) == {prior["path"] for prior in calibration["prior"]}
 
 
 def test_unknown_figure_is_a_usage_error(tmp_path, capsys):
