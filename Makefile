@@ -42,8 +42,9 @@ run-point: $(STAMP)
 
 # Which parameters the 2014-2016 patterns can inform (docs/calibration.md, "Which parameters are
 # free"): the pattern screen at 800 points, seed 1 (3-8 minutes on two shared cores), and each factor's
-# rank correlation and delta with its loss. Rerun after a model change, then move the priors of
-# experiments/configs/levant_calibration.toml to the factors marked informative.
+# rank correlation and delta with its loss. Rerun after a model change, with `make figures` (figure 6:
+# which parameters move the flagship's outcomes), then move the priors of
+# experiments/configs/levant_calibration.toml to the factors either marks (its header gives both rules).
 screen: $(STAMP)
 	rm -f results/levant_pattern_screen.csv && mkdir -p results
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m bopsim.experiments.patterns.screen experiments/configs/levant_pattern_screen.toml --seeds 1 --workers 2 --out results/levant_pattern_screen.csv > /dev/null
