@@ -22,7 +22,7 @@ OUTCOMES := --outcome 'iran.power_share.final' --outcome 'iran.strategic_depth.f
   --outcome 'iran.deterrence.*.mean' --outcome 'iran.*.russia.mean' --outcome 'balance.*.mean' --outcome 'iran.nearest_hostile_hops.mean'
 
 # Each flagship writes to results/<experiment>-<hash>, the hash of the experiment, its scenarios, the
-# posterior and the code of model/ and experiments/batch/ (`bopsim batch --fingerprint`): rerunning
+# posterior and the simulation's code (`bopsim batch --fingerprint`): rerunning
 # the same experiment skips finished runs, and after a recalibration or a change of rules the runs go
 # to a folder of their own beside the old one.
 flagship = out=results/$(1)-$$($(VENV)/bin/bopsim batch experiments/configs/$(1).toml --fingerprint) && \

@@ -99,9 +99,24 @@ def test_the_fingerprint_changes_with_the_simulation_code(tmp_path, monkeypatch)
     path.write_text(HEAD)
     experiment = batch_config.load_experiment(path)
     today = experiment.fingerprint()
-    assert len(batch_config.code_digest()) == 64 and experiment.fingerprint() == today
+    assert experiment.fingerprint() == today
     monkeypatch.setattr(batch_config, "code_digest", lambda: "another version of the model")
     assert experiment.fingerprint() != today
+
+
+def test_the_source_digest_follows_every_file_of_the_code(tmp_path):
+    from bopsim.experiments.batch.config import source_digest
+    from bopsim.model.errors import UsageError
+
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "rules.py").write_text("RATE = 0.05\n")
+    first = source_digest(tmp_path, ("model",))
+    (tmp_path / "model" / "rules.py").write_text("RATE = 0.06\n")
+    changed = source_digest(tmp_path, ("model",))
+    (tmp_path / "model" / "more.py").write_text("")
+    assert len({first, changed, source_digest(tmp_path, ("model",))}) == 3
+    with pytest.raises(UsageError, match="no Python source"):
+        source_digest(tmp_path, ("experiments",))
 
 
 def test_strategy_override_reaches_scheduled_strategy_changes():

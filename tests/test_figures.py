@@ -19,10 +19,9 @@ from matplotlib.image import imread
 from bopsim.experiments.cli import main
 from bopsim.experiments.figures.build import build_figures
 from bopsim.experiments.figures.registry import FLAGSHIP, NAMES
-
-ROOT = Path(__file__).resolve().parents[1]
 from bopsim.experiments.figures.sources import Scale
 
+ROOT = Path(__file__).resolve().parents[1]
 TINY = Scale(replications=2, steps=6, samples=2)
 
 

@@ -309,7 +309,7 @@ def test_screen_rows_are_judged_as_the_scenario_file_keeps_them():
 
 def _chosen(tmp_path, **values) -> Path:
     table = tmp_path / "chosen.csv"
-    pd.DataFrame([{**values, "loss": 0.1, "passed": 3, "failed": "a b"}]).to_csv(table, index=False)
+    pd.DataFrame([{**values, "loss": 0.1, "passed": 3}]).to_csv(table, index=False)  # all numeric: no str column
     return table
 
 
@@ -319,6 +319,7 @@ def test_adopt_writes_the_chosen_row_into_the_scenario_keeping_its_comments(tmp_
 
     scenario = tmp_path / "abstract.toml"
     scenario.write_text((ROOT / "scenarios" / "abstract.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    scenario.chmod(0o644)
     chosen = {"parameters.attrition": 0.0421, "actor.north.capability": 38.5,
               "actor.insurgents.strategy.offensive.ratio": 1.7, "actor.insurgents.strategy.offensive.fronts": 2}
     assert adopt([str(_chosen(tmp_path, **chosen)), str(scenario)]) == 0
@@ -328,6 +329,18 @@ def test_adopt_writes_the_chosen_row_into_the_scenario_keeping_its_comments(tmp_
     assert "# north row: nX (Northland)" in text, "the file's comments are kept"
     assert re.search(r"fronts = 2(?![.\d])", text), "a whole number stays whole"
     assert "4 values written" in capsys.readouterr().out
+    assert scenario.stat().st_mode & 0o777 == 0o644, "the file keeps its permissions"
+
+
+def test_adopt_says_when_a_value_lives_in_the_file_a_variant_extends(tmp_path, capsys):
+    from bopsim.experiments.patterns.adopt import main as adopt
+
+    (tmp_path / "abstract.toml").write_bytes((ROOT / "scenarios" / "abstract.toml").read_bytes())
+    variant = tmp_path / "variant.toml"
+    variant.write_text('extends = "abstract.toml"\nname = "variant"\n', encoding="utf-8")
+    assert adopt([str(_chosen(tmp_path, **{"parameters.attrition": 0.04})), str(variant)]) == 2
+    assert "the file this one extends" in capsys.readouterr().err
+    assert variant.read_text(encoding="utf-8") == 'extends = "abstract.toml"\nname = "variant"\n'
 
 
 @pytest.mark.parametrize("values, message", [

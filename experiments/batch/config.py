@@ -324,22 +324,30 @@ def design_points(spec: Experiment) -> int:
     return math.prod(len(f.values) if f.values is not None else (f.levels or 1) for f in spec.varied)
 
 
-CODE_FOLDERS = ("model", "experiments/batch")
-"""Folders of the package whose Python source makes a run's result (the model and the runner)."""
+CODE_FOLDERS = ("model", "experiments/batch", "experiments/calibrate", "experiments/docking")
+"""Folders of the package whose Python source makes a run's result: the model, the runner, the
+posterior draws and the classic model families."""
 
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """SHA-256 of the Python files under CODE_FOLDERS, by relative path and content.
+    """SHA-256 of the simulation's source (`source_digest` of the installed package's CODE_FOLDERS).
 
     Part of an experiment's fingerprint: after a change of rules a result folder made by the old
     code is refused (another --out), instead of being resumed with runs the new code would not
-    give. Documentation, figures and tests do not enter it.
+    give. Documentation, figures and tests do not enter it; comments in the code do.
     """
-    root = Path(__file__).resolve().parents[2]
+    return source_digest(Path(__file__).resolve().parents[2], CODE_FOLDERS)
+
+
+def source_digest(root: Path, folders: tuple[str, ...]) -> str:
+    """SHA-256 of the Python files under `folders` of `root`, by relative path and content;
+    an error if there are none (a digest of nothing would match any code)."""
+    paths = sorted(path for folder in folders for path in (root / folder).rglob("*.py"))
+    if not paths:
+        raise UsageError(f"{root}: no Python source under {', '.join(folders)} to fingerprint")
     digest = hashlib.sha256()
-    for folder in CODE_FOLDERS:
-        for path in sorted((root / folder).rglob("*.py")):
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
+    for path in paths:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()

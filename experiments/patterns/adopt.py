@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -23,48 +24,62 @@ from typing import Any
 import pandas as pd
 import tomlkit
 
+from bopsim.experiments.patterns.screen import _plain
+
 VALUE_PATHS = ("parameters.", "actor.")
 """Prefixes of the columns of a choose table that name scenario values (the rest: loss, passed, failed)."""
 
 
 def chosen_values(table: pd.DataFrame, row: int) -> dict[str, Any]:
-    """The scenario values of row `row` of a choose table, as Python numbers (int stays int)."""
+    """The scenario values of row `row` of a choose table, as Python numbers (int stays int: each
+    column is read on its own, so a whole-number column is not cast to float by its neighbours)."""
     if not 0 <= row < len(table):
         raise ValueError(f"--row: the table has {len(table)} rows, no row {row}")
-    values = table.iloc[row]
     columns = [c for c in table.columns if c.startswith(VALUE_PATHS)]
     if not columns:
         raise ValueError("no column names a scenario value (parameters.* or actor.*)")
-    return {c: values[c].item() if hasattr(values[c], "item") else values[c] for c in columns}
+    return {c: _plain(table[c].iloc[row]) for c in columns}
 
 
 def adopted_text(text: str, values: dict[str, Any]) -> str:
     """The scenario file's `text` with `values` set at their paths (comments and layout kept)."""
-    from bopsim.experiments.batch.overrides import apply
+    from bopsim.experiments.batch.overrides import OverrideError, apply
 
     document = tomlkit.parse(text)
     for path, value in values.items():
         try:
             apply(document, path, value)
-        except KeyError as missing:
-            raise ValueError(f"{path}: this file has no {missing} (is it in a file it extends?)") from None
+        except (KeyError, OverrideError) as missing:
+            where = " (it may be in the file this one extends: write it there)" if "extends" in document else ""
+            reason = f"no {missing.args[0]!r} in this file" if isinstance(missing, KeyError) else missing
+            raise ValueError(f"{path}: {reason}{where}") from None
     return tomlkit.dumps(document)
 
 
 def adopt(scenario: Path, values: dict[str, Any]) -> None:
-    """Write `values` into `scenario`, replacing the file only if the result loads and reads them back."""
-    from bopsim.experiments.batch.overrides import value_at
-    from bopsim.model.scenario import load, read_text
+    """Write `values` into `scenario`, replacing the file (its permissions kept) only if the result
+    loads and reads them back. A behaviour parameter set only in scheduled strategy changes is
+    written there and checked by the loader alone (`value_at` reads the initial strategy)."""
+    from bopsim.experiments.batch.overrides import OverrideError, value_at
+    from bopsim.model.scenario import ScenarioError, load, read_text
 
     text = adopted_text(read_text(scenario), values)
     handle, staged = tempfile.mkstemp(prefix=f".{scenario.stem}.", suffix=".toml", dir=scenario.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
-        spec = load(staged)
+        try:
+            spec = load(staged)
+        except ScenarioError as exc:
+            raise ValueError(str(exc).replace(staged, "the changed file")) from None
         for path, value in values.items():
-            if value_at(spec, path) != value:
-                raise ValueError(f"{path}: wrote {value!r}, the scenario reads {value_at(spec, path)!r}")
+            try:
+                read = value_at(spec, path)
+            except OverrideError:
+                continue
+            if read != value:
+                raise ValueError(f"{path}: wrote {value!r}, the scenario reads {read!r}")
+        os.chmod(staged, stat.S_IMODE(scenario.stat().st_mode))
         os.replace(staged, scenario)
     finally:
         Path(staged).unlink(missing_ok=True)
