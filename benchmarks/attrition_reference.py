@@ -2,7 +2,8 @@
 
 The loop states the rule one region and one firing actor at a time: actor b's fire in a region
 goes to each enemy a present there in proportion to H[b, a] x F[a]; a loses rate x the fire it
-receives, capped at its force. The benchmark checks that both give the same numbers, then
+receives, capped at its force; the losses a non-government takes from another make up the
+region's non-state losses. The benchmark checks that both give the same numbers, then
 times both on the same arrays taken from a running model.
 """
 
@@ -15,11 +16,13 @@ import numpy as np
 from bopsim.model import RegionalModel, combat
 
 
-def attrition_loop(deployment, fire, hostility, rate, columns) -> tuple[np.ndarray, np.ndarray]:
-    """(losses (n, R), dyad losses (n, n)): the rule of `combat.attrition`, region by region."""
+def attrition_loop(deployment, fire, hostility, rate, columns, government) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(losses (n, R), dyad losses (n, n), non-state losses (R,)): the rule of `combat.attrition`,
+    region by region."""
     n, regions = deployment.shape
     losses = np.zeros((n, regions))
     dyads = np.zeros((n, n))
+    nonstate = np.zeros(regions)
     for r in np.flatnonzero(columns):
         force, shots = deployment[:, r], fire[:, r]
         present = [a for a in range(n) if force[a] > 0]
@@ -39,14 +42,16 @@ def attrition_loop(deployment, fire, hostility, rate, columns) -> tuple[np.ndarr
             losses[a, r] = received[a] * scale
             for b, hit in by[a].items():
                 dyads[a, b] += hit * scale
-    return losses, dyads
+                if not (government[a] or government[b]):
+                    nonstate[r] += hit * scale
+    return losses, dyads, nonstate
 
 
-def battle_arrays(model: RegionalModel) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
-    """(deployment, fire, hostility, rate, contested regions) from a model after a month's step."""
+def battle_arrays(model: RegionalModel) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray, np.ndarray]:
+    """(deployment, fire, hostility, rate, contested regions, governments) from a model after a month's step."""
     p = model.params
     fire = combat.effective_force(model.deployment, model.control, model.geo.defence) + p.strike_effect * model.strike
-    return model.deployment, fire, model.hostility, p.attrition, model.battle.contested
+    return model.deployment, fire, model.hostility, p.attrition, model.battle.contested, model.government
 
 
 def _best_of(function, args, repeats: int) -> float:
@@ -61,10 +66,8 @@ def _best_of(function, args, repeats: int) -> float:
 def attrition_ratio(model: RegionalModel, repeats: int = 5) -> dict:
     """Seconds of the loop and of the vectorised version (best of `repeats`), their ratio, and agreement."""
     args = battle_arrays(model)
-    loop_losses, loop_dyads = attrition_loop(*args)
-    fast_losses, fast_dyads = combat.attrition(*args)
-    agree = bool(np.allclose(loop_losses, fast_losses, rtol=1e-9, atol=1e-12)
-                 and np.allclose(loop_dyads, fast_dyads, rtol=1e-9, atol=1e-12))
+    agree = all(np.allclose(a, b, rtol=1e-9, atol=1e-12)
+                for a, b in zip(attrition_loop(*args), combat.attrition(*args), strict=True))
     loop = _best_of(attrition_loop, args, max(1, repeats // 2))
     fast = _best_of(combat.attrition, args, repeats)
     return {"contested": int(args[4].sum()), "loop_s": loop, "vectorised_s": fast, "ratio": loop / fast, "agree": agree}

@@ -24,6 +24,9 @@ class Actor(mesa.Agent):
     kind: ClassVar[str]
     holds_ground: ClassVar[bool] = True
     """Whether forces of this kind take and hold control (external powers do not)."""
+    government: ClassVar[bool] = True
+    """Whether it is the government of a state: UCDP counts as state-based the fighting where one
+    side at least is (UCDP definitions, "armed conflict"), the rest as non-state conflict."""
 
     def __init__(self, model: RegionalModel, spec: ActorSpec, index: int, strategy: list[Behaviour]) -> None:
         super().__init__(model)
@@ -54,6 +57,7 @@ class NonStateActor(Actor):
     """A non-state armed group (insurgent proto-state, militia): recruits from held population."""
 
     kind = "non_state"
+    government = False
 
 
 class ExternalPower(Actor):

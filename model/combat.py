@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -29,6 +30,8 @@ class Battle:
     """(R,) regions where hostile actors met."""
     deserted: np.ndarray
     """(n, R) capability that left the ranks after a defeat (`desertion`); not battle deaths."""
+    nonstate: np.ndarray
+    """(R,) capability lost in fighting where neither side is a government (`Attrition.nonstate`)."""
 
     @cached_property
     def actor_deserted(self) -> np.ndarray:
@@ -69,24 +72,39 @@ def effective_force(deployment: np.ndarray, control: np.ndarray, defence: np.nda
     return deployment * (1.0 + (defence - 1.0) * control[:-1])
 
 
+class Attrition(NamedTuple):
+    """One month's losses to fire (`attrition`)."""
+
+    losses: np.ndarray
+    """(n, R) capability lost by each actor in each region."""
+    dyads: np.ndarray
+    """(n, n) capability lost by row actor to column actor."""
+    nonstate: np.ndarray
+    """(R,) capability lost in each region in fighting where neither side is a government (UCDP's
+    non-state conflicts: not battle-related deaths of its state-based data)."""
+
+
 def attrition(
     deployment: np.ndarray,
     fire: np.ndarray,
     hostility: np.ndarray,
     rate: float,
     columns: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
+    government: np.ndarray,
+) -> Attrition:
     """Lanchester-style losses: each actor's fire is split over its enemies by their force.
 
     Actor b's fire in a region goes to each enemy a in proportion to H[b, a] x F[a]; the loss
     of a is rate x the fire it receives, capped at its force there (Lanchester 1916, aimed
     fire: losses of one side proportional to the effective force of the other). Only the
-    `columns` (contested regions) are computed. Returns (losses (n, R), dyad losses (n, n)).
+    `columns` (contested regions) are computed. `government` (n,) marks the actors that are the
+    government of a state (UCDP's state-based conflicts have one on a side at least): the losses
+    a non-government takes from the fire of another make up `nonstate`.
     """
     n, regions = deployment.shape
-    losses = np.zeros((n, regions))
+    losses, nonstate = np.zeros((n, regions)), np.zeros(regions)
     if not columns.any():
-        return losses, np.zeros((n, n))
+        return Attrition(losses, np.zeros((n, n)), nonstate)
     f = deployment[:, columns]
     targets = hostility @ f
     per_target = np.divide(fire[:, columns], targets, out=np.zeros(f.shape), where=targets > TINY)
@@ -95,7 +113,10 @@ def attrition(
     scale = np.divide(taken, received, out=np.ones(f.shape), where=received > 0)
     dyads = rate * hostility.T * ((f * scale) @ per_target.T)
     losses[:, columns] = taken
-    return losses, dyads
+    others = (~government).nonzero()[0]
+    among = hostility[np.ix_(others, others)].T @ per_target[others]
+    nonstate[columns] = (rate * f[others] * scale[others] * among).sum(axis=0)
+    return Attrition(losses, dyads, nonstate)
 
 
 def credit_external(strength: np.ndarray, fights_for: np.ndarray, holds_ground: np.ndarray, allied: np.ndarray) -> np.ndarray:

@@ -78,7 +78,8 @@ class RegionalModel(mesa.Model):
         self.station_reserves()
         self.deployment, self.strike = self.planned, self.planned_strike
         none = np.zeros_like(self.deployment)
-        self.battle = combat.Battle(none, np.zeros((self.n_actors,) * 2), np.zeros(self.geo.size, bool), none)
+        self.battle = combat.Battle(none, np.zeros((self.n_actors,) * 2), np.zeros(self.geo.size, bool), none,
+                                    np.zeros(self.geo.size))
         self.collect()
 
     # ------------------------------------------------------------------ set-up
@@ -100,6 +101,7 @@ class RegionalModel(mesa.Model):
         rix = self.geo.index
         self.kind = np.array([a.kind for a in spec.actor])
         self.holds_ground = np.array([KINDS[a.kind].holds_ground for a in spec.actor])
+        self.government = np.array([KINDS[a.kind].government for a in spec.actor])
         self.capability = np.array([a.capability for a in spec.actor], dtype=float)
         self.mobilisation = np.array([a.mobilisation for a in spec.actor], dtype=float)
         self.home = np.zeros((n, r), dtype=bool)
@@ -484,9 +486,12 @@ class RegionalModel(mesa.Model):
         fighting = contested | (absorbing & (self.control[-1] > 0))
         cols = fighting.nonzero()[0]
         support = self._support(cols)
-        losses_there, dyads, change, taken = self._fight(cols, contested[cols], absorbing[cols], speed[cols], support)
+        attrition, change, taken = self._fight(cols, contested[cols], absorbing[cols], speed[cols], support)
+        losses_there = attrition.losses
         losses = np.zeros(self.deployment.shape)
         losses[:, cols] = losses_there
+        nonstate = np.zeros(self.geo.size)
+        nonstate[cols] = attrition.nonstate
         fought = self.deployment[:, cols] - losses_there
         deserted_there = combat.desertion(fought, self.control[:-1, cols], change, support, p.desertion)
         deserted = np.zeros(self.deployment.shape)
@@ -497,7 +502,7 @@ class RegionalModel(mesa.Model):
         changed = (fighting | holding.any(axis=0)).nonzero()[0]
         forceless = holding[:, changed] & ~forces[:, changed]
         control[:, changed] = _renormalised(combat.abandon(control[:, changed], forceless, p.abandonment), p.share_floor)
-        self.battle = combat.Battle(losses, dyads, contested, deserted)
+        self.battle = combat.Battle(losses, attrition.dyads, contested, deserted, nonstate)
         self._control_events(control)
         self.control = control
         deployment = self.deployment.copy()  # deployment - losses - deserted: both are zero outside `cols`
@@ -505,24 +510,24 @@ class RegionalModel(mesa.Model):
         self.deployment = deployment
 
     def _fight(self, cols: np.ndarray, contested: np.ndarray, absorbing: np.ndarray, speed: np.ndarray,
-               support: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+               support: np.ndarray) -> tuple[combat.Attrition, np.ndarray, np.ndarray]:
         """Attrition, contest and absorption in the regions `cols` (C of them).
 
         `contested`, `absorbing` (forces present, region in the game) and `speed` are (C,),
         `support` (n, C) the actors' popular support there (`_support`).
-        Returns (losses (n, C), dyad losses (n, n), control change (n, C) after crediting
+        Returns (the attrition, over the C regions, control change (n, C) after crediting
         sovereign partners, ungoverned share taken (n, C)).
         """
         p = self.params
         control, deployment = self.control[:, cols], self.deployment[:, cols]
         effective = combat.effective_force(deployment, control, self.geo.defence[cols]) * support
         fire = effective + p.strike_effect * self.strike[:, cols]
-        losses, dyads = combat.attrition(deployment, fire, self.hostility, p.attrition, contested)
+        attrition = combat.attrition(deployment, fire, self.hostility, p.attrition, contested, self.government)
         strength = combat.credit_external(effective, self.fights_for, self.holds_ground, self.partnered)
         change = combat.contest(control, strength, self.view.enemies, contested, speed, p.front_width)
         taken = combat.absorb_ungoverned(control, strength, absorbing, p.absorption)
         change = combat.credit_sovereign(change + taken, self.sovereign[cols], self.partnered)
-        return losses, dyads, change, taken
+        return attrition, change, taken
 
     def _held_income(self) -> np.ndarray:
         """(n,) income from held regions, capability units per month (their resources x share held)."""
@@ -742,6 +747,9 @@ class RegionRecord:
     losses: np.ndarray
     battle_deaths: np.ndarray
     """(R,) battle deaths in the region this month (losses x deaths_per_unit)."""
+    state_based_deaths: np.ndarray
+    """(R,) the part of them in fighting with a government on one side at least (what UCDP's
+    state-based battle-related deaths count; `combat.Attrition.nonstate` is the rest)."""
     shares: tuple[np.ndarray, np.ndarray, np.ndarray]
     """(actor row, region, share) of every non-zero control share; row n is ungoverned."""
 
@@ -751,13 +759,15 @@ class RegionRecord:
         holder = model.majority_holder
         who, where = nonzero_2d(control)  # row-major: the actors' shares, then the ungoverned row's
         losses = model.battle.losses.sum(axis=0)
+        deaths_per_unit = model.params.deaths_per_unit
         return cls(
             holder=holder,
             holder_share=control[holder, np.arange(control.shape[1])],
             ungoverned=control[-1].copy(),
             forces=model.deployment.sum(axis=0),
             losses=losses,
-            battle_deaths=losses * model.params.deaths_per_unit,
+            battle_deaths=losses * deaths_per_unit,
+            state_based_deaths=(losses - model.battle.nonstate) * deaths_per_unit,
             shares=(who, where, control[who, where]),
         )
 

@@ -35,7 +35,8 @@ def actor_table(model: RegionalModel) -> pd.DataFrame:
 
 
 def region_table(model: RegionalModel) -> pd.DataFrame:
-    """One row per step x region: majority holder, its share, ungoverned share, forces, losses."""
+    """One row per step x region: majority holder, its share, ungoverned share, forces, losses (capability
+    units), battle deaths and the state-based part of them (`RegionRecord`)."""
     names = np.array([*model.actor_ids, "ungoverned"])
     rows = []
     for step, record in enumerate(model.history):
@@ -48,6 +49,8 @@ def region_table(model: RegionalModel) -> pd.DataFrame:
             "ungoverned_share": record.ungoverned,
             "forces": record.forces,
             "losses": record.losses,
+            "battle_deaths": record.battle_deaths,
+            "state_based_deaths": record.state_based_deaths,
         }))
     return pd.concat(rows, ignore_index=True)
 

@@ -171,6 +171,11 @@ def _check(model) -> None:
     np.testing.assert_array_equal(ties, ties.T)
     assert model.relations.min() >= -1.0 and model.relations.max() <= 1.0
     np.testing.assert_array_equal(model.relations, model.relations.T)
+    battle, others = model.battle, ~model.government
+    # the losses between non-governments, summed per region by attrition, are those the dyads hold
+    among = battle.dyad_losses[np.ix_(others, others)].sum()
+    assert abs(battle.nonstate.sum() - among) <= 1e-9 * max(1.0, battle.total)
+    assert (battle.nonstate >= 0).all() and (battle.nonstate <= battle.losses.sum(axis=0) + 1e-12).all()
     homeless = ~model.home.any(axis=1)
     assert np.isnan(model.depth[homeless]).all()
     depth = model.depth[~homeless]

@@ -8,12 +8,15 @@ import math
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from bopsim.model.errors import UsageError
 from bopsim.experiments.patterns.__main__ import main, parse_seeds
 from bopsim.experiments.patterns.catalogue import check_against_scenario, load_catalogue
+from bopsim.experiments.patterns.dyads import main as dyads_main
+from bopsim.experiments.patterns.dyads import pair_deaths, ucdp_dyads
 from bopsim.experiments.patterns.evaluate import Geography, deaths_by_year, run_values, summarise
 from bopsim.experiments.patterns.fit import default_steps, format_fit, pattern_distance, run_pattern_values
 from bopsim.model.scenario import load
@@ -52,15 +55,16 @@ def run() -> dict[str, pd.DataFrame]:
         ("2015-02", "a2", "ypg", 1.0),
         ("2015-03", "a1", "syria", 1.0), ("2015-03", "a2", "isis", 0.4), ("2015-03", "a2", "ypg", 0.6),
     ], columns=["date", "region", "actor", "share"])
-    regions = pd.DataFrame([(d, r, 1.0 if r != "b1" else 0.0) for d in dates for r in ("a1", "a2", "b1")],
-                           columns=["date", "region", "losses"])
+    # one unit lost a month in a1 and a2 (10 deaths, all in fighting with a government), none in b1
+    regions = pd.DataFrame([(d, r, *((1.0, 10.0, 10.0) if r != "b1" else (0.0, 0.0, 0.0)))
+                            for d in dates for r in ("a1", "a2", "b1")],
+                           columns=["date", "region", "losses", "battle_deaths", "state_based_deaths"])
     actors = pd.DataFrame([("2015-01", "isis", 25.0, 40_000.0, 30_000.0), ("2015-01", "syria", 100.0, 60_000.0, 50_000.0)],
                           columns=["date", "actor", "capability", "territory_km2", "settled_km2"])
     return {"control": control, "regions": regions, "actors": actors}
 
 
-GEO = Geography(area_km2={"a1": 100.0, "a2": 300.0, "b1": 50.0}, country={"a1": "AAA", "a2": "AAA", "b1": "BBB"},
-                deaths_per_unit=10.0)
+GEO = Geography(area_km2={"a1": 100.0, "a2": 300.0, "b1": 50.0}, country={"a1": "AAA", "a2": "AAA", "b1": "BBB"})
 
 
 @pytest.mark.parametrize(("kind", "fields", "expected"), [
@@ -79,7 +83,7 @@ GEO = Geography(area_km2={"a1": 100.0, "a2": 300.0, "b1": 50.0}, country={"a1": 
     ("fighters", 'actors = ["isis"]\ndate = "2015-01"', 25_000.0),
     # territory outside desert: isis 30,000 + syria 50,000 km2; ypg absent counts 0
     ("territory", 'actors = ["isis", "syria_government", "sdf_ypg"]\ndate = "2015-01"', 80_000.0),
-    # AAA, 2015: rows dated 2015-02 .. 2016-01 hold the twelve months of 2015; 2 regions x 1 unit x 10 deaths x 12
+    # AAA, 2015: rows dated 2015-02 .. 2016-01 hold the twelve months of 2015; 2 regions x 10 deaths x 12
     ("battle_deaths", 'country = "AAA"\nyear = 2015', 240.0),
 ])
 def test_value_of_each_kind(tmp_path, run, kind, fields, expected):
@@ -97,10 +101,11 @@ def test_value_outside_the_run_is_nan(tmp_path, run, kind, fields):
     assert math.isnan(run_values(catalogue, run, GEO)["p"])
 
 
-def test_deaths_use_the_region_battle_deaths_column_when_present(run):
-    # 2015 in a1 only: 12 months x 7 deaths, whatever the losses
-    regions = run["regions"].assign(battle_deaths=7.0)
-    assert deaths_by_year(regions, ["a1"], 10.0).to_dict() == {2015: 84.0}
+def test_deaths_count_only_the_fighting_with_a_government_on_a_side(run):
+    # UCDP's battle-related deaths are state-based: of 10 deaths a month, 3 between two
+    # non-governments are left out; 2015 in a1: 12 months x 7
+    regions = run["regions"].assign(state_based_deaths=7.0)
+    assert deaths_by_year(regions, ["a1"]).to_dict() == {2015: 84.0}
 
 
 def test_summarise_takes_the_median_over_runs(tmp_path):
@@ -450,3 +455,35 @@ def _doc_bound(pattern, bound: float | None) -> str:
     if pattern.kind in ("battle_deaths", "fighters", "territory"):
         return f"{bound:,.0f}"
     return f"{bound:+.2f}" if pattern.kind == "share_change" else f"{bound:.3g}"
+
+
+# ----------------------------------------------------------------------------- deaths by warring pair
+
+def test_ucdp_dyads_name_the_scenarios_actors():
+    dyads = ucdp_dyads().set_index(["location", "side_b", "year"])
+    # UCDP BRD v24.1, conflict 299 (Government of Syria v Syrian insurgents), 2014: 57,948 (best)
+    syria = dyads.loc[("Syria", "opposition", 2014)]
+    assert syria["side_a"] == ("syria",) and syria["bd_best"] == 57_948
+    # from 2015 Iran and Russia are secondary warring parties on the government's side
+    assert dyads.loc[("Syria", "opposition", 2015), "side_a"] == ("syria", "iran", "russia")
+    # Iraq v IS, 2014: twelve coalition governments; those the scenario lacks stand for the coalition (us)
+    assert dyads.loc[("Iraq", "isis", 2014), "side_a"] == ("iraq", "us", "jordan", "saudi_arabia")
+
+
+def test_pair_deaths_sum_both_directions_over_a_side():
+    # actors a, b, c, d; yearly[row, column] = deaths of row to column
+    yearly = np.array([[0, 1, 2, 3], [4, 0, 5, 6], [7, 8, 0, 9], [10, 11, 12, 0]], dtype=float)
+    index = {"a": 0, "b": 1, "c": 2, "d": 3}
+    # side (a, b) against d: a's and b's losses to d (3 + 6) and d's to a and b (10 + 11)
+    assert pair_deaths(yearly, index, ("a", "b", "absent"), "d") == 30.0
+    assert pair_deaths(yearly, index, ("a",), "absent") == 0.0
+
+
+def test_dyads_command(capsys):
+    assert dyads_main([str(LEVANT), "--seeds", "1", "--steps", "12"]) == 0
+    out = capsys.readouterr().out
+    assert "Syria: syria v opposition" in out and "2014" in out and "2015" not in out
+    assert dyads_main([str(LEVANT), "--steps", "11"]) == 2
+    assert dyads_main(["missing.toml"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 2 and "--steps" in err and "missing.toml" in err

@@ -75,10 +75,15 @@ def test_no_threat_without_hostile_intent(relation):
 YES = np.array([True])
 
 
+def governments(n: int) -> np.ndarray:
+    """Every one of n actors a government: no non-state losses."""
+    return np.ones(n, dtype=bool)
+
+
 def test_attrition_is_proportional_to_the_enemys_force():
     force = np.array([[10.0], [5.0]])
     hostile = np.array([[0.0, 1.0], [1.0, 0.0]])
-    losses, dyads = combat.attrition(force, force, hostile, 0.1, YES)
+    losses, dyads, _ = combat.attrition(force, force, hostile, 0.1, YES, governments(2))
     # A loses 0.1 x B's fire 5 = 0.5; B loses 0.1 x A's fire 10 = 1.0
     np.testing.assert_allclose(losses, [[0.5], [1.0]])
     # dyads[a, b] = what a lost to b
@@ -89,7 +94,7 @@ def test_fire_is_split_over_enemies_by_their_force_and_hostility():
     # A fights B and C (who are not enemies of each other); H[A,B] = 1, H[A,C] = 0.5
     force = np.array([[10.0], [6.0], [4.0]])
     hostile = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 0.0], [0.5, 0.0, 0.0]])
-    losses, dyads = combat.attrition(force, force, hostile, 0.1, YES)
+    losses, dyads, _ = combat.attrition(force, force, hostile, 0.1, YES, governments(3))
     # A's fire 10 goes to B: 10 x (1 x 6) / (1 x 6 + 0.5 x 4) = 7.5, to C: 10 x 2 / 8 = 2.5
     # losses B = 0.1 x 7.5 = 0.75, C = 0.1 x 2.5 = 0.25
     # A receives all of B's fire 6 and all of C's fire 4 (A is their only enemy): 0.1 x 10 = 1.0
@@ -101,7 +106,7 @@ def test_losses_are_capped_at_the_force_present_and_dyads_scaled_alike():
     # A (1 unit) against B and C (50 each): received 0.1 x (50 + 50) = 10 > 1, so A loses its 1
     force = np.array([[1.0], [50.0], [50.0]])
     hostile = np.array([[0.0, 1.0, 1.0], [1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
-    losses, dyads = combat.attrition(force, force, hostile, 0.1, YES)
+    losses, dyads, _ = combat.attrition(force, force, hostile, 0.1, YES, governments(3))
     assert losses[0, 0] == pytest.approx(1.0)
     np.testing.assert_allclose(dyads[0], [0.0, 0.5, 0.5])  # the cap scales both causes
     # A's fire 1 is split evenly: B and C each lose 0.1 x 0.5 = 0.05
@@ -112,9 +117,23 @@ def test_only_contested_columns_take_losses_and_fire_includes_strikes():
     force = np.array([[10.0, 10.0], [5.0, 5.0]])
     fire = force + np.array([[0.0, 0.0], [3.0, 3.0]])  # B adds 3 units of strike fire everywhere
     hostile = np.array([[0.0, 1.0], [1.0, 0.0]])
-    losses, _ = combat.attrition(force, fire, hostile, 0.1, np.array([True, False]))
+    losses, _, _ = combat.attrition(force, fire, hostile, 0.1, np.array([True, False]), governments(2))
     # region 0: A loses 0.1 x (5 + 3) = 0.8; region 1 is not contested
     np.testing.assert_allclose(losses, [[0.8, 0.0], [1.0, 0.0]])
+
+
+def test_nonstate_losses_are_those_between_two_non_governments():
+    # A (a government, 10) and non-governments B (6) and C (4), all three at war with each other
+    force = np.array([[10.0], [6.0], [4.0]])
+    hostile = 1.0 - np.eye(3)
+    losses, _, nonstate = combat.attrition(force, force, hostile, 0.1, YES, np.array([True, False, False]))
+    # every unit of fire lands: 0.1 x (10 + 6 + 4) = 2.0 lost in all
+    assert losses.sum() == pytest.approx(2.0)
+    # B's fire 6 is split A:C = 10:4, so C takes 6 x 4 / 14; C's fire 4 is split A:B = 10:6, so B
+    # takes 4 x 6 / 16 = 1.5; between the two: 0.1 x (12 / 7 + 1.5) = 0.3214...
+    np.testing.assert_allclose(nonstate, [0.1 * (12 / 7 + 1.5)])
+    # with A a non-government too, every loss is non-state
+    assert combat.attrition(force, force, hostile, 0.1, YES, np.zeros(3, bool)).nonstate[0] == pytest.approx(2.0)
 
 
 def test_effective_force_gives_the_holder_its_share_of_the_terrain_multiplier():

@@ -17,7 +17,7 @@ Kinds and the value each one measures in a run (see `bopsim.experiments.patterns
   `start`..`end` and over all listed `regions`;
 - `share_change`: share at `after` minus share at `before` (one region);
 - `country_share`: area-weighted share of `actors` over the regions of `country` at `date`;
-- `battle_deaths`: battle deaths in the regions of `country` in calendar `year`;
+- `battle_deaths`: state-based battle deaths in the regions of `country` in calendar `year`;
 - `fighters`: fighters of one actor at `date` (capability x fighters per unit);
 - `territory`: territory (km2) of `actors` at `date`.
 

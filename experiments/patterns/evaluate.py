@@ -1,8 +1,8 @@
 """Each pattern's simulated value in one run, from the run's tables (`bopsim.model.tables`).
 
 Pure functions of DataFrames: `control` (step, date, region, actor, share; non-zero shares only,
-so an absent actor holds 0), `regions` (step, date, region, losses, ...; `battle_deaths` once the
-model reports it), `actors` (date, actor, capability, territory_km2, settled_km2, ...). Dates are model months
+so an absent actor holds 0), `regions` (step, date, region, losses, battle_deaths,
+state_based_deaths, ...), `actors` (date, actor, capability, territory_km2, settled_km2, ...). Dates are model months
 'YYYY-MM', the state at the start of the month; the row dated D holds the fighting of the month
 before D. A value the run cannot give (a month it does not reach, a year it does not cover
 completely) is NaN, never a guess.
@@ -22,18 +22,15 @@ from bopsim.model.calendar import add_months
 
 @dataclass(frozen=True)
 class Geography:
-    """What the evaluator needs of a scenario: region areas (km2), region countries (ISO3) and
-    the deaths per capability unit lost (`parameters.deaths_per_unit`)."""
+    """What the evaluator needs of a scenario: region areas (km2) and region countries (ISO3)."""
 
     area_km2: dict[str, float]
     country: dict[str, str]
-    deaths_per_unit: float
 
     @classmethod
     def of(cls, spec) -> Geography:
         return cls(area_km2={r.id: float(r.area_km2) for r in spec.region},
-                   country={r.id: r.country for r in spec.region},
-                   deaths_per_unit=float(spec.parameters.deaths_per_unit))
+                   country={r.id: r.country for r in spec.region})
 
     def regions_of(self, country: str) -> list[str]:
         return [r for r, c in self.country.items() if c == country]
@@ -66,23 +63,14 @@ class Run:
         return float(self.actors.loc[rows, column].sum()) if rows else 0.0
 
 
-def region_deaths(regions: pd.DataFrame, deaths_per_unit: float) -> pd.Series:
-    """Battle deaths of each row of the region table (deaths in the region that month).
-
-    The model's `battle_deaths` column where present, else `losses` (capability units) times
-    deaths per unit, the rule by which the model table computes its `battle_deaths`.
-    """
-    if "battle_deaths" in regions.columns:
-        return regions["battle_deaths"]
-    return regions["losses"] * deaths_per_unit
-
-
-def deaths_by_year(regions: pd.DataFrame, region_ids: list[str], deaths_per_unit: float) -> pd.Series:
-    """Battle deaths in `region_ids` per calendar year, for the years whose twelve months the run
-    simulated (the row dated D counts for the month before D; the first row holds no fighting)."""
+def deaths_by_year(regions: pd.DataFrame, region_ids: list[str]) -> pd.Series:
+    """State-based battle deaths in `region_ids` per calendar year (the region table's
+    `state_based_deaths`: UCDP's battle-related deaths count only fighting with a government on a
+    side), for the years whose twelve months the run simulated (the row dated D counts for the month
+    before D; the first row holds no fighting)."""
     months = sorted(regions["date"].unique())[1:]
     local = regions[regions["region"].isin(region_ids)]
-    per_month = region_deaths(local, deaths_per_unit).groupby(local["date"]).sum().reindex(months, fill_value=0.0)
+    per_month = local["state_based_deaths"].groupby(local["date"]).sum().reindex(months, fill_value=0.0)
     years = pd.Series([int(add_months(d, -1)[:4]) for d in months], index=months)
     complete = years.value_counts()
     totals = per_month.groupby(years).sum()
@@ -94,7 +82,7 @@ def value(pattern: Pattern, catalogue: Catalogue, run: Run, geo: Geography) -> f
     actors = catalogue.actor_ids(pattern)
     kind = pattern.kind
     if kind == "battle_deaths":
-        deaths = deaths_by_year(run.regions, geo.regions_of(pattern.country), geo.deaths_per_unit)
+        deaths = deaths_by_year(run.regions, geo.regions_of(pattern.country))
         return float(deaths.get(pattern.year, np.nan))
     months = pattern.months()
     if not set(months) <= run.dates:

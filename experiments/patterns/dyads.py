@@ -1,0 +1,136 @@
+"""Battle deaths by warring pair, against UCDP's dyadic series (a diagnostic, not a calibration target).
+
+python -m bopsim.experiments.patterns.dyads SCENARIO [--seeds 1-10] [--steps 36]
+
+The deaths patterns compare each country's state-based battle deaths with UCDP's; this table
+splits them the way UCDP does, by conflict: for each UCDP dyad-year of Iraq and Syria in
+2014-2016 (`scenarios/data/ucdp_brd_dyadic_2010_2016.csv`: a government, the governments UCDP
+lists as its secondary warring parties that year, against one opponent), the model's deaths
+between those actors in that calendar year, wherever on the map they fell (UCDP assigns a
+conflict's deaths to the conflict, not to where each battle was). Model deaths of a pair are
+both sides' losses to each other (`Battle.dyad_losses`) x `deaths_per_unit`; shown are the mean
+and the 10-90% range over the seeds. Exit 0 when it printed, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DYADIC_FILE = Path(__file__).resolve().parents[2] / "scenarios" / "data" / "ucdp_brd_dyadic_2010_2016.csv"
+
+UCDP_ACTORS = {
+    "Government of Iraq": "iraq", "Government of Syria": "syria", "Government of Iran": "iran",
+    "Government of Russia (Soviet Union)": "russia", "Government of Turkey": "turkey",
+    "Government of Saudi Arabia": "saudi_arabia", "Government of Jordan": "jordan",
+    "Government of Israel": "israel", "Government of Lebanon": "lebanon",
+    "Government of United States of America": "us", "IS": "isis", "Syrian insurgents": "opposition", "PYD": "ypg",
+}
+"""UCDP party names -> the Levant scenario's actors."""
+
+COALITION = "us"
+"""The scenario's actor for the US-led coalition: other governments UCDP lists beside the US stand for it."""
+
+
+def ucdp_dyads(path: Path = DYADIC_FILE, countries=("Iraq", "Syria"), years=range(2014, 2017)) -> pd.DataFrame:
+    """UCDP dyad-years located in `countries`: year, location, side_a (actor ids, the government
+    first), side_b (one actor id), bd_low, bd_best, bd_high. Parties the scenario does not have
+    are left out; coalition governments map to `COALITION`."""
+    table = pd.read_csv(path)
+    table = table[table["location_inc"].isin(countries) & table["year"].isin(years)]
+    rows = []
+    for row in table.itertuples():
+        secondary = [] if pd.isna(row.side_a_2nd) else [_actor(name.strip()) for name in row.side_a_2nd.split(",")]
+        side_a, side_b = [_actor(row.side_a), *secondary], _actor(row.side_b)
+        if side_a[0] is None or side_b is None:
+            continue
+        rows.append({"year": row.year, "location": row.location_inc, "side_a": tuple(dict.fromkeys(a for a in side_a if a)),
+                     "side_b": side_b, "bd_low": row.bd_low, "bd_best": row.bd_best, "bd_high": row.bd_high})
+    return pd.DataFrame(rows)
+
+
+def _actor(name: str) -> str | None:
+    if name in UCDP_ACTORS:
+        return UCDP_ACTORS[name]
+    return COALITION if name.startswith("Government of ") else None
+
+
+def pair_deaths(yearly: np.ndarray, index: dict[str, int], side_a: tuple[str, ...], side_b: str) -> float:
+    """Deaths between `side_a` and `side_b` in a (n, n) matrix of a year's deaths (row lost to
+    column), both directions; actors the scenario lacks count nothing."""
+    b = index.get(side_b)
+    if b is None:
+        return 0.0
+    rows = [index[a] for a in side_a if a in index]
+    return float(yearly[rows, b].sum() + yearly[b, rows].sum())
+
+
+def yearly_dyad_deaths(spec, seed: int, steps: int) -> dict[int, np.ndarray]:
+    """{calendar year: (n, n) deaths of row actor to column actor} of one run (complete years only)."""
+    from bopsim.model import RegionalModel
+    from bopsim.model.calendar import add_months
+
+    model = RegionalModel(spec, rng=seed)
+    years: dict[int, list[np.ndarray]] = {}
+    for step in range(steps):
+        model.step()
+        year = int(add_months(spec.start, step)[:4])  # step s holds the fighting of month s
+        years.setdefault(year, []).append(model.battle.dyad_losses * model.params.deaths_per_unit)
+    return {year: sum(months) for year, months in years.items() if len(months) == 12}
+
+
+def dyad_table(spec, seeds: list[int], steps: int, ucdp: pd.DataFrame) -> pd.DataFrame:
+    """UCDP's dyad-years beside the model's deaths for the same pairs (mean, q10, q90 over seeds)."""
+    index = {aid: i for i, aid in enumerate(a.id for a in spec.actor)}
+    runs = [yearly_dyad_deaths(spec, seed, steps) for seed in seeds]
+    rows = []
+    for dyad in ucdp.itertuples():
+        values = [pair_deaths(run[dyad.year], index, dyad.side_a, dyad.side_b) for run in runs if dyad.year in run]
+        if values:
+            rows.append({"year": dyad.year, "location": dyad.location, "side_a": "+".join(dyad.side_a),
+                         "side_b": dyad.side_b, "ucdp_low": dyad.bd_low, "ucdp_best": dyad.bd_best,
+                         "ucdp_high": dyad.bd_high, "model_mean": np.mean(values),
+                         "model_q10": np.quantile(values, 0.1), "model_q90": np.quantile(values, 0.9)})
+    return pd.DataFrame(rows).sort_values(["location", "side_b", "year"]).reset_index(drop=True)
+
+
+def format_dyads(table: pd.DataFrame) -> str:
+    lines = [f"{'conflict (UCDP sides)':<46}{'year':>6}{'UCDP best':>11}{'model mean':>12}{'model 10-90%':>20}{'ratio':>7}"]
+    for r in table.itertuples():
+        ratio = r.model_mean / r.ucdp_best if r.ucdp_best else float("nan")
+        lines.append(f"{r.location + ': ' + r.side_a + ' v ' + r.side_b:<46}{r.year:>6}{r.ucdp_best:>11,.0f}"
+                     f"{r.model_mean:>12,.0f}{f'{r.model_q10:,.0f} .. {r.model_q90:,.0f}':>20}{ratio:>7.2f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bopsim.experiments.patterns.__main__ import parse_seeds
+    from bopsim.model.errors import UsageError
+    from bopsim.model.scenario import ScenarioError, load
+
+    parser = argparse.ArgumentParser(prog="python -m bopsim.experiments.patterns.dyads",
+                                     description="Battle deaths by warring pair against UCDP's dyads, Iraq and Syria 2014-2016.")
+    parser.add_argument("scenario", type=Path, help="scenario file (TOML)")
+    parser.add_argument("--seeds", default="1-10", help="seeds, e.g. 1-10 or 1,4,7 (default 1-10)")
+    parser.add_argument("--steps", type=int, default=36, help="months to simulate from the scenario's start (default 36)")
+    args = parser.parse_args(argv)
+    try:
+        seeds = parse_seeds(args.seeds)
+        if args.steps < 12:
+            raise UsageError(f"--steps: at least 12 months are needed for a calendar year, got {args.steps}")
+        spec = load(args.scenario)
+        table = dyad_table(spec, seeds, args.steps, ucdp_dyads())
+    except (ScenarioError, UsageError, ValueError) as exc:
+        print(f"dyads: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.scenario}: {len(seeds)} seeds ({args.seeds}), {args.steps} months from {spec.start}")
+    print(format_dyads(table) if len(table) else "no UCDP dyad-year of Iraq or Syria falls in a complete simulated year")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
