@@ -468,6 +468,10 @@ def test_ucdp_dyads_name_the_scenarios_actors():
     assert dyads.loc[("Syria", "opposition", 2015), "side_a"] == ("syria", "iran", "russia")
     # Iraq v IS, 2014: twelve coalition governments; those the scenario lacks stand for the coalition (us)
     assert dyads.loc[("Iraq", "isis", 2014), "side_a"] == ("iraq", "us", "jordan", "saudi_arabia")
+    # the YPG is UCDP's PYD to 2015 and SDF in 2016 (Government of Syria v SDF: 152)
+    assert dyads.loc[("Syria", "ypg", 2016), "bd_best"] == 152
+    # Turkey's conflict with ISIS is located in Turkey: left out
+    assert "turkey" not in {a for side in dyads["side_a"] for a in side}
 
 
 def test_pair_deaths_sum_both_directions_over_a_side():
@@ -483,6 +487,8 @@ def test_dyads_command(capsys):
     assert dyads_main([str(LEVANT), "--seeds", "1", "--steps", "12"]) == 0
     out = capsys.readouterr().out
     assert "Syria: syria v opposition" in out and "2014" in out and "2015" not in out
+    assert dyads_main([str(ROOT / "scenarios" / "abstract.toml"), "--steps", "12"]) == 0  # none of UCDP's parties
+    assert "no UCDP dyad-year" in capsys.readouterr().out
     assert dyads_main([str(LEVANT), "--steps", "11"]) == 2
     assert dyads_main(["missing.toml"]) == 2
     err = capsys.readouterr().err

@@ -3,11 +3,14 @@
 python -m bopsim.experiments.patterns.dyads SCENARIO [--seeds 1-10] [--steps 36]
 
 The deaths patterns compare each country's state-based battle deaths with UCDP's; this table
-splits them the way UCDP does, by conflict: for each UCDP dyad-year of Iraq and Syria in
-2014-2016 (`scenarios/data/ucdp_brd_dyadic_2010_2016.csv`: a government, the governments UCDP
-lists as its secondary warring parties that year, against one opponent), the model's deaths
-between those actors in that calendar year, wherever on the map they fell (UCDP assigns a
-conflict's deaths to the conflict, not to where each battle was). Model deaths of a pair are
+splits them the way UCDP does, by conflict: for each UCDP dyad-year of the conflicts located in
+Iraq and Syria in 2014-2016 (`scenarios/data/ucdp_brd_dyadic_2010_2016.csv`: a government, the
+governments UCDP lists as its secondary warring parties that year, against one opponent), the
+model's deaths between those actors in that calendar year, wherever on the map they fell (UCDP
+assigns a conflict's deaths to the conflict, not to where each battle was). Conflicts located
+elsewhere are left out, Turkey's with ISIS among them (located in Turkey, fought mostly in Syria).
+Pro-government forces that are not governments (the PMF, Hezbollah) are on no UCDP side, as
+they are on no side of the deaths patterns (ODD 7.4). Model deaths of a pair are
 both sides' losses to each other (`Battle.dyad_losses`) x `deaths_per_unit`; shown are the mean
 and the 10-90% range over the seeds. Exit 0 when it printed, 2 on bad input.
 """
@@ -29,6 +32,7 @@ UCDP_ACTORS = {
     "Government of Saudi Arabia": "saudi_arabia", "Government of Jordan": "jordan",
     "Government of Israel": "israel", "Government of Lebanon": "lebanon",
     "Government of United States of America": "us", "IS": "isis", "Syrian insurgents": "opposition", "PYD": "ypg",
+    "SDF": "ypg",
 }
 """UCDP party names -> the Levant scenario's actors."""
 
@@ -54,6 +58,8 @@ def ucdp_dyads(path: Path = DYADIC_FILE, countries=("Iraq", "Syria"), years=rang
 
 
 def _actor(name: str) -> str | None:
+    """The scenario's actor for a UCDP party name: `UCDP_ACTORS`, else `COALITION` for any other
+    government, else None (a party the scenario does not have)."""
     if name in UCDP_ACTORS:
         return UCDP_ACTORS[name]
     return COALITION if name.startswith("Government of ") else None
@@ -89,16 +95,20 @@ def dyad_table(spec, seeds: list[int], steps: int, ucdp: pd.DataFrame) -> pd.Dat
     runs = [yearly_dyad_deaths(spec, seed, steps) for seed in seeds]
     rows = []
     for dyad in ucdp.itertuples():
+        if dyad.side_b not in index or not any(a in index for a in dyad.side_a):
+            continue  # a conflict the scenario does not have
         values = [pair_deaths(run[dyad.year], index, dyad.side_a, dyad.side_b) for run in runs if dyad.year in run]
         if values:
             rows.append({"year": dyad.year, "location": dyad.location, "side_a": "+".join(dyad.side_a),
                          "side_b": dyad.side_b, "ucdp_low": dyad.bd_low, "ucdp_best": dyad.bd_best,
                          "ucdp_high": dyad.bd_high, "model_mean": np.mean(values),
                          "model_q10": np.quantile(values, 0.1), "model_q90": np.quantile(values, 0.9)})
-    return pd.DataFrame(rows).sort_values(["location", "side_b", "year"]).reset_index(drop=True)
+    columns = ["year", "location", "side_a", "side_b", "ucdp_low", "ucdp_best", "ucdp_high", "model_mean", "model_q10", "model_q90"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["location", "side_b", "year"]).reset_index(drop=True)
 
 
 def format_dyads(table: pd.DataFrame) -> str:
+    """`dyad_table` as printed: one line per dyad-year, deaths per year, ratio = model mean / UCDP best."""
     lines = [f"{'conflict (UCDP sides)':<46}{'year':>6}{'UCDP best':>11}{'model mean':>12}{'model 10-90%':>20}{'ratio':>7}"]
     for r in table.itertuples():
         ratio = r.model_mean / r.ucdp_best if r.ucdp_best else float("nan")
@@ -128,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"dyads: error: {exc}", file=sys.stderr)
         return 2
     print(f"{args.scenario}: {len(seeds)} seeds ({args.seeds}), {args.steps} months from {spec.start}")
-    print(format_dyads(table) if len(table) else "no UCDP dyad-year of Iraq or Syria falls in a complete simulated year")
+    print(format_dyads(table) if len(table) else "no UCDP dyad-year of Iraq or Syria between the scenario's actors in a complete simulated year")
     return 0
 
 
