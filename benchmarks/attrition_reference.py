@@ -1,8 +1,8 @@
 """A straightforward per-region loop version of `bopsim.model.combat.attrition`, as the baseline.
 
 The loop states the rule one region and one firing actor at a time: actor b's fire in a region
-goes to each enemy a present there in proportion to H[b, a] x F[a]; a loses rate x the fire it
-receives, capped at its force; the losses a non-government takes from another make up the
+is aimed at each enemy a present there in proportion to F[a] and delivered at intensity H[b, a];
+a loses rate x the fire it receives, capped at its force; the losses a non-government takes from another make up the
 region's non-state losses. The benchmark checks that both give the same numbers, then
 times both on the same arrays taken from a running model.
 """
@@ -32,7 +32,7 @@ def attrition_loop(deployment, fire, hostility, rate, columns, government) -> tu
             if shots[b] <= 0:
                 continue
             enemies = [a for a in present if hostility[b, a] > 0]
-            total = sum(hostility[b, a] * force[a] for a in enemies)
+            total = sum(force[a] for a in enemies)
             for a in enemies:
                 hit = rate * shots[b] * hostility[b, a] * force[a] / total
                 received[a] += hit

@@ -94,9 +94,11 @@ def attrition(
 ) -> Attrition:
     """Lanchester-style losses: each actor's fire is split over its enemies by their force.
 
-    Actor b's fire in a region goes to each enemy a in proportion to H[b, a] x F[a]; the loss
-    of a is rate x the fire it receives, capped at its force there (Lanchester 1916, aimed
-    fire: losses of one side proportional to the effective force of the other). Only the
+    Actor b's fire in a region is aimed at each enemy a (H[b, a] > 0) in proportion to F[a],
+    and delivered at the intensity of b's hostility towards it, H[b, a] (1 = war; the relations
+    are coded from UCDP's intensity levels, so clashes do not cost a war's losses); the loss of
+    a is rate x the fire it receives, capped at its force there (Lanchester 1916, aimed fire:
+    losses of one side proportional to the effective force of the other). Only the
     `columns` (contested regions) are computed. `government` (n,) marks the actors that are the
     government of a state (UCDP's state-based conflicts have one on a side at least): the losses
     a non-government takes from the fire of another make up `nonstate`.
@@ -106,7 +108,7 @@ def attrition(
     if not columns.any():
         return Attrition(losses, np.zeros((n, n)), nonstate)
     f = deployment[:, columns]
-    targets = hostility @ f
+    targets = (hostility > 0) @ f  # the enemies' force that b's fire is spread over
     per_target = np.divide(fire[:, columns], targets, out=np.zeros(f.shape), where=targets > TINY)
     received = rate * f * (hostility.T @ per_target)
     taken = np.minimum(received, f)

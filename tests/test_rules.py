@@ -90,16 +90,24 @@ def test_attrition_is_proportional_to_the_enemys_force():
     np.testing.assert_allclose(dyads, [[0.0, 0.5], [1.0, 0.0]])
 
 
-def test_fire_is_split_over_enemies_by_their_force_and_hostility():
-    # A fights B and C (who are not enemies of each other); H[A,B] = 1, H[A,C] = 0.5
+def test_fire_is_aimed_by_force_and_delivered_at_the_hostility():
+    # A fights B (H 1, war) and C (H 0.5, clashes); B and C are not enemies of each other
     force = np.array([[10.0], [6.0], [4.0]])
     hostile = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 0.0], [0.5, 0.0, 0.0]])
     losses, dyads, _ = combat.attrition(force, force, hostile, 0.1, YES, governments(3))
-    # A's fire 10 goes to B: 10 x (1 x 6) / (1 x 6 + 0.5 x 4) = 7.5, to C: 10 x 2 / 8 = 2.5
-    # losses B = 0.1 x 7.5 = 0.75, C = 0.1 x 2.5 = 0.25
-    # A receives all of B's fire 6 and all of C's fire 4 (A is their only enemy): 0.1 x 10 = 1.0
-    np.testing.assert_allclose(losses[:, 0], [1.0, 0.75, 0.25])
-    np.testing.assert_allclose(dyads[0], [0.0, 0.6, 0.4])  # A's loss 1.0 = 0.6 from B + 0.4 from C
+    # A's fire 10 is aimed by force, 6:4 of the enemies' 10; to B 10 x 1 x 6 / 10 = 6, to C
+    # 10 x 0.5 x 4 / 10 = 2: losses B = 0.1 x 6 = 0.6, C = 0.1 x 2 = 0.2
+    # A receives B's fire 6 at intensity 1 and C's fire 4 at 0.5: 0.1 x (6 + 2) = 0.8
+    np.testing.assert_allclose(losses[:, 0], [0.8, 0.6, 0.2])
+    np.testing.assert_allclose(dyads[0], [0.0, 0.6, 0.2])
+
+
+def test_clashes_alone_cost_the_hostilitys_share_of_a_war():
+    # two actors at H 0.3 (clashes) alone in a region fight at 0.3 of a war's intensity
+    force = np.array([[10.0], [5.0]])
+    war = combat.attrition(force, force, np.array([[0.0, 1.0], [1.0, 0.0]]), 0.1, YES, governments(2))
+    clashes = combat.attrition(force, force, np.array([[0.0, 0.3], [0.3, 0.0]]), 0.1, YES, governments(2))
+    np.testing.assert_allclose(clashes.losses, 0.3 * war.losses)  # A 0.3 x 0.5, B 0.3 x 1.0
 
 
 def test_losses_are_capped_at_the_force_present_and_dyads_scaled_alike():
