@@ -43,8 +43,10 @@ EARLIER_CORES = ((PREVIOUS_CORE, "the core before the Levant v2 mechanisms"),
                  ("83a88e2", "before the second round of speed-ups: kept results, row-wise memos, fewer wrapper calls"),
                  ("a872c18", "before the third round of speed-ups: consequence records computed when read, boolean "
                   "products through their true entries"),
-                 ("821882e", "the same rules as this core without the fifth round of speed-ups (fewer repeated "
-                  "computations within a month)"))
+                 ("821882e", "before the fifth round of speed-ups, fewer repeated computations within a month; "
+                  "the previous rule of fire"),
+                 ("28457ec", "the previous rule of fire, where hostility only divides an actor's fire among its "
+                  "enemies, and no state-based share of the losses"))
 """Revisions the core is timed against in section (f), with what each is."""
 REGION_SWEEP = (40, 100, 250, 640, 1600, 2500)
 """Regions of the sweep at a fixed number of actors (ACTORS_FIXED)."""
