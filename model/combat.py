@@ -32,6 +32,22 @@ class Battle:
     """(n, R) capability that left the ranks after a defeat (`desertion`); not battle deaths."""
     nonstate: np.ndarray
     """(R,) capability lost in fighting where neither side is a government (`Attrition.nonstate`)."""
+    fought: np.ndarray
+    """(C,) indices of the regions where attrition was computed (`exposed` and `aimed` columns)."""
+    exposed: np.ndarray
+    """(n, C) force exposed to fire there (`Attrition.exposed`)."""
+    aimed: np.ndarray
+    """(n, C) fire per unit of enemy force there (`Attrition.aimed`)."""
+    hostility: np.ndarray
+    """(n, n) the month's hostility, which set the intensity of fire."""
+    rate: float
+    """The attrition rate of the month (`parameters.attrition`)."""
+
+    def dyad_losses_in(self, regions: np.ndarray) -> np.ndarray:
+        """(n, n) capability lost by row actor to column actor in the regions marked by `regions`
+        ((R,) bool): `dyad_losses` restricted to them (the two agree where every region is marked)."""
+        keep = regions[self.fought]
+        return self.rate * self.hostility.T * (self.exposed[:, keep] @ self.aimed[:, keep].T)
 
     @cached_property
     def actor_deserted(self) -> np.ndarray:
@@ -82,6 +98,10 @@ class Attrition(NamedTuple):
     nonstate: np.ndarray
     """(R,) capability lost in each region in fighting where neither side is a government (UCDP's
     non-state conflicts: not battle-related deaths of its state-based data)."""
+    exposed: np.ndarray
+    """(n, C) force exposed to fire in each computed column, after the cap (F x scale)."""
+    aimed: np.ndarray
+    """(n, C) each actor's fire per unit of enemy force it is aimed at, in each computed column."""
 
 
 def attrition(
@@ -106,19 +126,21 @@ def attrition(
     n, regions = deployment.shape
     losses, nonstate = np.zeros((n, regions)), np.zeros(regions)
     if not columns.any():
-        return Attrition(losses, np.zeros((n, n)), nonstate)
+        empty = np.zeros((n, 0))
+        return Attrition(losses, np.zeros((n, n)), nonstate, empty, empty)
     f = deployment[:, columns]
     targets = (hostility > 0) @ f  # the enemies' force that b's fire is spread over
     per_target = np.divide(fire[:, columns], targets, out=np.zeros(f.shape), where=targets > TINY)
     received = rate * f * (hostility.T @ per_target)
     taken = np.minimum(received, f)
     scale = np.divide(taken, received, out=np.ones(f.shape), where=received > 0)
-    dyads = rate * hostility.T * ((f * scale) @ per_target.T)
+    exposed = f * scale
+    dyads = rate * hostility.T * (exposed @ per_target.T)
     losses[:, columns] = taken
     others = (~government).nonzero()[0]
     among = hostility[np.ix_(others, others)].T @ per_target[others]
-    nonstate[columns] = (rate * f[others] * scale[others] * among).sum(axis=0)
-    return Attrition(losses, dyads, nonstate)
+    nonstate[columns] = (rate * exposed[others] * among).sum(axis=0)
+    return Attrition(losses, dyads, nonstate, exposed, per_target)
 
 
 def credit_external(strength: np.ndarray, fights_for: np.ndarray, holds_ground: np.ndarray, allied: np.ndarray) -> np.ndarray:

@@ -78,8 +78,9 @@ class RegionalModel(mesa.Model):
         self.station_reserves()
         self.deployment, self.strike = self.planned, self.planned_strike
         none = np.zeros_like(self.deployment)
-        self.battle = combat.Battle(none, np.zeros((self.n_actors,) * 2), np.zeros(self.geo.size, bool), none,
-                                    np.zeros(self.geo.size))
+        n, empty = self.n_actors, np.zeros((self.n_actors, 0))
+        self.battle = combat.Battle(none, np.zeros((n, n)), np.zeros(self.geo.size, bool), none, np.zeros(self.geo.size),
+                                    np.zeros(0, dtype=int), empty, empty, np.zeros((n, n)), self.params.attrition)
         self.collect()
 
     # ------------------------------------------------------------------ set-up
@@ -502,7 +503,8 @@ class RegionalModel(mesa.Model):
         changed = (fighting | holding.any(axis=0)).nonzero()[0]
         forceless = holding[:, changed] & ~forces[:, changed]
         control[:, changed] = _renormalised(combat.abandon(control[:, changed], forceless, p.abandonment), p.share_floor)
-        self.battle = combat.Battle(losses, attrition.dyads, contested, deserted, nonstate)
+        self.battle = combat.Battle(losses, attrition.dyads, contested, deserted, nonstate, cols[contested[cols]],
+                                    attrition.exposed, attrition.aimed, self.hostility, p.attrition)
         self._control_events(control)
         self.control = control
         deployment = self.deployment.copy()  # deployment - losses - deserted: both are zero outside `cols`
@@ -767,7 +769,7 @@ class RegionRecord:
             forces=model.deployment.sum(axis=0),
             losses=losses,
             battle_deaths=losses * deaths_per_unit,
-            state_based_deaths=(losses - model.battle.nonstate) * deaths_per_unit,
+            state_based_deaths=np.maximum(losses - model.battle.nonstate, 0.0) * deaths_per_unit,  # >= 0 despite rounding
             shares=(who, where, control[who, where]),
         )
 

@@ -176,6 +176,10 @@ def _check(model) -> None:
     among = battle.dyad_losses[np.ix_(others, others)].sum()
     assert abs(battle.nonstate.sum() - among) <= 1e-9 * max(1.0, battle.total)
     assert (battle.nonstate >= 0).all() and (battle.nonstate <= battle.losses.sum(axis=0) + 1e-12).all()
+    # the dyad losses of a partition of the regions add up to the month's dyad losses
+    half = np.arange(model.geo.size) % 2 == 0
+    parts = battle.dyad_losses_in(half) + battle.dyad_losses_in(~half)
+    np.testing.assert_allclose(parts, battle.dyad_losses, rtol=1e-9, atol=1e-12)
     homeless = ~model.home.any(axis=1)
     assert np.isnan(model.depth[homeless]).all()
     depth = model.depth[~homeless]

@@ -83,7 +83,7 @@ def governments(n: int) -> np.ndarray:
 def test_attrition_is_proportional_to_the_enemys_force():
     force = np.array([[10.0], [5.0]])
     hostile = np.array([[0.0, 1.0], [1.0, 0.0]])
-    losses, dyads, _ = combat.attrition(force, force, hostile, 0.1, YES, governments(2))
+    losses, dyads, *_ = combat.attrition(force, force, hostile, 0.1, YES, governments(2))
     # A loses 0.1 x B's fire 5 = 0.5; B loses 0.1 x A's fire 10 = 1.0
     np.testing.assert_allclose(losses, [[0.5], [1.0]])
     # dyads[a, b] = what a lost to b
@@ -94,7 +94,7 @@ def test_fire_is_aimed_by_force_and_delivered_at_the_hostility():
     # A fights B (H 1, war) and C (H 0.5, clashes); B and C are not enemies of each other
     force = np.array([[10.0], [6.0], [4.0]])
     hostile = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 0.0], [0.5, 0.0, 0.0]])
-    losses, dyads, _ = combat.attrition(force, force, hostile, 0.1, YES, governments(3))
+    losses, dyads, *_ = combat.attrition(force, force, hostile, 0.1, YES, governments(3))
     # A's fire 10 is aimed by force, 6:4 of the enemies' 10; to B 10 x 1 x 6 / 10 = 6, to C
     # 10 x 0.5 x 4 / 10 = 2: losses B = 0.1 x 6 = 0.6, C = 0.1 x 2 = 0.2
     # A receives B's fire 6 at intensity 1 and C's fire 4 at 0.5: 0.1 x (6 + 2) = 0.8
@@ -114,7 +114,7 @@ def test_losses_are_capped_at_the_force_present_and_dyads_scaled_alike():
     # A (1 unit) against B and C (50 each): received 0.1 x (50 + 50) = 10 > 1, so A loses its 1
     force = np.array([[1.0], [50.0], [50.0]])
     hostile = np.array([[0.0, 1.0, 1.0], [1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
-    losses, dyads, _ = combat.attrition(force, force, hostile, 0.1, YES, governments(3))
+    losses, dyads, *_ = combat.attrition(force, force, hostile, 0.1, YES, governments(3))
     assert losses[0, 0] == pytest.approx(1.0)
     np.testing.assert_allclose(dyads[0], [0.0, 0.5, 0.5])  # the cap scales both causes
     # A's fire 1 is split evenly: B and C each lose 0.1 x 0.5 = 0.05
@@ -125,7 +125,7 @@ def test_only_contested_columns_take_losses_and_fire_includes_strikes():
     force = np.array([[10.0, 10.0], [5.0, 5.0]])
     fire = force + np.array([[0.0, 0.0], [3.0, 3.0]])  # B adds 3 units of strike fire everywhere
     hostile = np.array([[0.0, 1.0], [1.0, 0.0]])
-    losses, _, _ = combat.attrition(force, fire, hostile, 0.1, np.array([True, False]), governments(2))
+    losses, *_ = combat.attrition(force, fire, hostile, 0.1, np.array([True, False]), governments(2))
     # region 0: A loses 0.1 x (5 + 3) = 0.8; region 1 is not contested
     np.testing.assert_allclose(losses, [[0.8, 0.0], [1.0, 0.0]])
 
@@ -134,7 +134,7 @@ def test_nonstate_losses_are_those_between_two_non_governments():
     # A (a government, 10) and non-governments B (6) and C (4), all three at war with each other
     force = np.array([[10.0], [6.0], [4.0]])
     hostile = 1.0 - np.eye(3)
-    losses, _, nonstate = combat.attrition(force, force, hostile, 0.1, YES, np.array([True, False, False]))
+    losses, _, nonstate, *_ = combat.attrition(force, force, hostile, 0.1, YES, np.array([True, False, False]))
     # every unit of fire lands: 0.1 x (10 + 6 + 4) = 2.0 lost in all
     assert losses.sum() == pytest.approx(2.0)
     # B's fire 6 is split A:C = 10:4, so C takes 6 x 4 / 14; C's fire 4 is split A:B = 10:6, so B

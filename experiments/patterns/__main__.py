@@ -26,6 +26,17 @@ def parse_seeds(text: str) -> list[int]:
     return seeds
 
 
+def check_steps(steps: int, least: int = 1) -> int:
+    """`steps` if it is from `least` to `limits.MAX_STEPS` months (docs/limits.md), else a UsageError
+    naming --steps."""
+    from bopsim.model.errors import UsageError
+    from bopsim.model.limits import MAX_STEPS
+
+    if not least <= steps <= MAX_STEPS:
+        raise UsageError(f"--steps: must be from {least} to {MAX_STEPS} months, got {steps}")
+    return steps
+
+
 def main(argv: list[str] | None = None) -> int:
     from bopsim.model.errors import UsageError
     from bopsim.experiments.patterns.catalogue import CATALOGUE_FILE, load_catalogue
@@ -41,10 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         seeds = parse_seeds(args.seeds)
-        if args.steps is not None and args.steps < 1:
-            raise UsageError(f"--steps: must be >= 1, got {args.steps}")
         spec = load(args.scenario)
-        steps = default_steps(spec) if args.steps is None else args.steps
+        steps = default_steps(spec) if args.steps is None else check_steps(args.steps)
         table = pattern_fit(spec, seeds, steps, load_catalogue(args.catalogue))
     except (ScenarioError, UsageError, ValueError) as exc:
         print(f"patterns: error: {exc}", file=sys.stderr)

@@ -6,12 +6,13 @@ The deaths patterns compare each country's state-based battle deaths with UCDP's
 splits them the way UCDP does, by conflict: for each UCDP dyad-year of the conflicts located in
 Iraq and Syria in 2014-2016 (`scenarios/data/ucdp_brd_dyadic_2010_2016.csv`: a government, the
 governments UCDP lists as its secondary warring parties that year, against one opponent), the
-model's deaths between those actors in that calendar year, wherever on the map they fell (UCDP
-assigns a conflict's deaths to the conflict, not to where each battle was). Conflicts located
-elsewhere are left out, Turkey's with ISIS among them (located in Turkey, fought mostly in Syria).
+model's deaths between those actors in that calendar year in the countries UCDP gives as the
+dyad's battle locations (Iraq's conflict with ISIS was fought in Iraq and Syria; the Syrian
+government's in Syria). Conflicts located elsewhere are left out, Turkey's with ISIS among them
+(located in Turkey, fought mostly in Syria).
 Pro-government forces that are not governments (the PMF, Hezbollah) are on no UCDP side, as
 they are on no side of the deaths patterns (ODD 7.4). Model deaths of a pair are
-both sides' losses to each other (`Battle.dyad_losses`) x `deaths_per_unit`; shown are the mean
+both sides' losses to each other there (`Battle.dyad_losses_in`) x `deaths_per_unit`; shown are the mean
 and the 10-90% range over the seeds. Exit 0 when it printed, 2 on bad input.
 """
 
@@ -39,11 +40,16 @@ UCDP_ACTORS = {
 COALITION = "us"
 """The scenario's actor for the US-led coalition: other governments UCDP lists beside the US stand for it."""
 
+COUNTRY_CODES = {"Iraq": "IRQ", "Syria": "SYR", "Lebanon": "LBN", "Jordan": "JOR", "Turkey": "TUR", "Iran": "IRN",
+                 "Israel": "ISR", "Saudi Arabia": "SAU", "Kuwait": "KWT"}
+"""UCDP battle-location names -> the region table's country codes (ISO3); others lie off the map."""
+
 
 def ucdp_dyads(path: Path = DYADIC_FILE, countries=("Iraq", "Syria"), years=range(2014, 2017)) -> pd.DataFrame:
     """UCDP dyad-years located in `countries`: year, location, side_a (actor ids, the government
-    first), side_b (one actor id), bd_low, bd_best, bd_high. Parties the scenario does not have
-    are left out; coalition governments map to `COALITION`."""
+    first), side_b (one actor id), fought (the ISO3 codes of its battle locations), bd_low,
+    bd_best, bd_high. Parties the scenario does not have are left out; coalition governments map
+    to `COALITION`."""
     table = pd.read_csv(path)
     table = table[table["location_inc"].isin(countries) & table["year"].isin(years)]
     rows = []
@@ -52,8 +58,10 @@ def ucdp_dyads(path: Path = DYADIC_FILE, countries=("Iraq", "Syria"), years=rang
         side_a, side_b = [_actor(row.side_a), *secondary], _actor(row.side_b)
         if side_a[0] is None or side_b is None:
             continue
+        fought = tuple(COUNTRY_CODES[c.strip()] for c in row.battle_location.split(",") if c.strip() in COUNTRY_CODES)
         rows.append({"year": row.year, "location": row.location_inc, "side_a": tuple(dict.fromkeys(a for a in side_a if a)),
-                     "side_b": side_b, "bd_low": row.bd_low, "bd_best": row.bd_best, "bd_high": row.bd_high})
+                     "side_b": side_b, "fought": fought, "bd_low": row.bd_low, "bd_best": row.bd_best,
+                     "bd_high": row.bd_high})
     return pd.DataFrame(rows)
 
 
@@ -75,18 +83,22 @@ def pair_deaths(yearly: np.ndarray, index: dict[str, int], side_a: tuple[str, ..
     return float(yearly[rows, b].sum() + yearly[b, rows].sum())
 
 
-def yearly_dyad_deaths(spec, seed: int, steps: int) -> dict[int, np.ndarray]:
-    """{calendar year: (n, n) deaths of row actor to column actor} of one run (complete years only)."""
+def yearly_dyad_deaths(spec, seed: int, steps: int) -> dict[tuple[int, str], np.ndarray]:
+    """{(calendar year, country code): (n, n) deaths of row actor to column actor in that
+    country's regions} of one run (complete years only)."""
     from bopsim.model import RegionalModel
     from bopsim.model.calendar import add_months
 
     model = RegionalModel(spec, rng=seed)
-    years: dict[int, list[np.ndarray]] = {}
+    country = np.array([r.country for r in spec.region])
+    masks = {code: country == code for code in sorted(set(country))}
+    years: dict[tuple[int, str], list[np.ndarray]] = {}
     for step in range(steps):
         model.step()
         year = int(add_months(spec.start, step)[:4])  # step s holds the fighting of month s
-        years.setdefault(year, []).append(model.battle.dyad_losses * model.params.deaths_per_unit)
-    return {year: sum(months) for year, months in years.items() if len(months) == 12}
+        for code, mask in masks.items():
+            years.setdefault((year, code), []).append(model.battle.dyad_losses_in(mask) * model.params.deaths_per_unit)
+    return {key: sum(months) for key, months in years.items() if len(months) == 12}
 
 
 def dyad_table(spec, seeds: list[int], steps: int, ucdp: pd.DataFrame) -> pd.DataFrame:
@@ -97,7 +109,9 @@ def dyad_table(spec, seeds: list[int], steps: int, ucdp: pd.DataFrame) -> pd.Dat
     for dyad in ucdp.itertuples():
         if dyad.side_b not in index or not any(a in index for a in dyad.side_a):
             continue  # a conflict the scenario does not have
-        values = [pair_deaths(run[dyad.year], index, dyad.side_a, dyad.side_b) for run in runs if dyad.year in run]
+        values = [sum(pair_deaths(run[dyad.year, code], index, dyad.side_a, dyad.side_b)
+                      for code in dyad.fought if (dyad.year, code) in run)
+                  for run in runs if any(year == dyad.year for year, _ in run)]
         if values:
             rows.append({"year": dyad.year, "location": dyad.location, "side_a": "+".join(dyad.side_a),
                          "side_b": dyad.side_b, "ucdp_low": dyad.bd_low, "ucdp_best": dyad.bd_best,
@@ -118,7 +132,7 @@ def format_dyads(table: pd.DataFrame) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bopsim.experiments.patterns.__main__ import parse_seeds
+    from bopsim.experiments.patterns.__main__ import check_steps, parse_seeds
     from bopsim.model.errors import UsageError
     from bopsim.model.scenario import ScenarioError, load
 
@@ -130,13 +144,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         seeds = parse_seeds(args.seeds)
-        if args.steps < 12:
-            raise UsageError(f"--steps: at least 12 months are needed for a calendar year, got {args.steps}")
+        check_steps(args.steps, least=12)  # a calendar year at the least
         spec = load(args.scenario)
-        table = dyad_table(spec, seeds, args.steps, ucdp_dyads())
     except (ScenarioError, UsageError, ValueError) as exc:
         print(f"dyads: error: {exc}", file=sys.stderr)
         return 2
+    table = dyad_table(spec, seeds, args.steps, ucdp_dyads())
     print(f"{args.scenario}: {len(seeds)} seeds ({args.seeds}), {args.steps} months from {spec.start}")
     print(format_dyads(table) if len(table) else "no UCDP dyad-year of Iraq or Syria between the scenario's actors in a complete simulated year")
     return 0
