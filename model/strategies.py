@@ -193,12 +193,22 @@ def takeable_share(view: View, held_by_enemies: np.ndarray) -> np.ndarray:
     return held_by_enemies + view.control[-1]
 
 
+def partners(view: View, a: int) -> np.ndarray:
+    """(n,) bool: a's allies that are not hostile to it (those it fights beside)."""
+    return view.allied[a] & (view.hostility[a] == 0)
+
+
 def allied_strength(view: View, a: int) -> np.ndarray:
-    """(R,) strength that a's allies not hostile to it already have in each region (View.strength)."""
-    partners = view.allied[a] & (view.hostility[a] == 0)
-    if not partners.any():
+    """(R,) strength that a's partners already have in each region (View.strength)."""
+    beside = partners(view, a)
+    if not beside.any():
         return np.zeros(view.geo.size)
-    return view.strength_of(partners)
+    return view.strength_of(beside)
+
+
+def partner_ground(view: View, a: int) -> np.ndarray:
+    """(R,) control share of each region held by a's partners, summed over them."""
+    return view.control[:-1][partners(view, a)].sum(axis=0)
 
 
 # --------------------------------------------------------------------------- behaviours
@@ -248,13 +258,20 @@ class ForwardParams(Params):
 
 @behaviour
 class ForwardDefence(Behaviour):
-    """Proactive cross-border defence in strategic depth.
+    """Proactive cross-border defence in strategic depth, beside partners.
 
     A share of forces goes to regions 1..depth hops beyond the border where hostile forces are
-    present or adjacent, nearest first (weight exp(-(hops-1)) times the hostile force there).
-    Ground these forces win in a partner state's country is credited to that state
+    present or adjacent and where its partners hold ground: weight exp(-(hops-1)) (nearest
+    first) x the hostile force there x the control share held by its partners
+    (`partner_ground`). Where no partner holds threatened ground within reach, the
+    forces meet the threat where it is (the same weight without the last factor). Ground these
+    forces win in a partner state's country is credited to that state
     (combat.credit_sovereign). Reason: meeting a threat before it reaches home ("forward
-    defence" in "strategic depth"; Ostovar 2016 on Iran).
+    defence" in "strategic depth"), by holding the partners' ground beside their forces, as
+    Iran's advisers and the militias it organised fought with the Syrian army and the Iraqi
+    forces and the PMF rather than alone (Ostovar 2016). Until the last revision of December 2026
+    the weight was the hostile force alone, which sent a small force to the enemy's strongest
+    ground (ODD 7.2).
     """
 
     name = "forward_defence"
@@ -264,7 +281,9 @@ class ForwardDefence(Behaviour):
         hops = view.home_distance[a]
         in_range = (hops >= 1) & (hops <= self.params.depth) & view.access[a]
         nearest_first = np.exp(-np.maximum(hops - 1.0, 0))
-        plan.deploy(self.params.share, np.where(in_range, view.exposure[a] * nearest_first, 0.0))
+        threat = np.where(in_range, view.exposure[a] * nearest_first, 0.0)
+        beside = threat * partner_ground(view, a)
+        plan.deploy(self.params.share, beside if beside.sum() > 0 else threat)
 
 
 class OffensiveParams(Params):

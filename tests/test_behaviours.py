@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from bopsim.model import RegionalModel
+from bopsim.model.contract import Plan
 from bopsim.model.scenario import ScenarioError, parse
 
 
@@ -74,6 +75,59 @@ def test_forward_defence_meets_the_threat_beyond_the_border_and_passive_does_not
     b1 = passive.geo.index["b1"]
     assert passive.control[rebels, b1] > 0.5, "unopposed, the insurgent takes the buffer next to home"
     assert forward.control[rebels, b1] < 0.25
+
+
+def _depth(partner_tie: float) -> RegionalModel:
+    # far - west - home - east: rebels hold east in force, raiders hold far; a partner state holds
+    # all of west and a fifth of east. Hostile forces threaten west (raiders next to it) and east.
+    raw = line_world(
+        ["far", "west", "home", "east"],
+        [
+            {"id": "state", "kind": "state", "home": ["home"], "capability": 20,
+             "strategy": [{"behaviour": "forward_defence", "depth": 2, "share": 0.5}]},
+            {"id": "partner", "kind": "state", "home": ["west"], "capability": 5, "control": {"east": 0.2}},
+            {"id": "rebels", "kind": "non_state", "home": ["east"], "capability": 10, "control": {"east": 0.8}},
+            {"id": "raiders", "kind": "non_state", "home": ["far"], "capability": 2, "control": {"far": 1.0}},
+        ],
+        relations=[("state", "rebels", -1.0), ("state", "raiders", -1.0), ("partner", "raiders", -1.0),
+                   ("partner", "rebels", -1.0), ("state", "partner", 0.8)],
+        ties=[("state", "partner", partner_tie)],
+    )
+    model = RegionalModel(parse(raw), rng=1)
+    model.step()
+    model.perceive()
+    return model
+
+
+def _forward_weights(model: RegionalModel) -> np.ndarray:
+    """The state's forward-defence weights of this month's view (its only ground commitment)."""
+    plan = Plan()
+    model.agents_by_index[0].strategy[0].act(0, model.view, plan)
+    [(share, weights)] = plan.ground
+    assert share == 0.5
+    return weights
+
+
+def test_forward_defence_goes_beside_partners_where_they_are_threatened():
+    allied, alone = _depth(0.8), _depth(0.0)
+    far, west, east = (allied.geo.index[r] for r in ("far", "west", "east"))
+    assert allied.view.allied[0, 1] and not alone.view.allied[0, 1]
+    E, C = allied.view.exposure[0], allied.view.control[1]
+    # hops from home: west and east 1 (factor exp(0) = 1), far 2 (exp(-1)); partner ground: far 0,
+    # west 1.0, east 0.135 after the first month's fighting; E = [2, 2, 9.75, 9.75] (the raiders'
+    # 2 units in or next to far and west, the rebels' 9.75 next to home and in east), so
+    # w = [0, 2 x 1.0, 0, 9.75 x 0.135] / 3.317 = [0, 0.603, 0, 0.397]
+    assert C[west] == 1.0 and C[far] == 0.0 and 0.1 < C[east] < 0.2
+    assert E[east] > E[west] > 0, "the rebels are the larger threat, the raiders the nearer one to the partner"
+    beside = np.array([0.0, E[west] * 1.0, 0.0, E[east] * C[east]])
+    np.testing.assert_allclose(_forward_weights(allied), beside / beside.sum())
+    np.testing.assert_allclose(_forward_weights(allied), [0, 0.603, 0, 0.397], atol=1e-3)
+    # without the tie the partner is a neutral and its west is closed (accessible_regions); the
+    # forces meet the threat where it is: [E_far x exp(-1), 0, 0, E_east]
+    E = alone.view.exposure[0]
+    assert not alone.view.access[0, west]
+    threat = np.array([E[far] * np.exp(-1.0), 0.0, 0.0, E[east]])
+    np.testing.assert_allclose(_forward_weights(alone), threat / threat.sum())
 
 
 # ----------------------------------------------------------------- balancing vs bandwagoning
