@@ -1,6 +1,6 @@
 """Battle deaths by warring pair, against UCDP's dyadic series (a diagnostic, not a calibration target).
 
-python -m bopsim.experiments.patterns.dyads SCENARIO [--seeds 1-10] [--steps 36]
+python -m bopsim.experiments.patterns.dyads SCENARIO [--seeds 1-10] [--steps 36] [--actor ID]
 
 The deaths patterns compare each country's state-based battle deaths with UCDP's; this table
 splits them the way UCDP does, by conflict: for each UCDP dyad-year of the conflicts located in
@@ -13,7 +13,9 @@ government's in Syria). Conflicts located elsewhere are left out, Turkey's with 
 Pro-government forces that are not governments (the PMF, Hezbollah) are on no UCDP side, as
 they are on no side of the deaths patterns (ODD 7.4). Model deaths of a pair are
 both sides' losses to each other there (`Battle.dyad_losses_in`) x `deaths_per_unit`; shown are the mean
-and the 10-90% range over the seeds. Exit 0 when it printed, 2 on bad input.
+and the 10-90% range over the seeds. `--actor ID` adds that actor's deaths and the deaths it
+inflicted, by opponent, country and year (where its forces fought, and at what exchange). Exit 0
+when it printed, 2 on bad input.
 """
 
 from __future__ import annotations
@@ -101,10 +103,11 @@ def yearly_dyad_deaths(spec, seed: int, steps: int) -> dict[tuple[int, str], np.
     return {key: sum(months) for key, months in years.items() if len(months) == 12}
 
 
-def dyad_table(spec, seeds: list[int], steps: int, ucdp: pd.DataFrame) -> pd.DataFrame:
-    """UCDP's dyad-years beside the model's deaths for the same pairs (mean, q10, q90 over seeds)."""
+def dyad_table(spec, seeds: list[int], steps: int, ucdp: pd.DataFrame, runs: list | None = None) -> pd.DataFrame:
+    """UCDP's dyad-years beside the model's deaths for the same pairs (mean, q10, q90 over seeds);
+    `runs`, the `yearly_dyad_deaths` of those seeds, if already simulated."""
     index = {aid: i for i, aid in enumerate(a.id for a in spec.actor)}
-    runs = [yearly_dyad_deaths(spec, seed, steps) for seed in seeds]
+    runs = [yearly_dyad_deaths(spec, seed, steps) for seed in seeds] if runs is None else runs
     rows = []
     for dyad in ucdp.itertuples():
         if dyad.side_b not in index or not any(a in index for a in dyad.side_a):
@@ -119,6 +122,31 @@ def dyad_table(spec, seeds: list[int], steps: int, ucdp: pd.DataFrame) -> pd.Dat
                          "model_q10": np.quantile(values, 0.1), "model_q90": np.quantile(values, 0.9)})
     columns = ["year", "location", "side_a", "side_b", "ucdp_low", "ucdp_best", "ucdp_high", "model_mean", "model_q10", "model_q90"]
     return pd.DataFrame(rows, columns=columns).sort_values(["location", "side_b", "year"]).reset_index(drop=True)
+
+
+def actor_exchange(spec, runs: list, actor: str) -> pd.DataFrame:
+    """One actor's battle deaths by opponent, country and year, mean over the runs
+    (`yearly_dyad_deaths`): `lost`, the actor's deaths to that opponent; `inflicted`, the
+    opponent's deaths to the actor. Pairs with no deaths in any run are left out."""
+    ids = [a.id for a in spec.actor]
+    a = ids.index(actor)
+    rows = []
+    for key in sorted(runs[0]):
+        lost = np.mean([run[key][a] for run in runs], axis=0)
+        inflicted = np.mean([run[key][:, a] for run in runs], axis=0)
+        for b in (lost + inflicted).nonzero()[0]:
+            rows.append({"year": key[0], "country": key[1], "opponent": ids[b],
+                         "lost": lost[b], "inflicted": inflicted[b]})
+    return pd.DataFrame(rows, columns=["year", "country", "opponent", "lost", "inflicted"])
+
+
+def format_exchange(table: pd.DataFrame, actor: str) -> str:
+    """`actor_exchange` as printed: one line per opponent, country and year."""
+    lines = [f"{actor}'s battle deaths by opponent (mean over seeds; lost = {actor}'s deaths, inflicted = the opponent's)",
+             f"{'year':>4}  {'country':<8}{'opponent':<16}{'lost':>10}{'inflicted':>11}"]
+    for r in table.itertuples():
+        lines.append(f"{r.year:>4}  {r.country:<8}{r.opponent:<16}{r.lost:>10,.0f}{r.inflicted:>11,.0f}")
+    return "\n".join(lines)
 
 
 def format_dyads(table: pd.DataFrame) -> str:
@@ -141,17 +169,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("scenario", type=Path, help="scenario file (TOML)")
     parser.add_argument("--seeds", default="1-10", help="seeds, e.g. 1-10 or 1,4,7 (default 1-10)")
     parser.add_argument("--steps", type=int, default=36, help="months to simulate from the scenario's start (default 36)")
+    parser.add_argument("--actor", default=None, help="also list this actor's deaths by opponent, country and year")
     args = parser.parse_args(argv)
     try:
         seeds = parse_seeds(args.seeds)
         check_steps(args.steps, least=12)  # a calendar year at the least
         spec = load(args.scenario)
+        if args.actor is not None and args.actor not in {a.id for a in spec.actor}:
+            raise UsageError(f"--actor: no actor '{args.actor}' in {args.scenario}")
     except (ScenarioError, UsageError, ValueError) as exc:
         print(f"dyads: error: {exc}", file=sys.stderr)
         return 2
-    table = dyad_table(spec, seeds, args.steps, ucdp_dyads())
+    runs = [yearly_dyad_deaths(spec, seed, args.steps) for seed in seeds]
+    table = dyad_table(spec, seeds, args.steps, ucdp_dyads(), runs)
     print(f"{args.scenario}: {len(seeds)} seeds ({args.seeds}), {args.steps} months from {spec.start}")
     print(format_dyads(table) if len(table) else "no UCDP dyad-year of Iraq or Syria between the scenario's actors in a complete simulated year")
+    if args.actor is not None:
+        print()
+        print(format_exchange(actor_exchange(spec, runs, args.actor), args.actor))
     return 0
 
 
