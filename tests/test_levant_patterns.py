@@ -394,8 +394,8 @@ IRAQ_2014 = ("Mosul falls on time, but ISIS loses Nineveh too fast afterwards an
              "up Kirkuk (group A)")
 NO_VACUUM = ("the Iraqi army never leaves Kirkuk or the Nineveh plains, so the Peshmerga have no vacuum to fill "
              "and no Sinjar to retake (group A)")
-SYRIA_WEIGHT = ("ISIS's weight in Syria is off: too much of Homs and of Syria early in 2015, too little of Aleppo, "
-                "Rif Dimashq and Hasakah in mid-2015 (group B)")
+SYRIA_WEIGHT = ("ISIS's weight in Syria is off: too much of Syria early in 2015, too little of Aleppo, Rif Dimashq "
+                "and Hasakah in mid-2015 (group B)")
 REGIME_REBELS = "the balance between the government and the opposition is off by governorate (group C)"
 KURDS_SYRIA = ("the YPG's offensives against ISIS do not take Kobani's countryside, Tall Abyad or Manbij, nor clear "
                "Hasakah by March 2016 (group D)")
@@ -404,11 +404,11 @@ KNOWN_MISSES = {
     **dict.fromkeys(["nineveh_isis_2015_02", "nineveh_isis_2016_11", "kirkuk_isis_2014_07", "kirkuk_isis_2016_11"],
                     IRAQ_2014),
     **dict.fromkeys(["nineveh_peshmerga_2014_07", "kirkuk_peshmerga_2014_07", "sinjar_retaken_2015_11"], NO_VACUUM),
-    **dict.fromkeys(["deir_ez_zor_syria_enclave", "hasakah_isis_2015_07", "homs_isis_2015_06", "aleppo_isis_2015_07",
+    **dict.fromkeys(["deir_ez_zor_syria_enclave", "hasakah_isis_2015_07", "aleppo_isis_2015_07",
                      "rif_dimashq_isis_2015_06", "palmyra_falls_again_2016_12", "syria_isis_2014_08",
                      "syria_isis_2015_01"], SYRIA_WEIGHT),
-    **dict.fromkeys(["daraa_opposition_2015_11", "idlib_city_falls_2015_03", "aleppo_city_syria_2016_12",
-                     "aleppo_city_opposition_2016_12", "syria_government_2016_12"], REGIME_REBELS),
+    **dict.fromkeys(["daraa_opposition_2015_11", "idlib_city_falls_2015_03", "idlib_opposition_2015_09",
+                     "aleppo_city_syria_2016_12", "aleppo_city_opposition_2016_12"], REGIME_REBELS),
     **dict.fromkeys(["kobani_ypg_holds", "kobani_retaken_2015_01", "tall_abyad_2015_06", "manbij_2016_08",
                      "hasakah_isis_2016_03"], KURDS_SYRIA),
     "aleppo_turkey_2016_11": "Euphrates Shield's small force takes no share of a governorate-wide contest (group E)",
@@ -522,7 +522,7 @@ def test_clashes_between_the_government_and_the_ypg_stay_clashes():
     # The relation of the Syrian government and the YPG is coded as clashes (-0.3 in
     # levant_2014.toml: a UCDP dyad of 25-999 deaths a year; UCDP BRD v24.1 has 52 in 2014 and 84 in
     # 2015). Fighting at that intensity stays below 1,000 deaths a year, the band's upper end; the
-    # model has 472 and 198 (seeds 1-10); when hostility only divided fire, 1,602 and 880
+    # model has 471 and 199 (seeds 1-10); when hostility only divided fire, 1,602 and 880
     table = dyad_table(load(LEVANT), SEEDS, 36, ucdp_dyads()).set_index(["side_b", "year"])
     for year in (2014, 2015):
         deaths = table.loc[("ypg", year), "model_mean"]
