@@ -26,7 +26,9 @@ class Actor(mesa.Agent):
     """Whether forces of this kind take and hold control (external powers do not)."""
     government: ClassVar[bool] = True
     """Whether it is the government of a state: UCDP counts as state-based the fighting where one
-    side at least is (UCDP definitions, "armed conflict"), the rest as non-state conflict."""
+    side at least is (UCDP definitions, "armed conflict"), the rest as non-state conflict. The
+    kind's default; an actor's `government` field in the scenario overrides it (a militia fighting
+    for a state, read as part of the state's side)."""
 
     def __init__(self, model: RegionalModel, spec: ActorSpec, index: int, strategy: list[Behaviour]) -> None:
         super().__init__(model)

@@ -102,7 +102,8 @@ class RegionalModel(mesa.Model):
         rix = self.geo.index
         self.kind = np.array([a.kind for a in spec.actor])
         self.holds_ground = np.array([KINDS[a.kind].holds_ground for a in spec.actor])
-        self.government = np.array([KINDS[a.kind].government for a in spec.actor])
+        self.government = np.array([KINDS[a.kind].government if a.government is None else a.government
+                                    for a in spec.actor])
         self.capability = np.array([a.capability for a in spec.actor], dtype=float)
         self.mobilisation = np.array([a.mobilisation for a in spec.actor], dtype=float)
         self.home = np.zeros((n, r), dtype=bool)

@@ -140,6 +140,9 @@ class ActorSpec(Strict):
     transit_country: str = Field("", description="country (region `country` code) through which foreign recruits arrive")
     identity: Identity = (0.0, 0.0)
     identity_label: str = ""
+    government: bool | None = Field(
+        None, description="counts as a government in the state-based battle deaths (UCDP: a conflict with a "
+                          "government on one side); None = by kind: states and external powers yes, non-state actors no")
     strategy: list[BehaviourSpec] = Field(default_factory=lambda: [BehaviourSpec(behaviour="home_defence")])
     control: dict[str, Share] = Field(default_factory=dict)
     enters: str | None = None

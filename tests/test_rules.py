@@ -144,6 +144,28 @@ def test_nonstate_losses_are_those_between_two_non_governments():
     assert combat.attrition(force, force, hostile, 0.1, YES, np.zeros(3, bool)).nonstate[0] == pytest.approx(2.0)
 
 
+def _militias(government: bool | None) -> dict:
+    # two non-state actors at war, each holding part of both regions; `government` set on the
+    # first, or left to its kind
+    first = actor("M", "non_state", capability=10, home=["r0"], control={"r0": 0.7, "r1": 0.3})
+    if government is not None:
+        first["government"] = government
+    return line_world(["r0", "r1"], [first, actor("N", "non_state", capability=10, home=["r1"], control={"r0": 0.3, "r1": 0.7})],
+                      relations=(("M", "N", -1.0),))
+
+
+def test_an_actor_may_count_as_a_government_whatever_its_kind():
+    # by kind, two militias fight a non-state conflict: none of their deaths are state-based; read
+    # as a government's side (the PMF under the Iraqi state, say), all of them are
+    for government, share in ((None, 0.0), (False, 0.0), (True, 1.0)):
+        model = build(_militias(government))
+        model.run_for(3)
+        deaths = sum(record.battle_deaths.sum() for record in model.history)
+        state_based = sum(record.state_based_deaths.sum() for record in model.history)
+        assert deaths > 0
+        assert state_based == pytest.approx(share * deaths)
+
+
 def test_effective_force_gives_the_holder_its_share_of_the_terrain_multiplier():
     deployment = np.array([[10.0], [10.0]])
     control = np.array([[0.5], [0.0], [0.5]])  # A holds half; the rest is ungoverned
