@@ -59,6 +59,9 @@ class View:
     """(n, n) H[a, b] = -R[a, b] where below -hostility_threshold, else 0; 0 for inactive actors."""
     allied: np.ndarray
     """(n, n) bool: b is active and tied to a at or above the bloc threshold (the one definition of "allied")."""
+    partnered: np.ndarray
+    """(n, n) bool: a fights beside b (allied and not hostile, or a fought for b last month: the
+    model's one definition of a partner, `RegionalModel._partnered`)."""
     threat: np.ndarray
     """(n, n) threat Theta[a, b] that b poses to a."""
     shared_threat: np.ndarray

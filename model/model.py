@@ -335,7 +335,7 @@ class RegionalModel(mesa.Model):
             home=self.home, home_distance=self.home_distance, proximity=self.proximity,
             sovereign=self.sovereign, state=self.state,
             relations=self.relations, ties=self.ties, hostility=self.hostility,
-            allied=self.allied, threat=threat, shared_threat=unit @ unit.T,
+            allied=self.allied, partnered=self.partnered, threat=threat, shared_threat=unit @ unit.T,
             exposure=self._exposure(), actor_affinity=self.actor_affinity,
             support=self._support(),
             access=self._access(),

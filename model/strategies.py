@@ -193,22 +193,17 @@ def takeable_share(view: View, held_by_enemies: np.ndarray) -> np.ndarray:
     return held_by_enemies + view.control[-1]
 
 
-def partners(view: View, a: int) -> np.ndarray:
-    """(n,) bool: a's allies that are not hostile to it (those it fights beside)."""
-    return view.allied[a] & (view.hostility[a] == 0)
-
-
 def allied_strength(view: View, a: int) -> np.ndarray:
-    """(R,) strength that a's partners already have in each region (View.strength)."""
-    beside = partners(view, a)
+    """(R,) strength that a's partners (View.partnered) already have in each region (View.strength)."""
+    beside = view.partnered[a]
     if not beside.any():
         return np.zeros(view.geo.size)
     return view.strength_of(beside)
 
 
 def partner_ground(view: View, a: int) -> np.ndarray:
-    """(R,) control share of each region held by a's partners, summed over them."""
-    return view.control[:-1][partners(view, a)].sum(axis=0)
+    """(R,) control share of each region held by a's partners (View.partnered), summed over them."""
+    return view.control[:-1][view.partnered[a]].sum(axis=0)
 
 
 # --------------------------------------------------------------------------- behaviours

@@ -77,7 +77,7 @@ def test_forward_defence_meets_the_threat_beyond_the_border_and_passive_does_not
     assert forward.control[rebels, b1] < 0.25
 
 
-def _depth(partner_tie: float) -> RegionalModel:
+def _depth(partner_tie: float, partner_east: float = 0.2, raiders: float = 2.0) -> RegionalModel:
     # far - west - home - east: rebels hold east in force, raiders hold far; a partner state holds
     # all of west and a fifth of east. Hostile forces threaten west (raiders next to it) and east.
     raw = line_world(
@@ -85,9 +85,11 @@ def _depth(partner_tie: float) -> RegionalModel:
         [
             {"id": "state", "kind": "state", "home": ["home"], "capability": 20,
              "strategy": [{"behaviour": "forward_defence", "depth": 2, "share": 0.5}]},
-            {"id": "partner", "kind": "state", "home": ["west"], "capability": 5, "control": {"east": 0.2}},
-            {"id": "rebels", "kind": "non_state", "home": ["east"], "capability": 10, "control": {"east": 0.8}},
-            {"id": "raiders", "kind": "non_state", "home": ["far"], "capability": 2, "control": {"far": 1.0}},
+            {"id": "partner", "kind": "state", "home": ["west"], "capability": 5,
+             "control": {"east": partner_east} if partner_east else {}},
+            {"id": "rebels", "kind": "non_state", "home": ["east"], "capability": 10,
+             "control": {"east": 1.0 - partner_east}},
+            {"id": "raiders", "kind": "non_state", "home": ["far"], "capability": raiders, "control": {"far": 1.0}},
         ],
         relations=[("state", "rebels", -1.0), ("state", "raiders", -1.0), ("partner", "raiders", -1.0),
                    ("partner", "rebels", -1.0), ("state", "partner", 0.8)],
@@ -128,6 +130,26 @@ def test_forward_defence_goes_beside_partners_where_they_are_threatened():
     assert not alone.view.access[0, west]
     threat = np.array([E[far] * np.exp(-1.0), 0.0, 0.0, E[east]])
     np.testing.assert_allclose(_forward_weights(alone), threat / threat.sum())
+    # a partner whose ground nothing threatens (no raiders, nothing of east held) draws no force:
+    # the threat where it is, east alone (far holds no hostile force either)
+    quiet = _depth(0.8, partner_east=0.0, raiders=0.0)
+    E = quiet.view.exposure[0]
+    assert quiet.view.partnered[0, 1] and E[west] == 0.0 and E[far] == 0.0
+    np.testing.assert_allclose(_forward_weights(quiet), [0.0, 0.0, 0.0, 1.0])
+
+
+def test_an_actor_fighting_for_another_counts_it_a_partner_without_a_tie():
+    # View.partnered: the model's one definition (allied and not hostile, or fought for last month)
+    raw = line_world(["r0", "r1"], [
+        {"id": "patron", "kind": "external", "basing": ["r0"], "capability": 5,
+         "strategy": [{"behaviour": "expeditionary", "ally": "client", "share": 0.5}]},
+        {"id": "client", "kind": "state", "home": ["r1"], "capability": 5},
+    ])
+    model = RegionalModel(parse(raw), rng=1)
+    model.step()
+    model.perceive()
+    assert not model.view.allied[0, 1]
+    assert model.view.partnered[0, 1] and not model.view.partnered[1, 0]
 
 
 # ----------------------------------------------------------------- balancing vs bandwagoning
