@@ -201,9 +201,9 @@ def allied_strength(view: View, a: int) -> np.ndarray:
     return view.strength_of(beside)
 
 
-def partner_ground(view: View, a: int) -> np.ndarray:
-    """(R,) control share of each region held by a's partners (View.partnered), summed over them."""
-    return view.control[:-1][view.partnered[a]].sum(axis=0)
+def partner_forces(view: View, a: int) -> np.ndarray:
+    """(R,) ground forces of a's partners (View.partnered) in each region last month, capability units."""
+    return view.deployment[view.partnered[a]].sum(axis=0)
 
 
 # --------------------------------------------------------------------------- behaviours
@@ -256,17 +256,15 @@ class ForwardDefence(Behaviour):
     """Proactive cross-border defence in strategic depth, beside partners.
 
     A share of forces goes to regions 1..depth hops beyond the border where hostile forces are
-    present or adjacent and where its partners hold ground: weight exp(-(hops-1)) (nearest
-    first) x the hostile force there x the control share held by its partners
-    (`partner_ground`). Where no partner holds threatened ground within reach, the
-    forces meet the threat where it is (the same weight without the last factor). Ground these
-    forces win in a partner state's country is credited to that state
-    (combat.credit_sovereign). Reason: meeting a threat before it reaches home ("forward
-    defence" in "strategic depth"), by holding the partners' ground beside their forces, as
-    Iran's advisers and the militias it organised fought with the Syrian army and the Iraqi
-    forces and the PMF rather than alone (Ostovar 2016). Until the last revision of December 2026
-    the weight was the hostile force alone, which sent a small force to the enemy's strongest
-    ground (ODD 7.2).
+    present or adjacent and where its partners' forces stand: weight exp(-(hops-1)) (nearest
+    first) x the hostile force there x the partners' ground forces there (`partner_forces`).
+    Where no partner's force stands on threatened ground within reach, the forces meet the threat
+    where it is (the same weight without the last factor). Ground these forces win in a partner
+    state's country is credited to that state (combat.credit_sovereign). Reason: meeting a threat
+    before it reaches home ("forward defence" in "strategic depth") beside the partners' forces,
+    as Iran's advisers and the militias it organised fought with the Syrian army, the Iraqi forces
+    and the PMF rather than alone (Ostovar 2016). Before 7 December 2026 the weight was the
+    hostile force alone, which sent a small force to the enemy's strongest ground (ODD 7.2).
     """
 
     name = "forward_defence"
@@ -277,7 +275,7 @@ class ForwardDefence(Behaviour):
         in_range = (hops >= 1) & (hops <= self.params.depth) & view.access[a]
         nearest_first = np.exp(-np.maximum(hops - 1.0, 0))
         threat = np.where(in_range, view.exposure[a] * nearest_first, 0.0)
-        beside = threat * partner_ground(view, a)
+        beside = threat * partner_forces(view, a)
         plan.deploy(self.params.share, beside if beside.sum() > 0 else threat)
 
 

@@ -77,18 +77,18 @@ def test_forward_defence_meets_the_threat_beyond_the_border_and_passive_does_not
     assert forward.control[rebels, b1] < 0.25
 
 
-def _depth(partner_tie: float, partner_east: float = 0.2, raiders: float = 2.0) -> RegionalModel:
-    # far - west - home - east: rebels hold east in force, raiders hold far; a partner state holds
-    # all of west and a fifth of east. Hostile forces threaten west (raiders next to it) and east.
+def _depth(partner_tie: float, raiders: float = 2.0, rebels: float = 10.0) -> RegionalModel:
+    # far - west - home - east: rebels hold east, raiders hold far; a partner state has west and
+    # east as its home and holds all of west and a fifth of east, with forces in both. Hostile
+    # forces threaten west (the raiders next to it) and east (the rebels in it).
     raw = line_world(
         ["far", "west", "home", "east"],
         [
             {"id": "state", "kind": "state", "home": ["home"], "capability": 20,
              "strategy": [{"behaviour": "forward_defence", "depth": 2, "share": 0.5}]},
-            {"id": "partner", "kind": "state", "home": ["west"], "capability": 5,
-             "control": {"east": partner_east} if partner_east else {}},
-            {"id": "rebels", "kind": "non_state", "home": ["east"], "capability": 10,
-             "control": {"east": 1.0 - partner_east}},
+            {"id": "partner", "kind": "state", "home": ["west", "east"], "capability": 6,
+             "control": {"east": 0.2}},
+            {"id": "rebels", "kind": "non_state", "home": ["east"], "capability": rebels, "control": {"east": 0.8}},
             {"id": "raiders", "kind": "non_state", "home": ["far"], "capability": raiders, "control": {"far": 1.0}},
         ],
         relations=[("state", "rebels", -1.0), ("state", "raiders", -1.0), ("partner", "raiders", -1.0),
@@ -113,29 +113,36 @@ def _forward_weights(model: RegionalModel) -> np.ndarray:
 def test_forward_defence_goes_beside_partners_where_they_are_threatened():
     allied, alone = _depth(0.8), _depth(0.0)
     far, west, east = (allied.geo.index[r] for r in ("far", "west", "east"))
-    assert allied.view.allied[0, 1] and not alone.view.allied[0, 1]
-    E, C = allied.view.exposure[0], allied.view.control[1]
-    # hops from home: west and east 1 (factor exp(0) = 1), far 2 (exp(-1)); partner ground: far 0,
-    # west 1.0, east 0.135 after the first month's fighting; E = [2, 2, 9.75, 9.75] (the raiders'
-    # 2 units in or next to far and west, the rebels' 9.75 next to home and in east), so
-    # w = [0, 2 x 1.0, 0, 9.75 x 0.135] / 3.317 = [0, 0.603, 0, 0.397]
-    assert C[west] == 1.0 and C[far] == 0.0 and 0.1 < C[east] < 0.2
+    assert allied.view.partnered[0, 1] and not alone.view.partnered[0, 1]
+    E, F = allied.view.exposure[0], allied.view.deployment[1]
+    # hops from home: west and east 1 (factor exp(0) = 1), far 2 (exp(-1)); the partner's forces
+    # last month: far 0, west 4.0, east 1.89; hostile force in or next to: far and west 2 (the
+    # raiders), home and east 9.54 (the rebels after a month's fighting); so
+    # w = [0, 2 x 4.0, 0, 9.54 x 1.89] / 26.04 = [0, 0.307, 0, 0.693]
+    assert F[far] == 0.0 and F[west] > 0 and F[east] > 0
     assert E[east] > E[west] > 0, "the rebels are the larger threat, the raiders the nearer one to the partner"
-    beside = np.array([0.0, E[west] * 1.0, 0.0, E[east] * C[east]])
+    beside = np.array([0.0, E[west] * F[west], 0.0, E[east] * F[east]])
     np.testing.assert_allclose(_forward_weights(allied), beside / beside.sum())
-    np.testing.assert_allclose(_forward_weights(allied), [0, 0.603, 0, 0.397], atol=1e-3)
+    np.testing.assert_allclose(_forward_weights(allied), [0, 0.307, 0, 0.693], atol=1e-3)
     # without the tie the partner is a neutral and its west is closed (accessible_regions); the
     # forces meet the threat where it is: [E_far x exp(-1), 0, 0, E_east]
     E = alone.view.exposure[0]
     assert not alone.view.access[0, west]
     threat = np.array([E[far] * np.exp(-1.0), 0.0, 0.0, E[east]])
     np.testing.assert_allclose(_forward_weights(alone), threat / threat.sum())
-    # a partner whose ground nothing threatens (no raiders, nothing of east held) draws no force:
-    # the threat where it is, east alone (far holds no hostile force either)
-    quiet = _depth(0.8, partner_east=0.0, raiders=0.0)
-    E = quiet.view.exposure[0]
-    assert quiet.view.partnered[0, 1] and E[west] == 0.0 and E[far] == 0.0
-    np.testing.assert_allclose(_forward_weights(quiet), [0.0, 0.0, 0.0, 1.0])
+
+
+def test_forward_defence_meets_the_threat_where_no_partner_stands_under_it():
+    # the partner's forces stand only where nothing hostile is in or next to them (no raiders, no
+    # rebels): the weight falls back to the threat where it is, which is nowhere, so nothing goes
+    # forward; with rebels but no raiders the partner's east is threatened and gets it all
+    quiet = _depth(0.8, raiders=0.0, rebels=0.0)
+    assert quiet.view.partnered[0, 1] and quiet.view.exposure[0].sum() == 0.0
+    plan = Plan()
+    quiet.agents_by_index[0].strategy[0].act(0, quiet.view, plan)
+    assert plan.ground == []
+    east_only = _depth(0.8, raiders=0.0)
+    np.testing.assert_allclose(_forward_weights(east_only), [0.0, 0.0, 0.0, 1.0])
 
 
 def test_an_actor_fighting_for_another_counts_it_a_partner_without_a_tie():
