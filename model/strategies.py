@@ -263,8 +263,9 @@ class ForwardDefence(Behaviour):
     state's country is credited to that state (combat.credit_sovereign). Reason: meeting a threat
     before it reaches home ("forward defence" in "strategic depth") beside the partners' forces,
     as Iran's advisers and the militias it organised fought with the Syrian army, the Iraqi forces
-    and the PMF rather than alone (Ostovar 2016). Before 7 December 2026 the weight was the
-    hostile force alone, which sent a small force to the enemy's strongest ground (ODD 7.2).
+    and the PMF rather than alone (Ostovar 2016). ODD 7.2 gives the rules this one replaced (the
+    hostile force alone, which sent a small force to the enemy's strongest ground; then the
+    partners' control share, which sent nothing to a partner fighting for another state).
     """
 
     name = "forward_defence"
