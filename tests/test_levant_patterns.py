@@ -16,7 +16,8 @@ from bopsim.model.errors import UsageError
 from bopsim.experiments.patterns.__main__ import main, parse_seeds
 from bopsim.experiments.patterns.catalogue import check_against_scenario, load_catalogue
 from bopsim.experiments.patterns.dyads import main as dyads_main
-from bopsim.experiments.patterns.dyads import actor_exchange, dyad_table, pair_deaths, ucdp_dyads, yearly_dyad_deaths
+from bopsim.experiments.patterns.dyads import (actor_exchange, actor_forces, dyad_table, pair_deaths, ucdp_dyads,
+                                              yearly_dyad_deaths)
 from bopsim.experiments.patterns.evaluate import Geography, deaths_by_year, run_values, summarise
 from bopsim.experiments.patterns.fit import default_steps, format_fit, pattern_distance, run_pattern_values
 from bopsim.model import RegionalModel
@@ -503,21 +504,26 @@ def test_dyads_command(capsys):
     assert err.count("\n") == 4 and "--steps" in err and "missing.toml" in err and "--actor: no actor 'nobody'" in err
 
 
-def test_an_actors_exchange_adds_up_to_its_losses():
+def test_an_actors_exchange_and_forces_add_up():
     # `--actor`: one actor's deaths by opponent and country; summed, they are its losses to
     # hostile fire (dyad losses) times deaths per unit, over the months of the complete years
     spec = load(LEVANT)
     runs = [yearly_dyad_deaths(spec, 1, 12)]
     table = actor_exchange(spec, runs, "iran")
     model, iran = RegionalModel(spec, rng=1), [a.id for a in spec.actor].index("iran")
-    lost = inflicted = 0.0
+    lost = inflicted = forces = 0.0
     for _ in range(12):
         model.step()
         lost += model.battle.dyad_losses[iran].sum() * model.params.deaths_per_unit
         inflicted += model.battle.dyad_losses[:, iran].sum() * model.params.deaths_per_unit
+        forces += model.deployment[iran].sum() / 12
     assert lost > 0 and inflicted > 0
     assert table["lost"].sum() == pytest.approx(lost) and table["inflicted"].sum() == pytest.approx(inflicted)
     assert set(table["country"]) <= {r.country for r in spec.region}
+    # its ground forces by country add up to all of them, the year's mean
+    stationed = actor_forces(spec, runs, "iran")
+    assert stationed["forces"].sum() == pytest.approx(forces)
+    assert (stationed["country"] == "IRN").any() and (stationed["forces"] > 0).all()
 
 
 def test_clashes_between_the_government_and_the_ypg_stay_clashes():

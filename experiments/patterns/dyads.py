@@ -14,7 +14,8 @@ Pro-government forces that are not governments (the PMF, Hezbollah) are on no UC
 they are on no side of the deaths patterns (ODD 7.4). Model deaths of a pair are
 both sides' losses to each other there (`Battle.dyad_losses_in`) x `deaths_per_unit`; shown are the mean
 and the 10-90% range over the seeds. `--actor ID` adds that actor's deaths and the deaths it
-inflicted, by opponent, country and year (where its forces fought, and at what exchange). Exit 0
+inflicted, by opponent, country and year (where its forces fought, and at what exchange), and its
+ground forces by country and year (a state's home country included). Exit 0
 when it printed, 2 on bad input.
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -85,22 +87,32 @@ def pair_deaths(yearly: np.ndarray, index: dict[str, int], side_a: tuple[str, ..
     return float(yearly[rows, b].sum() + yearly[b, rows].sum())
 
 
-def yearly_dyad_deaths(spec, seed: int, steps: int) -> dict[tuple[int, str], np.ndarray]:
-    """{(calendar year, country code): (n, n) deaths of row actor to column actor in that
-    country's regions} of one run (complete years only)."""
+class CountryYear(NamedTuple):
+    """What one run did in one country in one calendar year."""
+
+    deaths: np.ndarray
+    """(n, n) battle deaths of row actor to column actor in the country's regions."""
+    forces: np.ndarray
+    """(n,) each actor's ground forces there, mean over the year's months, capability units."""
+
+
+def yearly_dyad_deaths(spec, seed: int, steps: int) -> dict[tuple[int, str], CountryYear]:
+    """{(calendar year, country code): CountryYear} of one run (complete years only)."""
     from bopsim.model import RegionalModel
     from bopsim.model.calendar import add_months
 
     model = RegionalModel(spec, rng=seed)
     country = np.array([r.country for r in spec.region])
     masks = {code: country == code for code in sorted(set(country))}
-    years: dict[tuple[int, str], list[np.ndarray]] = {}
+    years: dict[tuple[int, str], list[CountryYear]] = {}
     for step in range(steps):
         model.step()
         year = int(add_months(spec.start, step)[:4])  # step s holds the fighting of month s
         for code, mask in masks.items():
-            years.setdefault((year, code), []).append(model.battle.dyad_losses_in(mask) * model.params.deaths_per_unit)
-    return {key: sum(months) for key, months in years.items() if len(months) == 12}
+            years.setdefault((year, code), []).append(CountryYear(
+                model.battle.dyad_losses_in(mask) * model.params.deaths_per_unit, model.deployment[:, mask].sum(axis=1)))
+    return {key: CountryYear(sum(m.deaths for m in months), sum(m.forces for m in months) / 12)
+            for key, months in years.items() if len(months) == 12}
 
 
 def dyad_table(spec, seeds: list[int], steps: int, ucdp: pd.DataFrame, runs: list | None = None) -> pd.DataFrame:
@@ -112,7 +124,7 @@ def dyad_table(spec, seeds: list[int], steps: int, ucdp: pd.DataFrame, runs: lis
     for dyad in ucdp.itertuples():
         if dyad.side_b not in index or not any(a in index for a in dyad.side_a):
             continue  # a conflict the scenario does not have
-        values = [sum(pair_deaths(run[dyad.year, code], index, dyad.side_a, dyad.side_b)
+        values = [sum(pair_deaths(run[dyad.year, code].deaths, index, dyad.side_a, dyad.side_b)
                       for code in dyad.fought if (dyad.year, code) in run)
                   for run in runs if any(year == dyad.year for year, _ in run)]
         if values:
@@ -132,12 +144,29 @@ def actor_exchange(spec, runs: list, actor: str) -> pd.DataFrame:
     a = ids.index(actor)
     rows = []
     for key in sorted(runs[0]):
-        lost = np.mean([run[key][a] for run in runs], axis=0)
-        inflicted = np.mean([run[key][:, a] for run in runs], axis=0)
+        lost = np.mean([run[key].deaths[a] for run in runs], axis=0)
+        inflicted = np.mean([run[key].deaths[:, a] for run in runs], axis=0)
         for b in (lost + inflicted).nonzero()[0]:
             rows.append({"year": key[0], "country": key[1], "opponent": ids[b],
                          "lost": lost[b], "inflicted": inflicted[b]})
     return pd.DataFrame(rows, columns=["year", "country", "opponent", "lost", "inflicted"])
+
+
+def actor_forces(spec, runs: list, actor: str) -> pd.DataFrame:
+    """One actor's ground forces by country and year (capability units, mean over the year's
+    months and the runs, `yearly_dyad_deaths`); countries where it never stands are left out."""
+    a = [x.id for x in spec.actor].index(actor)
+    rows = [{"year": key[0], "country": key[1], "forces": np.mean([run[key].forces[a] for run in runs])}
+            for key in sorted(runs[0])]
+    return pd.DataFrame([r for r in rows if r["forces"] > 0], columns=["year", "country", "forces"])
+
+
+def format_forces(table: pd.DataFrame, actor: str) -> str:
+    """`actor_forces` as printed: one line per country and year."""
+    lines = [f"{actor}'s ground forces by country (capability units, 1 = 1,000 fighter-equivalents; mean over the "
+             f"year's months and the seeds)", f"{'year':>4}  {'country':<8}{'forces':>10}"]
+    lines += [f"{r.year:>4}  {r.country:<8}{r.forces:>10.2f}" for r in table.itertuples()]
+    return "\n".join(lines)
 
 
 def format_exchange(table: pd.DataFrame, actor: str) -> str:
@@ -187,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.actor is not None:
         print()
         print(format_exchange(actor_exchange(spec, runs, args.actor), args.actor))
+        print()
+        print(format_forces(actor_forces(spec, runs, args.actor), args.actor))
     return 0
 
 
