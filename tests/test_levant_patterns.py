@@ -16,8 +16,8 @@ from bopsim.model.errors import UsageError
 from bopsim.experiments.patterns.__main__ import main, parse_seeds
 from bopsim.experiments.patterns.catalogue import check_against_scenario, load_catalogue
 from bopsim.experiments.patterns.dyads import main as dyads_main
-from bopsim.experiments.patterns.dyads import (actor_exchange, actor_forces, dyad_table, pair_deaths, ucdp_dyads,
-                                              yearly_dyad_deaths)
+from bopsim.experiments.patterns.dyads import (actor_exchange, actor_forces, country_years, dyad_table, pair_deaths,
+                                              ucdp_dyads)
 from bopsim.experiments.patterns.evaluate import Geography, deaths_by_year, run_values, summarise
 from bopsim.experiments.patterns.fit import default_steps, format_fit, pattern_distance, run_pattern_values
 from bopsim.model import RegionalModel
@@ -508,7 +508,7 @@ def test_an_actors_exchange_and_forces_add_up():
     # `--actor`: one actor's deaths by opponent and country; summed, they are its losses to
     # hostile fire (dyad losses) times deaths per unit, over the months of the complete years
     spec = load(LEVANT)
-    runs = [yearly_dyad_deaths(spec, 1, 12)]
+    runs = [country_years(spec, 1, 12)]
     table = actor_exchange(spec, runs, "iran")
     model, iran = RegionalModel(spec, rng=1), [a.id for a in spec.actor].index("iran")
     lost = inflicted = forces = 0.0
@@ -531,7 +531,8 @@ def test_clashes_between_the_government_and_the_ypg_stay_clashes():
     # levant_2014.toml: a UCDP dyad of 25-999 deaths a year; UCDP BRD v24.1 has 52 in 2014 and 84 in
     # 2015). Fighting at that intensity stays below 1,000 deaths a year, the band's upper end; the
     # model has 536 and 218 (seeds 1-10); when hostility only divided fire, 1,602 and 880
-    table = dyad_table(load(LEVANT), SEEDS, 36, ucdp_dyads()).set_index(["side_b", "year"])
+    spec = load(LEVANT)
+    table = dyad_table(spec, [country_years(spec, seed, 36) for seed in SEEDS], ucdp_dyads()).set_index(["side_b", "year"])
     for year in (2014, 2015):
         deaths = table.loc[("ypg", year), "model_mean"]
         assert deaths < 1_000, f"government v YPG, {year}: {deaths:,.0f} deaths, a war's scale"

@@ -96,7 +96,7 @@ class CountryYear(NamedTuple):
     """(n,) each actor's ground forces there, mean over the year's months, capability units."""
 
 
-def yearly_dyad_deaths(spec, seed: int, steps: int) -> dict[tuple[int, str], CountryYear]:
+def country_years(spec, seed: int, steps: int) -> dict[tuple[int, str], CountryYear]:
     """{(calendar year, country code): CountryYear} of one run (complete years only)."""
     from bopsim.model import RegionalModel
     from bopsim.model.calendar import add_months
@@ -115,11 +115,10 @@ def yearly_dyad_deaths(spec, seed: int, steps: int) -> dict[tuple[int, str], Cou
             for key, months in years.items() if len(months) == 12}
 
 
-def dyad_table(spec, seeds: list[int], steps: int, ucdp: pd.DataFrame, runs: list | None = None) -> pd.DataFrame:
-    """UCDP's dyad-years beside the model's deaths for the same pairs (mean, q10, q90 over seeds);
-    `runs`, the `yearly_dyad_deaths` of those seeds, if already simulated."""
+def dyad_table(spec, runs: list, ucdp: pd.DataFrame) -> pd.DataFrame:
+    """UCDP's dyad-years beside the model's deaths for the same pairs (mean, q10, q90 over the
+    `runs`, each the `country_years` of one seed)."""
     index = {aid: i for i, aid in enumerate(a.id for a in spec.actor)}
-    runs = [yearly_dyad_deaths(spec, seed, steps) for seed in seeds] if runs is None else runs
     rows = []
     for dyad in ucdp.itertuples():
         if dyad.side_b not in index or not any(a in index for a in dyad.side_a):
@@ -138,7 +137,7 @@ def dyad_table(spec, seeds: list[int], steps: int, ucdp: pd.DataFrame, runs: lis
 
 def actor_exchange(spec, runs: list, actor: str) -> pd.DataFrame:
     """One actor's battle deaths by opponent, country and year, mean over the runs
-    (`yearly_dyad_deaths`): `lost`, the actor's deaths to that opponent; `inflicted`, the
+    (`country_years`): `lost`, the actor's deaths to that opponent; `inflicted`, the
     opponent's deaths to the actor. Pairs with no deaths in any run are left out."""
     ids = [a.id for a in spec.actor]
     a = ids.index(actor)
@@ -154,7 +153,7 @@ def actor_exchange(spec, runs: list, actor: str) -> pd.DataFrame:
 
 def actor_forces(spec, runs: list, actor: str) -> pd.DataFrame:
     """One actor's ground forces by country and year (capability units, mean over the year's
-    months and the runs, `yearly_dyad_deaths`); countries where it never stands are left out."""
+    months and the runs, `country_years`); countries where it never stands are left out."""
     a = [x.id for x in spec.actor].index(actor)
     rows = [{"year": key[0], "country": key[1], "forces": np.mean([run[key].forces[a] for run in runs])}
             for key in sorted(runs[0])]
@@ -198,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("scenario", type=Path, help="scenario file (TOML)")
     parser.add_argument("--seeds", default="1-10", help="seeds, e.g. 1-10 or 1,4,7 (default 1-10)")
     parser.add_argument("--steps", type=int, default=36, help="months to simulate from the scenario's start (default 36)")
-    parser.add_argument("--actor", default=None, help="also list this actor's deaths by opponent, country and year")
+    parser.add_argument("--actor", default=None, help="also list this actor's deaths by opponent, and its ground forces, by country and year")
     args = parser.parse_args(argv)
     try:
         seeds = parse_seeds(args.seeds)
@@ -209,8 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ScenarioError, UsageError, ValueError) as exc:
         print(f"dyads: error: {exc}", file=sys.stderr)
         return 2
-    runs = [yearly_dyad_deaths(spec, seed, args.steps) for seed in seeds]
-    table = dyad_table(spec, seeds, args.steps, ucdp_dyads(), runs)
+    runs = [country_years(spec, seed, args.steps) for seed in seeds]
+    table = dyad_table(spec, runs, ucdp_dyads())
     print(f"{args.scenario}: {len(seeds)} seeds ({args.seeds}), {args.steps} months from {spec.start}")
     print(format_dyads(table) if len(table) else "no UCDP dyad-year of Iraq or Syria between the scenario's actors in a complete simulated year")
     if args.actor is not None:
