@@ -16,8 +16,8 @@ from bopsim.model.errors import UsageError
 from bopsim.experiments.patterns.__main__ import main, parse_seeds
 from bopsim.experiments.patterns.catalogue import check_against_scenario, load_catalogue
 from bopsim.experiments.patterns.dyads import main as dyads_main
-from bopsim.experiments.patterns.dyads import (actor_exchange, actor_forces, country_years, dyad_table, pair_deaths,
-                                              ucdp_dyads)
+from bopsim.experiments.patterns.dyads import (CountryYear, actor_exchange, actor_forces, country_years, dyad_table,
+                                              pair_deaths, side_ratio, sohr_side_ratio, ucdp_dyads)
 from bopsim.experiments.patterns.evaluate import Geography, deaths_by_year, run_values, summarise
 from bopsim.experiments.patterns.fit import default_steps, format_fit, pattern_distance, run_pattern_values
 from bopsim.model import RegionalModel
@@ -395,25 +395,22 @@ IRAQ_2014 = ("Mosul falls on time, but ISIS loses Nineveh too fast afterwards an
              "up Kirkuk (group A)")
 NO_VACUUM = ("the Iraqi army never leaves Kirkuk or the Nineveh plains, so the Peshmerga have no vacuum to fill "
              "and no Sinjar to retake (group A)")
-SYRIA_WEIGHT = ("ISIS's weight in Syria is off: too little of Syria in August 2014 and too much early in 2015, too "
-                "little of Aleppo, Rif Dimashq and Hasakah in mid-2015 (group B)")
-REGIME_REBELS = "the balance between the government and the opposition is off by governorate (group C)"
-KURDS_SYRIA = ("the YPG's offensives against ISIS do not take Kobani's countryside, Tall Abyad or Manbij, nor clear "
-               "Hasakah by March 2016 (group D)")
+SYRIA_WEIGHT = ("ISIS's weight in Syria is off: too little of Syria in August 2014, too little of Deir ez-Zor in "
+                "2014-2015, none of Hama, Aleppo or Rif Dimashq and too little of Hasakah in mid-2015 (group B)")
+REGIME_REBELS = ("the balance between the government and the opposition is off by governorate and year: the government "
+                 "holds too much of Syria in January 2015 and too little at the end of 2016 (group C)")
+KURDS_SYRIA = ("the YPG takes too much of Syria's north-east in 2015 while its offensives against ISIS do not take "
+               "Kobani's countryside, Tall Abyad, Shaddadi or Manbij on time (group D)")
 ISIS_PEAK = "ISIS peaks too high: its ground in 2015 and early 2016 and its fighters in February 2016 (group G)"
 KNOWN_MISSES = {
     **dict.fromkeys(["nineveh_isis_2015_02", "nineveh_isis_2016_11", "kirkuk_isis_2014_07"], IRAQ_2014),
     **dict.fromkeys(["nineveh_peshmerga_2014_07", "kirkuk_peshmerga_2014_07", "sinjar_retaken_2015_11"], NO_VACUUM),
-    **dict.fromkeys(["deir_ez_zor_syria_enclave", "hasakah_isis_2015_07", "aleppo_isis_2015_07",
-                     "rif_dimashq_isis_2015_06", "palmyra_falls_again_2016_12", "syria_isis_2014_08",
-                     "syria_isis_2015_01"], SYRIA_WEIGHT),
-    **dict.fromkeys(["daraa_opposition_2015_11", "idlib_city_falls_2015_03", "idlib_opposition_2015_09",
-                     "aleppo_city_syria_2016_12", "aleppo_city_opposition_2016_12", "syria_government_2016_12"],
-                    REGIME_REBELS),
-    "deaths_syria_2015": ("a level the search accepted: 24,400 against at least 25,100 (deaths per unit lost of 1,345 "
-                          "would pass it); Syria's deaths are too few against Iraq's, by warring pair (group H)"),
+    **dict.fromkeys(["deir_ez_zor_isis_2014_2015", "hama_isis_2015_06", "hasakah_isis_2015_07", "aleppo_isis_2015_07",
+                     "rif_dimashq_isis_2015_06", "palmyra_falls_again_2016_12", "syria_isis_2014_08"], SYRIA_WEIGHT),
+    **dict.fromkeys(["idlib_city_falls_2015_03", "aleppo_city_syria_2016_12", "aleppo_city_opposition_2016_12",
+                     "syria_government_2015_01", "syria_government_2016_12"], REGIME_REBELS),
     **dict.fromkeys(["kobani_ypg_holds", "kobani_retaken_2015_01", "tall_abyad_2015_06", "manbij_2016_08",
-                     "hasakah_isis_2016_03"], KURDS_SYRIA),
+                     "shaddadi_2016_02", "syria_ypg_2015_06", "syria_ypg_2015_12"], KURDS_SYRIA),
     "aleppo_turkey_2016_11": "Euphrates Shield's small force takes no share of a governorate-wide contest (group E)",
     **dict.fromkeys(["isis_territory_2015_02", "isis_territory_2016_01", "isis_fighters_2016_02"], ISIS_PEAK),
 }
@@ -526,13 +523,51 @@ def test_an_actors_exchange_and_forces_add_up():
     assert (stationed["country"] == "IRN").any() and (stationed["forces"] > 0).all()
 
 
-def test_clashes_between_the_government_and_the_ypg_stay_clashes():
+def test_sohr_side_ratio_is_the_growth_of_its_tallies():
+    # SOHR, 31 Jan 2014: government side 32,936 + 20,231 + 271 + 338 = 53,776; opposition side
+    # 21,218 + 2,247 + 8,164 = 31,629. 13 Dec 2016: 60,309 + 42,627 + 1,387 + 5,330 = 109,653 and
+    # 50,606 + 2,602 + 54,951 = 108,159. Between them: 55,877 / 76,530 = 0.7301
+    ratio, first, last = sohr_side_ratio()
+    assert (first, last) == ("2014-01-31", "2016-12-13")
+    assert ratio == pytest.approx(55_877 / 76_530) and round(ratio, 3) == 0.730
+
+
+def test_side_ratio_sums_each_sides_losses_to_anyone():
+    from types import SimpleNamespace
+
+    spec = SimpleNamespace(actor=[SimpleNamespace(id=i) for i in ("syria", "isis", "opposition", "turkey")])
+    # deaths[row, column]: row lost to column's fire, in Syria in 2014
+    deaths = np.array([[0, 2, 3, 0], [4, 0, 1, 5], [6, 7, 0, 0], [0, 9, 0, 0]], dtype=float)
+    run = {(2014, "SYR"): CountryYear(deaths, np.zeros(4)), (2014, "TUR"): CountryYear(deaths * 100, np.zeros(4))}
+    # government side: syria's 2 + 3 = 5; opposition side: isis's 4 + 1 + 5 plus the opposition's 6 + 7 = 23;
+    # Turkey is on neither side, Turkey's ground is another country
+    assert side_ratio(spec, run) == pytest.approx(5 / 23)
+    assert math.isnan(side_ratio(spec, {}))
+
+
+@pytest.fixture(scope="module")
+def levant_years() -> list[dict]:
+    """`country_years` of the Levant scenario, seeds 1-10, 2014-2016."""
+    return [country_years(load(LEVANT), seed, 36) for seed in SEEDS]
+
+
+@pytest.mark.slow
+def test_deaths_by_side_in_syria_match_sohr(levant_years):
+    # Not a calibration pattern: SOHR's tallies (scenarios/data/sohr_syria_2014_2016.csv) count who
+    # died on each side from 31 Jan 2014 to 13 Dec 2016: 0.73 government-side deaths for each
+    # rebel, jihadist or SDF fighter. Accepted within a factor of two, as the deaths patterns are
+    # against UCDP; the model has 0.85 with the government's air campaign and had 1.30 without it
+    observed, _, _ = sohr_side_ratio()
+    median = float(np.median([side_ratio(load(LEVANT), run) for run in levant_years]))
+    assert observed / 2 <= median <= observed * 2, f"model {median:.2f} against SOHR {observed:.2f}"
+
+
+def test_clashes_between_the_government_and_the_ypg_stay_clashes(levant_years):
     # The relation of the Syrian government and the YPG is coded as clashes (-0.3 in
     # levant_2014.toml: a UCDP dyad of 25-999 deaths a year; UCDP BRD v24.1 has 52 in 2014 and 84 in
     # 2015). Fighting at that intensity stays below 1,000 deaths a year, the band's upper end; the
     # model has 536 and 218 (seeds 1-10); when hostility only divided fire, 1,602 and 880
-    spec = load(LEVANT)
-    table = dyad_table(spec, [country_years(spec, seed, 36) for seed in SEEDS], ucdp_dyads()).set_index(["side_b", "year"])
+    table = dyad_table(load(LEVANT), levant_years, ucdp_dyads()).set_index(["side_b", "year"])
     for year in (2014, 2015):
         deaths = table.loc[("ypg", year), "model_mean"]
         assert deaths < 1_000, f"government v YPG, {year}: {deaths:,.0f} deaths, a war's scale"

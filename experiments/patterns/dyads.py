@@ -15,8 +15,11 @@ they are on no side of the deaths patterns (ODD 7.4). Model deaths of a pair are
 both sides' losses to each other there (`Battle.dyad_losses_in`) x `deaths_per_unit`; shown are the mean
 and the 10-90% range over the seeds. `--actor ID` adds that actor's deaths and the deaths it
 inflicted, by opponent, country and year (where its forces fought, and at what exchange), and its
-ground forces by country and year (a state's home country included). Exit 0
-when it printed, 2 on bad input.
+ground forces by country and year (a state's home country included). The last line sets the
+deaths of the two sides of the Syrian Observatory for Human Rights' tallies in Syria (the
+government's side; the rebels, jihadists and SDF) against each other, beside SOHR's ratio between
+its tallies of 31 January 2014 and 13 December 2016 (`scenarios/data/sohr_syria_2014_2016.csv`;
+SOHR counts who died on each side, not who killed them). Exit 0 when it printed, 2 on bad input.
 """
 
 from __future__ import annotations
@@ -30,6 +33,12 @@ import numpy as np
 import pandas as pd
 
 DYADIC_FILE = Path(__file__).resolve().parents[2] / "scenarios" / "data" / "ucdp_brd_dyadic_2010_2016.csv"
+SOHR_FILE = Path(__file__).resolve().parents[2] / "scenarios" / "data" / "sohr_syria_2014_2016.csv"
+
+SOHR_SIDES = {"government": ("syria", "hezbollah", "iran", "russia"), "opposition": ("opposition", "isis", "ypg")}
+"""The Syrian Observatory's two sides of its death tallies -> the scenario's actors: regime soldiers,
+pro-regime militias, Hezbollah and non-Syrian pro-regime fighters; rebel and Islamic factions with
+the SDF (the YPG), defected soldiers and the non-Syrian fighters of ISIS, al-Nusra and others."""
 
 UCDP_ACTORS = {
     "Government of Iraq": "iraq", "Government of Syria": "syria", "Government of Iran": "iran",
@@ -113,6 +122,41 @@ def country_years(spec, seed: int, steps: int) -> dict[tuple[int, str], CountryY
                 model.battle.dyad_losses_in(mask) * model.params.deaths_per_unit, model.deployment[:, mask].sum(axis=1)))
     return {key: CountryYear(sum(m.deaths for m in months), sum(m.forces for m in months) / 12)
             for key, months in years.items() if len(months) == 12}
+
+
+def sohr_side_ratio(path: Path = SOHR_FILE) -> tuple[float, str, str]:
+    """(government-side deaths / opposition-side deaths between the first and the last of SOHR's
+    cumulative tallies, the first tally's date, the last's): each side's count at the last
+    tally less its count at the first (`SOHR_SIDES` lists what each side holds)."""
+    table = pd.read_csv(path)
+    tallies = table[table["quantity"] == "deaths_cumulative"].groupby(["date", "side"])["value"].sum()
+    dates = sorted(tallies.index.get_level_values("date").unique())
+    first, last = dates[0], dates[-1]
+    grown = {side: tallies[last, side] - tallies[first, side] for side in SOHR_SIDES}
+    return grown["government"] / grown["opposition"], first, last
+
+
+def side_ratio(spec, run: dict, country: str = "SYR", years=range(2014, 2017)) -> float:
+    """Deaths of the actors of SOHR's government side in `country` over those of its opposition
+    side, summed over the complete `years` of one run (`country_years`; NaN if the opposition
+    side lost nobody). Each side's deaths are its actors' losses to anyone's fire there."""
+    index = {a.id: i for i, a in enumerate(spec.actor)}
+    lost = sum(run[year, country].deaths.sum(axis=1) for year in years if (year, country) in run)
+    if np.ndim(lost) == 0:
+        return float("nan")
+    deaths = {side: sum(lost[index[a]] for a in actors if a in index) for side, actors in SOHR_SIDES.items()}
+    return deaths["government"] / deaths["opposition"] if deaths["opposition"] > 0 else float("nan")
+
+
+def format_sides(spec, runs: list) -> str:
+    """The model's `side_ratio` in Syria (median and 10-90% over the runs) beside SOHR's."""
+    ratios = np.array([side_ratio(spec, run) for run in runs])
+    observed, first, last = sohr_side_ratio()
+    if np.isnan(ratios).all():
+        return "no deaths on SOHR's opposition side in Syria in a complete simulated year of 2014-2016"
+    low, median, high = np.nanquantile(ratios, [0.1, 0.5, 0.9])
+    return (f"deaths of the government side / of the rebels, jihadists and SDF in Syria, complete years of 2014-2016: "
+            f"model median {median:.2f} (10-90% {low:.2f} .. {high:.2f}); SOHR {observed:.2f} (tallies of {first} and {last})")
 
 
 def dyad_table(spec, runs: list, ucdp: pd.DataFrame) -> pd.DataFrame:
@@ -212,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     table = dyad_table(spec, runs, ucdp_dyads())
     print(f"{args.scenario}: {len(seeds)} seeds ({args.seeds}), {args.steps} months from {spec.start}")
     print(format_dyads(table) if len(table) else "no UCDP dyad-year of Iraq or Syria between the scenario's actors in a complete simulated year")
+    print()
+    print(format_sides(spec, runs))
     if args.actor is not None:
         print()
         print(format_exchange(actor_exchange(spec, runs, args.actor), args.actor))
