@@ -293,9 +293,10 @@ def test_choose_checks_the_best_screen_rows_at_their_written_values(tmp_path):
     out = tmp_path / "chosen.csv"
     assert choose([str(experiment), str(first), str(second), "--top", "2", "--seeds", "1", "--out", str(out)]) == 0
     table = pd.read_csv(out)
-    # the two rows of lowest loss, the duplicate dropped, each at 3 significant digits, most patterns first
+    # the two rows of lowest loss, the duplicate dropped, each at 3 significant digits, judged again and
+    # ordered by the loss of that judgement (the choice rule: lowest loss first)
     assert sorted(table["actor.isis.capability"]) == [12.3, 19.9]
-    assert list(table["passed"]) == sorted(table["passed"], reverse=True)
+    assert list(table["loss"]) == sorted(table["loss"])
     # judged again: the loss and the patterns are the run's, not the table's
     assert set(table["loss"]).isdisjoint({0.4, 0.5}) and table["failed"].str.contains("_").all()
     assert choose([str(experiment), str(first), "--seeds", "1", "--out", str(out)]) == 2, "an existing --out is refused"
@@ -392,25 +393,28 @@ def levant_values() -> pd.DataFrame:
 
 
 IRAQ_2014 = ("Mosul falls on time, but ISIS loses Nineveh too fast afterwards and no rule makes a government give "
-             "up Kirkuk (group A)")
+             "up Kirkuk, so ISIS holds next to none of it (group A)")
 NO_VACUUM = ("the Iraqi army never leaves Kirkuk or the Nineveh plains, so the Peshmerga have no vacuum to fill "
              "and no Sinjar to retake (group A)")
-SYRIA_WEIGHT = ("ISIS's weight in Syria is off: too little of Syria in August 2014, too little of Deir ez-Zor in "
-                "2014-2015, none of Hama, Aleppo or Rif Dimashq and too little of Hasakah in mid-2015 (group B)")
-REGIME_REBELS = ("the balance between the government and the opposition is off by governorate and year: the government "
-                 "holds too much of Syria in January 2015 and too little at the end of 2016 (group C)")
-KURDS_SYRIA = ("the YPG takes too much of Syria's north-east in 2015 while its offensives against ISIS do not take "
-               "Kobani's countryside, Tall Abyad, Shaddadi or Manbij on time (group D)")
+SYRIA_WEIGHT = ("ISIS's weight in Syria is off: too little of Syria in August 2014, just too little of Deir ez-Zor in "
+                "2014-2015 and all of the government's enclave there, none of Hama, Aleppo or Rif Dimashq and too little "
+                "of Hasakah in mid-2015 (group B)")
+REGIME_REBELS = ("the balance between the government and the opposition is off by city and year: the government holds "
+                 "too much of Syria in January 2015, and Idlib city and eastern Aleppo do not change hands (group C)")
+KURDS_SYRIA = ("the YPG takes too much of Syria's north-east in mid-2015 while its offensives against ISIS do not take "
+               "Kobani's countryside, Tall Abyad, Shaddadi or Manbij on time nor clear Hasakah by March 2016 (group D)")
 ISIS_PEAK = "ISIS peaks too high: its ground in 2015 and early 2016 and its fighters in February 2016 (group G)"
 KNOWN_MISSES = {
-    **dict.fromkeys(["nineveh_isis_2015_02", "nineveh_isis_2016_11", "kirkuk_isis_2014_07"], IRAQ_2014),
+    **dict.fromkeys(["nineveh_isis_2015_02", "nineveh_isis_2016_11", "kirkuk_isis_2014_07", "kirkuk_isis_2016_11"],
+                    IRAQ_2014),
     **dict.fromkeys(["nineveh_peshmerga_2014_07", "kirkuk_peshmerga_2014_07", "sinjar_retaken_2015_11"], NO_VACUUM),
-    **dict.fromkeys(["deir_ez_zor_isis_2014_2015", "hama_isis_2015_06", "hasakah_isis_2015_07", "aleppo_isis_2015_07",
-                     "rif_dimashq_isis_2015_06", "palmyra_falls_again_2016_12", "syria_isis_2014_08"], SYRIA_WEIGHT),
+    **dict.fromkeys(["deir_ez_zor_isis_2014_2015", "deir_ez_zor_syria_enclave", "hama_isis_2015_06",
+                     "hasakah_isis_2015_07", "aleppo_isis_2015_07", "rif_dimashq_isis_2015_06",
+                     "palmyra_falls_again_2016_12", "syria_isis_2014_08"], SYRIA_WEIGHT),
     **dict.fromkeys(["idlib_city_falls_2015_03", "aleppo_city_syria_2016_12", "aleppo_city_opposition_2016_12",
-                     "syria_government_2015_01", "syria_government_2016_12"], REGIME_REBELS),
+                     "syria_government_2015_01"], REGIME_REBELS),
     **dict.fromkeys(["kobani_ypg_holds", "kobani_retaken_2015_01", "tall_abyad_2015_06", "manbij_2016_08",
-                     "shaddadi_2016_02", "syria_ypg_2015_06", "syria_ypg_2015_12"], KURDS_SYRIA),
+                     "shaddadi_2016_02", "hasakah_isis_2016_03", "syria_ypg_2015_06"], KURDS_SYRIA),
     "aleppo_turkey_2016_11": "Euphrates Shield's small force takes no share of a governorate-wide contest (group E)",
     **dict.fromkeys(["isis_territory_2015_02", "isis_territory_2016_01", "isis_fighters_2016_02"], ISIS_PEAK),
 }
@@ -539,10 +543,17 @@ def test_side_ratio_sums_each_sides_losses_to_anyone():
     # deaths[row, column]: row lost to column's fire, in Syria in 2014
     deaths = np.array([[0, 2, 3, 0], [4, 0, 1, 5], [6, 7, 0, 0], [0, 9, 0, 0]], dtype=float)
     run = {(2014, "SYR"): CountryYear(deaths, np.zeros(4)), (2014, "TUR"): CountryYear(deaths * 100, np.zeros(4))}
-    # government side: syria's 2 + 3 = 5; opposition side: isis's 4 + 1 + 5 plus the opposition's 6 + 7 = 23;
-    # Turkey is on neither side, Turkey's ground is another country
+    # the government side is syria: its losses 2 + 3 = 5; the opposition side is isis and the opposition:
+    # 4 + 1 + 5 and 6 + 7, 23 in all; turkey is on neither side, and the ground of TUR is not Syria's
     assert side_ratio(spec, run) == pytest.approx(5 / 23)
+    # years add up: 2015 as 2014, twice over: (5 + 10) / (23 + 46); a year outside 2014-2016 counts nothing
+    run[2015, "SYR"] = CountryYear(deaths * 2, np.zeros(4))
+    run[2017, "SYR"] = CountryYear(deaths * 1000, np.zeros(4))
+    assert side_ratio(spec, run) == pytest.approx(15 / 69)
+    # no complete year, or nobody on the opposition side lost anyone (its rows zeroed): no ratio
     assert math.isnan(side_ratio(spec, {}))
+    only_syria_and_turkey_lost = deaths * np.array([[1], [0], [0], [1]])
+    assert math.isnan(side_ratio(spec, {(2014, "SYR"): CountryYear(only_syria_and_turkey_lost, np.zeros(4))}))
 
 
 @pytest.fixture(scope="module")
@@ -552,11 +563,12 @@ def levant_years() -> list[dict]:
 
 
 @pytest.mark.slow
-def test_deaths_by_side_in_syria_match_sohr(levant_years):
+def test_deaths_by_side_in_syria_within_a_factor_two_of_sohr(levant_years):
     # Not a calibration pattern: SOHR's tallies (scenarios/data/sohr_syria_2014_2016.csv) count who
     # died on each side from 31 Jan 2014 to 13 Dec 2016: 0.73 government-side deaths for each
     # rebel, jihadist or SDF fighter. Accepted within a factor of two, as the deaths patterns are
-    # against UCDP; the model has 1.21 with the government's air campaign and had 1.30 without it
+    # against UCDP. The bound was set when the model had 1.30 (before the government's air campaign,
+    # which passes too: the test guards against a model far from SOHR's ratio); the model has 0.77
     observed, _, _ = sohr_side_ratio()
     median = float(np.median([side_ratio(load(LEVANT), run) for run in levant_years]))
     assert observed / 2 <= median <= observed * 2, f"model {median:.2f} against SOHR {observed:.2f}"
@@ -566,7 +578,7 @@ def test_clashes_between_the_government_and_the_ypg_stay_clashes(levant_years):
     # The relation of the Syrian government and the YPG is coded as clashes (-0.3 in
     # levant_2014.toml: a UCDP dyad of 25-999 deaths a year; UCDP BRD v24.1 has 52 in 2014 and 84 in
     # 2015). Fighting at that intensity stays below 1,000 deaths a year, the band's upper end; the
-    # model has 536 and 218 (seeds 1-10); when hostility only divided fire, 1,602 and 880
+    # model has 585 and 93 (seeds 1-10); when hostility only divided fire, 1,602 and 880
     table = dyad_table(load(LEVANT), levant_years, ucdp_dyads()).set_index(["side_b", "year"])
     for year in (2014, 2015):
         deaths = table.loc[("ypg", year), "model_mean"]

@@ -7,8 +7,9 @@ The screen ranks its points on a few seeds, and a point's fit can turn on the fo
 value. So the `--top` rows of lowest loss in the screen tables (duplicates dropped) are judged again
 over `--seeds`, each value rounded to the 3 significant digits the scenario file keeps. The CSV
 has one row per point: the rounded values, the loss and the patterns passed on those seeds, and
-the patterns failed; most patterns passed first, then lowest loss (the choice rule of
-docs/calibration.md).
+the patterns failed; lowest loss first, then most patterns passed (the choice rule of
+docs/calibration.md: the loss is what the screen's refinement and the Bayesian calibration
+minimise; a count of patterns passed treats a miss by a hair as a miss by a mile).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def as_written(factor, value):
 
 def check(experiment: Path, tables: list[pd.DataFrame], top: int, seeds: list[int], workers: int) -> pd.DataFrame:
     """The `top` points of lowest loss in `tables` as the scenario file would hold them (rows that
-    round to the same point count once), judged over `seeds`, most patterns passed first."""
+    round to the same point count once), judged over `seeds`, lowest loss first."""
     from bopsim.experiments.batch.config import load_experiment
     from bopsim.experiments.patterns.screen import _plain, judge
 
@@ -50,7 +51,7 @@ def check(experiment: Path, tables: list[pd.DataFrame], top: int, seeds: list[in
     with ProcessPoolExecutor(workers) as pool:
         judged = list(pool.map(judge, tasks))
     table = pd.DataFrame(judged)
-    return table.sort_values(["passed", "loss"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return table.sort_values(["loss", "passed"], ascending=[True, False], kind="stable").reset_index(drop=True)
 
 
 def main(argv: list[str] | None = None) -> int:

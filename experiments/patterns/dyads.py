@@ -27,10 +27,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from bopsim.model.scenario import ScenarioSpec
 
 DYADIC_FILE = Path(__file__).resolve().parents[2] / "scenarios" / "data" / "ucdp_brd_dyadic_2010_2016.csv"
 SOHR_FILE = Path(__file__).resolve().parents[2] / "scenarios" / "data" / "sohr_syria_2014_2016.csv"
@@ -126,37 +129,45 @@ def country_years(spec, seed: int, steps: int) -> dict[tuple[int, str], CountryY
 
 def sohr_side_ratio(path: Path = SOHR_FILE) -> tuple[float, str, str]:
     """(government-side deaths / opposition-side deaths between the first and the last of SOHR's
-    cumulative tallies, the first tally's date, the last's): each side's count at the last
-    tally less its count at the first (`SOHR_SIDES` lists what each side holds)."""
+    cumulative tallies, a dimensionless ratio; the first tally's date; the last's): each side's
+    count at the last tally less its count at the first (`SOHR_SIDES` lists what each side
+    holds). ValueError if a tally lacks a side."""
     table = pd.read_csv(path)
     tallies = table[table["quantity"] == "deaths_cumulative"].groupby(["date", "side"])["value"].sum()
     dates = sorted(tallies.index.get_level_values("date").unique())
     first, last = dates[0], dates[-1]
+    missing = [(date, side) for date in (first, last) for side in SOHR_SIDES if (date, side) not in tallies.index]
+    if missing:
+        raise ValueError(f"{path.name}: no {missing[0][1]} deaths in the tally of {missing[0][0]}")
     grown = {side: tallies[last, side] - tallies[first, side] for side in SOHR_SIDES}
     return grown["government"] / grown["opposition"], first, last
 
 
-def side_ratio(spec, run: dict, country: str = "SYR", years=range(2014, 2017)) -> float:
+def side_ratio(spec: ScenarioSpec, run: dict[tuple[int, str], CountryYear], country: str = "SYR",
+               years: range = range(2014, 2017)) -> float:
     """Deaths of the actors of SOHR's government side in `country` over those of its opposition
-    side, summed over the complete `years` of one run (`country_years`; NaN if the opposition
-    side lost nobody). Each side's deaths are its actors' losses to anyone's fire there."""
+    side (dimensionless), summed over those of `years` that `run` holds complete
+    (`country_years`); actors the scenario lacks count nothing. NaN if the opposition side lost
+    nobody there. Each side's deaths are its actors' losses to anyone's fire in `country`."""
     index = {a.id: i for i, a in enumerate(spec.actor)}
-    lost = sum(run[year, country].deaths.sum(axis=1) for year in years if (year, country) in run)
-    if np.ndim(lost) == 0:
-        return float("nan")
+    lost = np.zeros(len(index))
+    for year in years:
+        if (year, country) in run:
+            lost += run[year, country].deaths.sum(axis=1)
     deaths = {side: sum(lost[index[a]] for a in actors if a in index) for side, actors in SOHR_SIDES.items()}
     return deaths["government"] / deaths["opposition"] if deaths["opposition"] > 0 else float("nan")
 
 
-def format_sides(spec, runs: list) -> str:
+def format_sides(spec: ScenarioSpec, runs: list[dict[tuple[int, str], CountryYear]]) -> str:
     """The model's `side_ratio` in Syria (median and 10-90% over the runs) beside SOHR's."""
     ratios = np.array([side_ratio(spec, run) for run in runs])
     observed, first, last = sohr_side_ratio()
     if np.isnan(ratios).all():
         return "no deaths on SOHR's opposition side in Syria in a complete simulated year of 2014-2016"
     low, median, high = np.nanquantile(ratios, [0.1, 0.5, 0.9])
-    return (f"deaths of the government side / of the rebels, jihadists and SDF in Syria, complete years of 2014-2016: "
-            f"model median {median:.2f} (10-90% {low:.2f} .. {high:.2f}); SOHR {observed:.2f} (tallies of {first} and {last})")
+    return (f"deaths of the government side / of the rebels, jihadists and SDF in Syria, the complete years of "
+            f"2014-2016 simulated: model median {median:.2f} (10-90% {low:.2f} .. {high:.2f}); SOHR {observed:.2f} "
+            f"(tallies of {first} and {last})")
 
 
 def dyad_table(spec, runs: list, ucdp: pd.DataFrame) -> pd.DataFrame:
