@@ -536,6 +536,15 @@ def test_sohr_side_ratio_is_the_growth_of_its_tallies():
     assert ratio == pytest.approx(55_877 / 76_530) and round(ratio, 3) == 0.730
 
 
+def test_a_sohr_tally_without_a_side_is_refused(tmp_path):
+    tallies = tmp_path / "sohr.csv"
+    tallies.write_text("date,quantity,side,value\n2014-01-31,deaths_cumulative,government,10\n"
+                       "2014-01-31,deaths_cumulative,opposition,5\n2016-12-13,deaths_cumulative,government,30\n",
+                       encoding="utf-8")
+    with pytest.raises(ValueError, match="sohr.csv: no opposition deaths in the tally of 2016-12-13"):
+        sohr_side_ratio(tallies)
+
+
 def test_side_ratio_sums_each_sides_losses_to_anyone():
     from types import SimpleNamespace
 
