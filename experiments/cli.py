@@ -95,4 +95,6 @@ def _internal_error(exc: Exception, debug: bool) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from bopsim.experiments.entry import run
+
+    run(main)

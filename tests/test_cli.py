@@ -281,3 +281,14 @@ def test_sigterm_stops_a_command_as_ctrl_c_does(bopsim, abstract_path, tmp_path,
 def test_run_given_an_experiment_file_says_so(bopsim, tmp_path):
     result = bopsim("run", Path(__file__).parent / "data" / "batch_small.toml", "--out", tmp_path / "o")
     assert result.code == 2 and "an experiment file, not a scenario file" in result.err
+
+
+@pytest.mark.parametrize("module", ["bopsim.experiments.patterns.dyads", "bopsim.experiments.patterns"])
+def test_a_reader_closing_the_pipe_early_ends_a_command_without_a_traceback(tmp_path, module):
+    # `... | head -1`: the command's later writes meet a closed pipe (experiments/entry.py)
+    levant = Path(__file__).resolve().parents[1] / "scenarios" / "levant_2014.toml"
+    errors = tmp_path / "stderr.txt"
+    shell = f'"{sys.executable}" -m {module} "{levant}" --seeds 1 --steps 12 2>"{errors}" | head -1'
+    first = subprocess.run(shell, shell=True, capture_output=True, text=True, check=True).stdout
+    assert first.startswith(str(levant))
+    assert "Traceback" not in errors.read_text(encoding="utf-8")

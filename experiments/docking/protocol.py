@@ -71,4 +71,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from bopsim.experiments.entry import run
+
+    run(main)

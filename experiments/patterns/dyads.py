@@ -278,4 +278,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from bopsim.experiments.entry import run
+
+    run(main)
