@@ -42,6 +42,8 @@ class Battle:
     """(n, n) the month's hostility, which set the intensity of fire."""
     rate: float
     """The attrition rate of the month (`parameters.attrition`)."""
+    strike_kills: np.ndarray
+    """(n,) capability of enemy forces each actor's strike power destroyed this month (`Attrition.strike_kills`)."""
 
     def dyad_losses_in(self, regions: np.ndarray) -> np.ndarray:
         """(n, n) capability lost by row actor to column actor in the regions marked by `regions`
@@ -102,6 +104,9 @@ class Attrition(NamedTuple):
     """(n, C) force exposed to fire in each computed column, after the cap (F x scale)."""
     aimed: np.ndarray
     """(n, C) each actor's fire per unit of enemy force it is aimed at, in each computed column."""
+    strike_kills: np.ndarray
+    """(n,) capability of enemy forces each actor's strike power destroyed: its part of the losses
+    it inflicted, in the ratio of its strike fire to its whole fire in each region."""
 
 
 def attrition(
@@ -111,6 +116,7 @@ def attrition(
     rate: float,
     columns: np.ndarray,
     government: np.ndarray,
+    strike_fire: np.ndarray | None = None,
 ) -> Attrition:
     """Lanchester-style losses: each actor's fire is split over its enemies by their force.
 
@@ -122,15 +128,22 @@ def attrition(
     `columns` (contested regions) are computed. `government` (n,) marks the actors that are the
     government of a state (UCDP's state-based conflicts have one on a side at least): the losses
     a non-government takes from the fire of another make up `nonstate`.
+
+    `strike_fire` (n, R), the part of `fire` delivered by strike power (none if not given), splits
+    what each actor b inflicts: its strike kills are
+    rate x sum_c (strike fire of b in c / T[b, c]) x sum_a H[b, a] x exposed[a, c], T[b, c] the
+    enemies' force its fire is spread over — the column sums of `dyads` with strike fire in
+    place of the whole fire.
     """
     n, regions = deployment.shape
     losses, nonstate = np.zeros((n, regions)), np.zeros(regions)
     if not columns.any():
         empty = np.zeros((n, 0))
-        return Attrition(losses, np.zeros((n, n)), nonstate, empty, empty)
+        return Attrition(losses, np.zeros((n, n)), nonstate, empty, empty, np.zeros(n))
     f = deployment[:, columns]
     targets = (hostility > 0) @ f  # the enemies' force that b's fire is spread over
-    per_target = np.divide(fire[:, columns], targets, out=np.zeros(f.shape), where=targets > TINY)
+    aimable = targets > TINY
+    per_target = np.divide(fire[:, columns], targets, out=np.zeros(f.shape), where=aimable)
     received = rate * f * (hostility.T @ per_target)
     taken = np.minimum(received, f)
     scale = np.divide(taken, received, out=np.ones(f.shape), where=received > 0)
@@ -140,7 +153,11 @@ def attrition(
     others = (~government).nonzero()[0]
     among = hostility[np.ix_(others, others)].T @ per_target[others]
     nonstate[columns] = (rate * exposed[others] * among).sum(axis=0)
-    return Attrition(losses, dyads, nonstate, exposed, per_target)
+    strike_kills = np.zeros(n)
+    if strike_fire is not None:
+        strike_per_target = np.divide(strike_fire[:, columns], targets, out=np.zeros(f.shape), where=aimable)
+        strike_kills = rate * (strike_per_target * (hostility @ exposed)).sum(axis=1)
+    return Attrition(losses, dyads, nonstate, exposed, per_target, strike_kills)
 
 
 def credit_external(strength: np.ndarray, fights_for: np.ndarray, holds_ground: np.ndarray, allied: np.ndarray) -> np.ndarray:

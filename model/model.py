@@ -80,7 +80,8 @@ class RegionalModel(mesa.Model):
         none = np.zeros_like(self.deployment)
         n, empty = self.n_actors, np.zeros((self.n_actors, 0))
         self.battle = combat.Battle(none, np.zeros((n, n)), np.zeros(self.geo.size, bool), none, np.zeros(self.geo.size),
-                                    np.zeros(0, dtype=int), empty, empty, np.zeros((n, n)), self.params.attrition)
+                                    np.zeros(0, dtype=int), empty, empty, np.zeros((n, n)), self.params.attrition,
+                                    np.zeros(n))
         self.collect()
 
     # ------------------------------------------------------------------ set-up
@@ -505,7 +506,8 @@ class RegionalModel(mesa.Model):
         forceless = holding[:, changed] & ~forces[:, changed]
         control[:, changed] = _renormalised(combat.abandon(control[:, changed], forceless, p.abandonment), p.share_floor)
         self.battle = combat.Battle(losses, attrition.dyads, contested, deserted, nonstate, cols[contested[cols]],
-                                    attrition.exposed, attrition.aimed, self.hostility, p.attrition)
+                                    attrition.exposed, attrition.aimed, self.hostility, p.attrition,
+                                    attrition.strike_kills)
         self._control_events(control)
         self.control = control
         deployment = self.deployment.copy()  # deployment - losses - deserted: both are zero outside `cols`
@@ -524,8 +526,9 @@ class RegionalModel(mesa.Model):
         p = self.params
         control, deployment = self.control[:, cols], self.deployment[:, cols]
         effective = combat.effective_force(deployment, control, self.geo.defence[cols]) * support
-        fire = effective + p.strike_effect * self.strike[:, cols]
-        attrition = combat.attrition(deployment, fire, self.hostility, p.attrition, contested, self.government)
+        strike_fire = p.strike_effect * self.strike[:, cols]
+        attrition = combat.attrition(deployment, effective + strike_fire, self.hostility, p.attrition, contested,
+                                     self.government, strike_fire)
         strength = combat.credit_external(effective, self.fights_for, self.holds_ground, self.partnered)
         change = combat.contest(control, strength, self.view.enemies, contested, speed, p.front_width)
         taken = combat.absorb_ungoverned(control, strength, absorbing, p.absorption)
@@ -705,6 +708,7 @@ class RegionalModel(mesa.Model):
             "bloc": ids[self.bloc[i]],
             "deployed": self.deployment.sum(axis=1)[i],
             "strike_power": self.strike.sum(axis=1)[i],
+            "strike_deaths": self.battle.strike_kills[i] * self.params.deaths_per_unit,
             "losses": self.battle.actor_losses[i],
             "strategy": self.strategy_names[i],
         }

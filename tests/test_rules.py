@@ -130,6 +130,31 @@ def test_only_contested_columns_take_losses_and_fire_includes_strikes():
     np.testing.assert_allclose(losses, [[0.8, 0.0], [1.0, 0.0]])
 
 
+def test_strike_kills_are_the_strike_part_of_what_each_actor_inflicts():
+    # A (ground 10, of which fire 10 + strike fire 6 = 16) fights B (6) and C (4); B and C fight A only
+    force = np.array([[10.0], [6.0], [4.0]])
+    strike = np.array([[6.0], [0.0], [1.0]])  # C adds 1 unit of strike fire
+    hostile = np.array([[0.0, 1.0, 1.0], [1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
+    result = combat.attrition(force, force + strike, hostile, 0.1, YES, governments(3), strike)
+    # A's fire 16 is spread over B and C by force (10 units of enemies): B takes 0.1 x 16 x 6 / 10 = 0.96,
+    # C 0.1 x 16 x 4 / 10 = 0.64; 6 of the 16 is strike fire: 6/16 of the 1.6 A inflicts = 0.6.
+    # C's fire 5, of which 1 strike, all on A: A takes 0.1 x 5 = 0.5, 0.1 from strikes.
+    np.testing.assert_allclose(result.strike_kills, [0.6, 0.0, 0.1])
+    # the strike kills are part of the column sums of the dyads (what each actor inflicted)
+    np.testing.assert_allclose(result.dyads.sum(axis=0), [1.6, 0.6, 0.5])
+    # without strike fire given, nobody's strikes kill
+    assert not combat.attrition(force, force + strike, hostile, 0.1, YES, governments(3)).strike_kills.any()
+
+
+def test_strike_kills_are_scaled_by_the_cap_like_the_losses():
+    # A (1 unit) against B's 50 of strike fire alone: received 0.1 x 50 = 5 > 1, so A loses its 1, all to strikes
+    force = np.array([[1.0], [0.0]])
+    strike = np.array([[0.0], [50.0]])
+    hostile = np.array([[0.0, 1.0], [1.0, 0.0]])
+    result = combat.attrition(force, strike, hostile, 0.1, YES, governments(2), strike)
+    np.testing.assert_allclose(result.strike_kills, [0.0, 1.0])
+
+
 def test_nonstate_losses_are_those_between_two_non_governments():
     # A (a government, 10) and non-governments B (6) and C (4), all three at war with each other
     force = np.array([[10.0], [6.0], [4.0]])

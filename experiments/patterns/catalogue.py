@@ -19,7 +19,9 @@ Kinds and the value each one measures in a run (see `bopsim.experiments.patterns
 - `country_share`: area-weighted share of `actors` over the regions of `country` at `date`;
 - `battle_deaths`: state-based battle deaths in the regions of `country` in calendar `year`;
 - `fighters`: fighters of one actor at `date` (capability x fighters per unit);
-- `territory`: territory (km2) of `actors` at `date`.
+- `territory`: territory (km2) of `actors` at `date`;
+- `strike_deaths`: battle deaths inflicted by the air strikes of `actors` in the months of fighting
+  `start`..`end` (each month's fighting is in the run tables' row dated the month after).
 
 Bad input is one `UsageError` line naming the file, the field (patterns by id) and the problem.
 """
@@ -43,7 +45,7 @@ LAST_MONTH = "2017-01"
 LAST_YEAR = 2016
 
 Kind = Literal["region_share", "region_share_extreme", "share_change", "country_share",
-               "battle_deaths", "fighters", "territory"]
+               "battle_deaths", "fighters", "territory", "strike_deaths"]
 REQUIRED: dict[str, tuple[str, ...]] = {
     "region_share": ("regions", "actors", "date"),
     "region_share_extreme": ("regions", "actors", "start", "end", "statistic"),
@@ -52,6 +54,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "battle_deaths": ("country", "year"),
     "fighters": ("actors", "date"),
     "territory": ("actors", "date"),
+    "strike_deaths": ("actors", "start", "end"),
 }
 """Fields each kind needs; any other optional field given to a kind is refused."""
 OPTIONAL = ("regions", "actors", "country", "date", "start", "end", "statistic", "before", "after", "year")
@@ -105,6 +108,8 @@ class Pattern(Strict):
             month = getattr(self, name)
             if month is not None:
                 _check_month(name, month)
+        if self.kind == "strike_deaths" and month_offset(self.end, LAST_MONTH) < 1:
+            raise ValueError(f"end {self.end}: its fighting is recorded in {add_months(self.end, 1)} (after 2016 is held out)")
         for first, last in (("start", "end"), ("before", "after")):
             if getattr(self, first) is not None and month_offset(getattr(self, first), getattr(self, last)) <= 0:
                 raise ValueError(f"{first} {getattr(self, first)} is not before {last} {getattr(self, last)}")
@@ -118,8 +123,9 @@ class Pattern(Strict):
         """The model months whose state the pattern reads (none for battle deaths, which read a year)."""
         if self.kind == "share_change":
             return [self.before, self.after]
-        if self.kind == "region_share_extreme":
-            return [add_months(self.start, k) for k in range(month_offset(self.start, self.end) + 1)]
+        if self.kind in ("region_share_extreme", "strike_deaths"):
+            first = self.start if self.kind == "region_share_extreme" else add_months(self.start, 1)
+            return [add_months(first, k) for k in range(month_offset(self.start, self.end) + 1)]
         return [] if self.kind == "battle_deaths" else [self.date]
 
     def accepts(self, value: float) -> bool:

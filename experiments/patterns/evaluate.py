@@ -91,6 +91,8 @@ def value(pattern: Pattern, catalogue: Catalogue, run: Run, geo: Geography) -> f
         return run.actor_sum(pattern.date, actors, "capability") * FIGHTERS_PER_UNIT
     if kind == "territory":  # ground outside desert, as IHS counts territory (docs/patterns.md)
         return run.actor_sum(pattern.date, actors, "settled_km2")
+    if kind == "strike_deaths":
+        return sum(run.actor_sum(month, actors, "strike_deaths") for month in months)
     if kind == "country_share":
         regions = geo.regions_of(pattern.country)
         held = sum(run.share(pattern.date, r, actors) * geo.area_km2[r] for r in regions)

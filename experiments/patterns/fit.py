@@ -47,7 +47,7 @@ def pattern_fit(spec, seeds: list[int], steps: int | None = None, catalogue: Cat
     return summarise(catalogue, run_pattern_values(spec, catalogue, seeds, steps))
 
 
-COUNT_KINDS = ("battle_deaths", "fighters", "territory")
+COUNT_KINDS = ("battle_deaths", "fighters", "territory", "strike_deaths")
 """Pattern kinds measured in counts: their distance to a range is taken on a log scale."""
 
 
@@ -87,4 +87,4 @@ def _number(x: float | None, kind: str) -> str:
     """Shares with 3 decimals, counts (deaths, fighters, km2) with thousands separators; open bound '-'."""
     if x is None or (isinstance(x, float) and np.isnan(x)):
         return "-"
-    return f"{x:,.0f}" if kind in ("battle_deaths", "fighters", "territory") else f"{x:+.3f}" if kind == "share_change" else f"{x:.3f}"
+    return f"{x:,.0f}" if kind in COUNT_KINDS else f"{x:+.3f}" if kind == "share_change" else f"{x:.3f}"
