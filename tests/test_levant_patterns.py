@@ -412,29 +412,30 @@ IRAQ_2014 = ("Mosul falls on time, but ISIS loses Nineveh too fast afterwards an
              "up Kirkuk, so ISIS holds next to none of it (group A)")
 NO_VACUUM = ("the Iraqi army never leaves Kirkuk or the Nineveh plains, so the Peshmerga have no vacuum to fill "
              "and no Sinjar to retake (group A)")
-SYRIA_WEIGHT = ("ISIS's weight in Syria is off: too little of Syria in August 2014, just too little of Deir ez-Zor in "
-                "2014-2015 and all of the government's enclave there, none of Hama, Aleppo or Rif Dimashq and too little "
-                "of Hasakah in mid-2015 (group B)")
+SYRIA_WEIGHT = ("ISIS's weight in Syria is off: too little of Syria in August 2014, all of the government's enclave in "
+                "Deir ez-Zor, none of Hama, Aleppo or Rif Dimashq and too little of Hasakah in mid-2015 (group B)")
 REGIME_REBELS = ("the balance between the government and the opposition is off by city and year: the government holds "
-                 "too much of Syria in January 2015, and Idlib city and eastern Aleppo do not change hands (group C)")
+                 "too much of Syria in January 2015 and too little from December 2015, and Idlib city and eastern Aleppo "
+                 "do not change hands (group C)")
 KURDS_SYRIA = ("the YPG takes too much of Syria's north-east in mid-2015 while its offensives against ISIS do not take "
-               "Kobani's countryside, Tall Abyad, Shaddadi or Manbij on time nor clear Hasakah by March 2016 (group D)")
-ISIS_PEAK = "ISIS peaks too high: its ground in 2015 and early 2016 and its fighters in February 2016 (group G)"
+               "Kobani's countryside, Tall Abyad or Manbij on time (group D)")
+ISIS_PEAK = ("ISIS peaks too high and ends 2016 too low: too much ground in 2015 and early 2016 and too many fighters "
+             "in January and February 2016, too little ground at the end of 2016 (group G)")
 KNOWN_MISSES = {
-    **dict.fromkeys(["nineveh_isis_2015_02", "nineveh_isis_2016_11", "kirkuk_isis_2014_07", "kirkuk_isis_2016_11"],
-                    IRAQ_2014),
+    **dict.fromkeys(["nineveh_isis_2015_02", "nineveh_isis_2016_11", "kirkuk_isis_2014_07"], IRAQ_2014),
     **dict.fromkeys(["nineveh_peshmerga_2014_07", "kirkuk_peshmerga_2014_07", "sinjar_retaken_2015_11"], NO_VACUUM),
-    **dict.fromkeys(["deir_ez_zor_isis_2014_2015", "deir_ez_zor_syria_enclave", "hama_isis_2015_06",
+    **dict.fromkeys(["deir_ez_zor_syria_enclave", "hama_isis_2015_06",
                      "hasakah_isis_2015_07", "aleppo_isis_2015_07", "rif_dimashq_isis_2015_06",
                      "palmyra_falls_again_2016_12", "syria_isis_2014_08"], SYRIA_WEIGHT),
     **dict.fromkeys(["idlib_city_falls_2015_03", "aleppo_city_syria_2016_12", "aleppo_city_opposition_2016_12",
-                     "syria_government_2015_01"], REGIME_REBELS),
+                     "syria_government_2015_01", "syria_government_2015_12", "syria_government_2016_12"], REGIME_REBELS),
     **dict.fromkeys(["kobani_ypg_holds", "kobani_retaken_2015_01", "tall_abyad_2015_06", "manbij_2016_08",
-                     "shaddadi_2016_02", "hasakah_isis_2016_03", "syria_ypg_2015_06"], KURDS_SYRIA),
+                     "syria_ypg_2015_06"], KURDS_SYRIA),
     "aleppo_turkey_2016_11": "Euphrates Shield's small force takes no share of a governorate-wide contest (group E)",
-    **dict.fromkeys(["isis_territory_2015_02", "isis_territory_2016_01", "isis_fighters_2016_02"], ISIS_PEAK),
-    "syria_air_strike_deaths_2014_2015": ("the government's air strikes kill 2.6 times SOHR's documented count: the air share "
-                                          "was chosen before this pattern existed"),
+    **dict.fromkeys(["isis_territory_2015_02", "isis_territory_2016_01", "isis_territory_2017_01", "isis_fighters_2016_01",
+                     "isis_fighters_2016_02"], ISIS_PEAK),
+    "syria_air_strike_deaths_2014_2015": ("the government's air strikes kill 7,459 in the thirteen months, just above twice "
+                                          "SOHR's documented 3,702 (group F)"),
 }
 """Patterns today's Levant scenario misses, with the reason (docs/calibration.md, "Known misses").
 
@@ -595,7 +596,8 @@ def test_deaths_by_side_in_syria_within_a_factor_two_of_sohr(levant_years):
     # died on each side from 31 Jan 2014 to 13 Dec 2016: 0.73 government-side deaths for each
     # rebel, jihadist or SDF fighter. Accepted within a factor of two, as the deaths patterns are
     # against UCDP. The bound was set when the model had 1.30 (before the government's air campaign,
-    # which passes too: the test guards against a model far from SOHR's ratio); the model has 0.77
+    # which passes too: the test guards against a model far from SOHR's ratio); the model has 1.06
+    # (0.77 at the point before the pattern on the deaths of the government's air strikes)
     observed, _, _ = sohr_side_ratio()
     median = float(np.median([side_ratio(load(LEVANT), run) for run in levant_years]))
     assert observed / 2 <= median <= observed * 2, f"model {median:.2f} against SOHR {observed:.2f}"
@@ -605,7 +607,7 @@ def test_clashes_between_the_government_and_the_ypg_stay_clashes(levant_years):
     # The relation of the Syrian government and the YPG is coded as clashes (-0.3 in
     # levant_2014.toml: a UCDP dyad of 25-999 deaths a year; UCDP BRD v24.1 has 52 in 2014 and 84 in
     # 2015). Fighting at that intensity stays below 1,000 deaths a year, the band's upper end; the
-    # model has 585 and 93 (seeds 1-10); when hostility only divided fire, 1,602 and 880
+    # model has 611 and 138 (seeds 1-10); when hostility only divided fire, 1,602 and 880
     table = dyad_table(load(LEVANT), levant_years, ucdp_dyads()).set_index(["side_b", "year"])
     for year in (2014, 2015):
         deaths = table.loc[("ypg", year), "model_mean"]
