@@ -120,7 +120,8 @@ class Pattern(Strict):
         return self
 
     def months(self) -> list[str]:
-        """The model months whose state the pattern reads (none for battle deaths, which read a year)."""
+        """The model months whose rows the pattern reads: none for battle deaths, which read a year; for
+        strike deaths the month after each month of fighting (the row dated D holds the month before D)."""
         if self.kind == "share_change":
             return [self.before, self.after]
         if self.kind in ("region_share_extreme", "strike_deaths"):
