@@ -92,6 +92,8 @@ def value(pattern: Pattern, catalogue: Catalogue, run: Run, geo: Geography) -> f
     if kind == "territory":  # ground outside desert, as IHS counts territory (docs/patterns.md)
         return run.actor_sum(pattern.date, actors, "settled_km2")
     if kind == "strike_deaths":
+        if months[0] == min(run.dates):  # the run's first row holds no fighting: the first month was not simulated
+            return np.nan
         return sum(run.actor_sum(month, actors, "strike_deaths") for month in months)
     if kind == "country_share":
         regions = geo.regions_of(pattern.country)
