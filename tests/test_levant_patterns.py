@@ -413,7 +413,8 @@ IRAQ_2014 = ("Mosul falls on time, but ISIS loses Nineveh too fast afterwards an
 NO_VACUUM = ("the Iraqi army never leaves Kirkuk or the Nineveh plains, so the Peshmerga have no vacuum to fill "
              "and no Sinjar to retake (group A)")
 SYRIA_WEIGHT = ("ISIS's weight in Syria is off: too little of Syria in August 2014, all of the government's enclave in "
-                "Deir ez-Zor, none of Hama, Aleppo or Rif Dimashq and too little of Hasakah in mid-2015 (group B)")
+                "Deir ez-Zor, none of Hama, Aleppo or Rif Dimashq, too little of Hasakah in mid-2015, and Palmyra not "
+                "lost again in December 2016 (group B)")
 REGIME_REBELS = ("the balance between the government and the opposition is off by city and year: the government holds "
                  "too much of Syria in January 2015 and, from December 2015, too much in a few seeds and too little in "
                  "most (no seed in range), and Idlib city and eastern Aleppo do not change hands (group C)")
