@@ -124,14 +124,20 @@ class Pattern(Strict):
         strike deaths the month after each month of fighting (the row dated D holds the month before D)."""
         if self.kind == "share_change":
             return [self.before, self.after]
-        if self.kind in ("region_share_extreme", "strike_deaths"):
-            first = self.start if self.kind == "region_share_extreme" else add_months(self.start, 1)
-            return [add_months(first, k) for k in range(month_offset(self.start, self.end) + 1)]
+        if self.kind == "region_share_extreme":
+            return _span(self.start, self.end)
+        if self.kind == "strike_deaths":
+            return _span(add_months(self.start, 1), add_months(self.end, 1))
         return [] if self.kind == "battle_deaths" else [self.date]
 
     def accepts(self, value: float) -> bool:
         """True if `value` lies inside [low, high] (a missing bound is open)."""
         return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+
+def _span(first: str, last: str) -> list[str]:
+    """The months first..last, both included."""
+    return [add_months(first, k) for k in range(month_offset(first, last) + 1)]
 
 
 def _check_month(name: str, month: str) -> None:
