@@ -205,16 +205,17 @@ def test_numeric_ranges_follow_their_rule(pattern):
     elif pattern.kind == "fighters" and pattern.actors == ("isis",):  # the published range
         assert row["actor"] == "ISIS"
         assert (pattern.low, pattern.high) == (float(row["estimate_low"]), float(row["estimate_high"]))
-    elif pattern.kind == "fighters":  # the opposition, in the scenario's units: fighters x its quality factor 0.4
-        assert pattern.actors == ("opposition",) and "quality factor 0.4" in _opposition_capability_source()
+    elif pattern.kind == "fighters":  # the opposition, in the scenario's units: fighters x its quality factor
+        quality = 0.4  # the scenario's: its starting capability 36 = 90,000 x 0.4
+        assert pattern.actors == ("opposition",) and f"quality factor {quality}" in _opposition_capability_source()
         isw = _row(pattern.sources[-1])  # ISW, Dec 2016: the factions' fighters about 100,000
         assert (isw["actor"], isw["date"], float(isw["point_estimate"])) == ("Syrian opposition (armed factions)", "2016-12-17", 100_000)
-        assert pattern.high == pytest.approx(100_000 * 1.25 * 0.4)  # 50,000
+        assert pattern.high == pytest.approx(100_000 * 1.25 * quality)  # 50,000
         if pattern.date == "2017-01":  # 17 Dec 2016 at the nearest month start
-            assert pattern.low == pytest.approx(100_000 * 0.75 * 0.4)  # 30,000
+            assert pattern.low == pytest.approx(100_000 * 0.75 * quality)  # 30,000
         else:  # the JIC's 70,000 non-extremist fighters (26 Nov 2015) as the floor: 28,000
             assert (row["date"], pattern.date) == ("2015-11-26", "2015-12")
-            assert pattern.low == pytest.approx(float(row["estimate_low"]) * 0.4)
+            assert pattern.low == pytest.approx(float(row["estimate_low"]) * quality)
     else:  # IHS km2 +- 20%
         assert "IHS" in row["source_org"]
         km2 = float(row["km2"])
