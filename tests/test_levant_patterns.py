@@ -205,9 +205,19 @@ def test_numeric_ranges_follow_their_rule(pattern):
     elif pattern.kind == "fighters" and pattern.actors == ("isis",):  # the published range
         assert row["actor"] == "ISIS"
         assert (pattern.low, pattern.high) == (float(row["estimate_low"]), float(row["estimate_high"]))
+    elif pattern.kind == "fighters" and pattern.actors == ("iraq_government",):  # personnel x the scenario's factor, within two
+        quality = 0.162  # the scenario's: its starting capability 44 = NMC's 271,000 of 2014 x 0.162
+        assert f"quality factor {quality}" in _capability_source("iraq")
+        if "nmc" in pattern.sources[0]:  # NMC's personnel of the year (thousands), compared in July of that year
+            assert (row["stateabb"], pattern.date) == ("IRQ", f"{row['year']}-07")
+            personnel = float(row["milper"]) * 1000  # 2015: 178,000; 2016: 64,000
+        else:  # the Washington Post of 27 Nov 2014: as few as 85,000 active troops after June
+            assert (row["actor"], row["value"], pattern.date) == ("iraq_government", "85000", "2014-12")
+            personnel = 85_000.0
+        assert (pattern.low, pattern.high) == pytest.approx((personnel * quality / 2, personnel * quality * 2))
     elif pattern.kind == "fighters":  # the opposition, in the scenario's units: fighters x its quality factor
         quality = 0.4  # the scenario's: its starting capability 36 = 90,000 x 0.4
-        assert pattern.actors == ("opposition",) and f"quality factor {quality}" in _opposition_capability_source()
+        assert pattern.actors == ("opposition",) and f"quality factor {quality}" in _capability_source("opposition")
         isw = _row(pattern.sources[-1])  # ISW, Dec 2016: the factions' fighters about 100,000
         assert (isw["actor"], isw["date"], float(isw["point_estimate"])) == ("Syrian opposition (armed factions)", "2016-12-17", 100_000)
         assert pattern.high == pytest.approx(100_000 * 1.25 * quality)  # 50,000
@@ -222,9 +232,9 @@ def test_numeric_ranges_follow_their_rule(pattern):
         assert (pattern.low, pattern.high) == pytest.approx((0.8 * km2, 1.2 * km2))
 
 
-def _opposition_capability_source() -> str:
-    """The source note of the opposition's capability in the Levant scenario (how fighters became units)."""
-    return next(a for a in load(LEVANT).actor if a.id == "opposition").sources["capability"]
+def _capability_source(actor: str) -> str:
+    """The source note of an actor's capability in the Levant scenario (how fighters became units)."""
+    return next(a for a in load(LEVANT).actor if a.id == actor).sources["capability"]
 
 
 # ----------------------------------------------------------------------------- command line
