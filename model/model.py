@@ -185,17 +185,25 @@ class RegionalModel(mesa.Model):
         self.total_area_km2 = self.geo.area_km2.sum()
 
     def _set_base_income(self, spec: ScenarioSpec) -> None:
-        """Home-economy income of states and external powers; non-state actors live off held ground.
+        """Home-economy income of states and external powers, and the share of held ground's
+        revenue that pays for each actor's forces; non-state actors live off held ground.
 
         An unset income makes a state's (or an external power's) initial capability a steady
-        state: upkeep x K0 = base income + income from held ground. A non-state actor's
-        base income is 0 unless given: its upkeep is paid by the revenue of the ground it
-        holds, and it grows by recruitment.
+        state: upkeep x K0 = base income + revenue share x income from held ground. Where the
+        revenue of its ground falls short of the upkeep, the base income makes up the rest and
+        the share is 1; where it exceeds it, the base income is 0 and the share is upkeep x K0 /
+        revenue: the state spends on its forces the part of its revenue it spent at the start,
+        the rest going to the rest of the state. A non-state actor's base income is 0 unless
+        given and its share is 1: its upkeep is paid by the revenue of the ground it holds, and
+        it grows by recruitment.
         """
-        steady = np.maximum(self.params.upkeep * self.capability - self._held_income(), 0.0)
-        steady = np.where(self.kind == "non_state", 0.0, steady)
+        self.revenue_share = np.ones(self.n_actors)
+        revenue, upkeep = self._held_income(), self.params.upkeep * self.capability
         given = np.array([np.nan if a.income is None else a.income for a in spec.actor])
-        self.base_income = np.where(np.isnan(given), steady, given)
+        steady = (self.kind != "non_state") & np.isnan(given)
+        spent = np.divide(upkeep, revenue, out=np.ones(revenue.shape), where=steady & (revenue > upkeep))
+        self.revenue_share = spent
+        self.base_income = np.where(np.isnan(given), np.where(steady, np.maximum(upkeep - revenue, 0.0), 0.0), given)
 
     def _schedule(self, date: str, action, *args) -> None:
         """Run `action(*args)` just before the step that simulates month `date`.
@@ -536,8 +544,9 @@ class RegionalModel(mesa.Model):
         return attrition, change, taken
 
     def _held_income(self) -> np.ndarray:
-        """(n,) income from held regions, capability units per month (their resources x share held)."""
-        return (self.control[:-1] @ self.geo.resources) * self.holds_ground
+        """(n,) income from held regions, capability units per month (their resources x share held x
+        the actor's revenue share, `_set_base_income`)."""
+        return (self.control[:-1] @ self.geo.resources) * self.holds_ground * self.revenue_share
 
     def _recruits(self, momentum: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(recruits per actor (n,), recruits drawn from each region (m, R) by the m actors that

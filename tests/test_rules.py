@@ -426,6 +426,19 @@ def test_base_income_makes_a_states_initial_capability_a_steady_state():
     assert model.income[0] == pytest.approx(1.0)
 
 
+def test_a_state_whose_ground_pays_more_than_its_upkeep_spends_the_start_share_of_it():
+    raw = _economy()
+    raw["actor"][0]["capability"] = 10.0
+    model = build(raw)
+    # upkeep x K0 = 0.02 x 10 = 0.2 < held income 0.3 + 0.1 = 0.4: no base income, revenue share 0.2 / 0.4 = 0.5
+    assert (model.base_income[0], model.revenue_share[0]) == (0.0, pytest.approx(0.5))
+    model.run_for(24)
+    assert model.capability[0] == pytest.approx(10.0, rel=1e-12)  # a steady state, not a force growing to 0.4 / 0.02 = 20
+    model.control[:, 0] = [0.0, 1.0]  # r0 left ungoverned: income 0.5 x 0.1 = 0.05, so K1 = 10 x 0.98 + 0.05 = 9.85
+    model.step()
+    assert model.capability[0] == pytest.approx(9.85)
+
+
 def test_a_non_state_actor_lives_off_the_ground_it_holds():
     raw = world([region("r0", resources=0.4)], [],
                 [actor("G", "non_state", capability=10, home=["r0"], control={"r0": 0.5})], absorption=0.0)
