@@ -129,6 +129,20 @@ def test_calibrated_point_lies_in_the_screen_ranges(base):
             assert factor["low"] * 0.995 <= value <= factor["high"] * 1.005, factor["path"]
 
 
+def test_figure_6_spans_every_factor_of_the_pattern_screen():
+    """Figure 6 decides which held parameters are freed (docs/calibration.md, the second rule): it
+    must move every factor of the pattern screen over the screen's own range."""
+    import tomllib
+
+    configs = SCENARIOS.parent / "experiments" / "configs"
+    screen = tomllib.loads((configs / "levant_pattern_screen.toml").read_text())["factor"]
+    figure = {f["path"]: f for f in tomllib.loads((configs / "fig_sensitivity.toml").read_text())["factor"]}
+    for factor in screen:
+        assert factor["path"] in figure, f"fig_sensitivity.toml lacks {factor['path']}"
+        assert {k: v for k, v in figure[factor["path"]].items() if k != "path"} == \
+            {k: v for k, v in factor.items() if k != "path"}, factor["path"]
+
+
 def test_observations_after_2016_are_refused(tmp_path):
     path = tmp_path / "late.csv"
     path.write_text("date,km2,source_org\n2017-03,50000,IHS Markit\n", encoding="utf-8")
