@@ -201,8 +201,7 @@ class RegionalModel(mesa.Model):
         revenue, upkeep = self._held_income(), self.params.upkeep * self.capability
         given = np.array([np.nan if a.income is None else a.income for a in spec.actor])
         steady = (self.kind != "non_state") & np.isnan(given)
-        spent = np.divide(upkeep, revenue, out=np.ones(revenue.shape), where=steady & (revenue > upkeep))
-        self.revenue_share = spent
+        self.revenue_share = np.divide(upkeep, revenue, out=np.ones(revenue.shape), where=steady & (revenue > upkeep))
         self.base_income = np.where(np.isnan(given), np.where(steady, np.maximum(upkeep - revenue, 0.0), 0.0), given)
 
     def _schedule(self, date: str, action, *args) -> None:
