@@ -351,7 +351,7 @@ def test_forces_present_absorb_ungoverned_ground_by_strength():
 def test_air_strikes_wear_down_the_enemy_forces_they_are_aimed_at():
     # r0 - r1 - r2: S at home in r0 (allied to E), I holds half of r1 and all of r2.
     # E strikes I in r1 (next to its partner's ground, as air_campaign aims): 10 units of strike
-    # power against I's forces there should cost I something (DESIGN 4: attrition only, no control).
+    # power against I's forces there should cost I something (air_support 0, the default: attrition only).
     raw = line_world(
         ["r0", "r1", "r2"],
         [actor("S", home=["r0"], capability=10),
@@ -365,6 +365,36 @@ def test_air_strikes_wear_down_the_enemy_forces_they_are_aimed_at():
     r1 = model.geo.index["r1"]
     assert model.strike[2, r1] == pytest.approx(10.0), "the strike is aimed at r1"
     assert model.battle.losses[1, r1] > 0
+
+
+def _air_support_world(air_support: float):
+    # one region r0, held half by state S (4 units there) and half by I (6 units), its enemy; E,
+    # an external power tied to S, has 8 units of strike power there (strike effect 1). Identities
+    # and terrain are neutral (support 1, delta 1); speed 0.25, w = 2, no attrition.
+    raw = line_world(
+        ["r0"],
+        [actor("S", home=["r0"], capability=4, control={"r0": 0.5}),
+         actor("I", "non_state", capability=6, home=["r0"], control={"r0": 0.5}),
+         actor("E", "external", capability=8, basing=["r0"])],
+        relations=(("S", "I", -1.0), ("E", "I", -1.0)),
+        ties=(("E", "S", 0.8),),
+        air_support=air_support, attrition=0.0,
+    )
+    model = build(raw)
+    model.perceive()
+    model.planned = np.array([[4.0], [6.0], [0.0]])
+    model.planned_strike = np.array([[0.0], [0.0], [8.0]])
+    model.resolve()
+    return model.control[:2, 0]
+
+
+def test_air_support_adds_strike_fire_to_the_partner_on_the_ground():
+    # air_support 0: S brings 4 against I's 6 and loses 0.25 x 0.5 x tanh((6 - 4) / 2), the strikes
+    # only wear I down. air_support 0.5: E's 0.5 x 8 = 4 is credited to S, its one partner there:
+    # S brings 4 + 4 = 8 against 6 and I loses 0.25 x 0.5 x tanh((8 - 6) / 2) to S.
+    moved = 0.25 * 0.5 * math.tanh(1.0)
+    np.testing.assert_allclose(_air_support_world(0.0), [0.5 - moved, 0.5 + moved])
+    np.testing.assert_allclose(_air_support_world(0.5), [0.5 + moved, 0.5 - moved])
 
 
 # ----------------------------------------------------------------- update: income, recruitment, upkeep
