@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test fuzz figures dashboard benchmark docking install-check clean screen posterior run-point
+.PHONY: run test fuzz figures dashboard benchmark docking install-check clean screen posterior run-point run-air-support
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
@@ -39,6 +39,12 @@ run: $(STAMP)
 # 200 seeds per variant, intervals over seeds only (1,200 runs, 9 minutes measured on two busy cores).
 run-point: $(STAMP)
 	$(call flagship,levant_strategies)
+
+# The same flagship at the best point found with the air-support rule on (ODD §7.5; tried, not
+# adopted; experiments/configs/levant_strategies_air_support.toml): does any conclusion depend on
+# air power only wearing the enemy down? About 5 minutes on two cores.
+run-air-support: $(STAMP)
+	$(call flagship,levant_strategies_air_support)
 
 # Which parameters the 2014-2016 patterns can inform (docs/calibration.md, "Which parameters are
 # free"): the pattern screen at 800 points, seed 1 (3-8 minutes on two shared cores), and each factor's

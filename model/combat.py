@@ -169,15 +169,41 @@ def credit_external(strength: np.ndarray, fights_for: np.ndarray, holds_ground: 
     is boolean.
     """
     own = strength * holds_ground[:, None]
+    return own + passed_to_partners(strength, own, fights_for, holds_ground, allied)
+
+
+def passed_to_partners(amount: np.ndarray, own: np.ndarray, fights_for: np.ndarray, holds_ground: np.ndarray,
+                       allied: np.ndarray) -> np.ndarray:
+    """(n, C) what the actors that hold no ground pass of `amount` (n, C) to their partners present,
+    in proportion to the partners' `own` strength (n, C, zero for actors that hold no ground)."""
     outside = (~holds_ground).nonzero()[0]
     if outside.size == 0:
-        return own
+        return np.zeros(own.shape)
     partners = allied[outside] * holds_ground[None, :].astype(float)
     ally = fights_for[outside]
     partners[(ally >= 0).nonzero()[0], ally[ally >= 0]] = 1.0
     weight = partners @ own
-    share = np.divide(strength[outside], weight, out=np.zeros(weight.shape), where=weight > TINY)
-    return own + own * (partners.T @ share)
+    share = np.divide(amount[outside], weight, out=np.zeros(weight.shape), where=weight > TINY)
+    return own * (partners.T @ share)
+
+
+def air_supported(strength: np.ndarray, strike_fire: np.ndarray, share: float, support: np.ndarray,
+                  fights_for: np.ndarray, holds_ground: np.ndarray, allied: np.ndarray) -> np.ndarray:
+    """(n, C) contest strength with air support: x = S + share x s x A.
+
+    S (n, C) is the ground strength after `credit_external`; A the strike fire flown for the
+    actor: its own (a government flying for its army) plus what the external powers striking
+    there pass to it (`passed_to_partners`, in proportion to S); s (n, C) its popular support
+    there (`support`). Air power alone takes no ground (Pape 1996); flown for a partner on the
+    ground it lets the partner take what it could not take alone (Andres, Wills & Griffith
+    2005; Biddle 2005). What is taken must still be held among the people, so the air power a
+    force exploits counts at that force's support, as its own troops do (§7.1). share = 0 turns
+    the rule off.
+    """
+    if share <= 0.0:
+        return strength
+    flown = strike_fire * holds_ground[:, None] + passed_to_partners(strike_fire, strength, fights_for, holds_ground, allied)
+    return strength + share * support * flown
 
 
 def support(region_affinity: np.ndarray, sovereign: np.ndarray, standing: np.ndarray, sovereign_support: float) -> np.ndarray:

@@ -474,8 +474,9 @@ class RegionalModel(mesa.Model):
     def resolve(self) -> None:
         """Attrition and the contest for control, in every contested region at once.
 
-        Strength S = effective force x support + `air_support` x strike fire (the strength of an
-        external power, its air power included, is credited to the ground-holders it fights beside). Every actor with forces or any control share in a
+        Strength S = effective force x support (+ the strength of external partners credited to
+        the ground-holders they fight beside), plus `air_support` x the strike fire flown for it x
+        its support (`combat.air_supported`). Every actor with forces or any control share in a
         region is in it: no share is too small to be contested. The fighting is computed only in
         the regions where it can change something (`_fight`): contested regions, and regions
         where forces meet ungoverned ground; desertion of beaten forces (`combat.desertion`);
@@ -536,8 +537,9 @@ class RegionalModel(mesa.Model):
         strike_fire = p.strike_effect * self.strike[:, cols]
         attrition = combat.attrition(deployment, effective + strike_fire, self.hostility, p.attrition, contested,
                                      self.government, strike_fire)
-        strength = combat.credit_external(effective + p.air_support * strike_fire, self.fights_for, self.holds_ground,
-                                          self.partnered)
+        ground = combat.credit_external(effective, self.fights_for, self.holds_ground, self.partnered)
+        strength = combat.air_supported(ground, strike_fire, p.air_support, support, self.fights_for,
+                                        self.holds_ground, self.partnered)
         change = combat.contest(control, strength, self.view.enemies, contested, speed, p.front_width)
         taken = combat.absorb_ungoverned(control, strength, absorbing, p.absorption)
         change = combat.credit_sovereign(change + taken, self.sovereign[cols], self.partnered)

@@ -69,7 +69,7 @@ class Parameters(Strict):
     front_noise: NonNegative = Field(0.2, le=10, description="sd of the log-normal noise on front speed")
     attrition: Share = Field(0.05, description="beta: losses per unit of enemy effective force per month")
     strike_effect: NonNegative = Field(1.0, le=limits.MAX_MULTIPLIER, description="fire of one unit of strike power relative to one ground unit")
-    air_support: Share = Field(0.0, description="share of strike fire that adds to the contest strength of the ground forces in the region it flies for (0 = air power only wears the enemy down)")
+    air_support: NonNegative = Field(0.0, le=limits.MAX_MULTIPLIER, description="contest strength added per unit of strike fire flown for an actor, before its popular support (0 = air power only wears the enemy down)")
     upkeep: Share = Field(0.02, description="share of capability that must be replaced each month")
     tie_rate: Share = Field(0.2, description="share of the gap to the tie target closed per month")
     tie_decay: Share = Field(0.02, description="share of an unsupported tie lost per month")

@@ -388,13 +388,31 @@ def _air_support_world(air_support: float):
     return model.control[:2, 0]
 
 
-def test_air_support_adds_strike_fire_to_the_partner_on_the_ground():
-    # air_support 0: S brings 4 against I's 6 and loses 0.25 x 0.5 x tanh((6 - 4) / 2), the strikes
-    # only wear I down. air_support 0.5: E's 0.5 x 8 = 4 is credited to S, its one partner there:
-    # S brings 4 + 4 = 8 against 6 and I loses 0.25 x 0.5 x tanh((8 - 6) / 2) to S.
+def test_air_support_lets_the_partner_on_the_ground_take_what_it_could_not_alone():
+    # air_support 0: S brings 4 against I's 6 and loses 0.25 x 0.5 x tanh((6 - 4) / 2); the strikes
+    # only wear I down. E's 8 of strike fire is flown for S, its one partner there (support 1):
+    # air_support 0.25 adds 0.25 x 8 = 2 and the front stands (6 against 6); air_support 0.5 adds 4,
+    # S brings 8 against 6 and I loses 0.25 x 0.5 x tanh((8 - 6) / 2).
     moved = 0.25 * 0.5 * math.tanh(1.0)
     np.testing.assert_allclose(_air_support_world(0.0), [0.5 - moved, 0.5 + moved])
+    np.testing.assert_allclose(_air_support_world(0.25), [0.5, 0.5])
     np.testing.assert_allclose(_air_support_world(0.5), [0.5 + moved, 0.5 - moved])
+
+
+def test_air_support_goes_to_the_partners_present_and_counts_at_their_support():
+    # regions c0, c1. A holds ground (strength 2, 1; support 0.5, 1), B holds ground (3 in c0 only),
+    # E holds none and fights for A, tied to B; A flies 1 of its own strike fire in c1; E flies 6 in
+    # c0 and 4 in c1. share 1.
+    strength = np.array([[2.0, 1.0], [3.0, 0.0], [0.0, 0.0]])
+    strike_fire = np.array([[0.0, 1.0], [0.0, 0.0], [6.0, 4.0]])
+    support = np.array([[0.5, 1.0], [1.0, 1.0], [1.0, 1.0]])
+    allied = np.zeros((3, 3), bool)
+    allied[1, 2] = allied[2, 1] = True
+    x = combat.air_supported(strength, strike_fire, 1.0, support, np.array([-1, -1, 0]),
+                             np.array([True, True, False]), allied)
+    # c0: E's 6 goes to A and B by strength 2 : 3 -> 2.4 and 3.6; A adds 0.5 x 2.4 = 1.2 -> 3.2, B 6.6
+    # c1: A's own 1 + E's 4 (B has no strength there to exploit it) -> A 1 + 5 = 6; E takes no ground
+    np.testing.assert_allclose(x, [[3.2, 6.0], [6.6, 0.0], [0.0, 0.0]])
 
 
 # ----------------------------------------------------------------- update: income, recruitment, upkeep
