@@ -447,8 +447,8 @@ NO_VACUUM = ("the Iraqi army never leaves Kirkuk or the Nineveh plains, so the P
              "and no Sinjar to retake (group A)")
 IRAQ_ARMY = ("the Iraqi side is above its documented size: the army does not collapse at Mosul and holds about "
              "44 units at the end of 2014 and 63 in mid-2016 (the sources: at most 27,540 and 20,736, x 0.162), the PMF "
-             "70 in mid-2015 (at most 62,500, x 0.5); at the documented sizes ISIS keeps far too much ground unless air "
-             "support counts in the contest, which the scenario leaves off (group K)")
+             "70 in mid-2015 (at most 62,500, x 0.5); at the documented sizes ISIS keeps far too much ground, with or without "
+             "air support in the contest (group K)")
 SYRIA_WEIGHT = ("ISIS's weight in Syria is off: too little of Syria in August 2014, all of the government's enclave in "
                 "Deir ez-Zor, none of Aleppo or Rif Dimashq, too little of Hasakah in mid-2015, and Palmyra not lost "
                 "again in December 2016 (group B)")
