@@ -143,6 +143,26 @@ def test_figure_6_spans_every_factor_of_the_pattern_screen():
             {k: v for k, v in factor.items() if k != "path"}, factor["path"]
 
 
+def test_the_air_support_flagship_is_the_flagship_at_the_point_it_names():
+    """`make run-air-support` must differ from `make run-point` only by its point, and that point must
+    be the first row of the trial's chosen table (docs/calibration.md, "Air support in the contest")."""
+    import tomllib
+
+    import pandas as pd
+
+    configs = SCENARIOS.parent / "experiments" / "configs"
+    flagship = tomllib.loads((configs / "levant_strategies.toml").read_text())
+    trial = tomllib.loads((configs / "levant_strategies_air_support.toml").read_text())
+    assert {k: v for k, v in trial.items() if k not in ("name", "description", "factor")} == \
+        {k: v for k, v in flagship.items() if k not in ("name", "description")}
+    chosen = pd.read_csv(SCENARIOS.parent / "docs" / "calibration_trials" / "air_support_chosen.csv").iloc[0]
+    point = {f["path"]: f["value"] for f in trial["factor"]}
+    assert set(point) == set(chosen.index) - {"loss", "passed", "failed"}
+    assert point["parameters.air_support"] > 0
+    for path, value in point.items():
+        assert value == pytest.approx(chosen[path]), path
+
+
 def test_observations_after_2016_are_refused(tmp_path):
     path = tmp_path / "late.csv"
     path.write_text("date,km2,source_org\n2017-03,50000,IHS Markit\n", encoding="utf-8")
