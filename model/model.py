@@ -399,6 +399,17 @@ class RegionalModel(mesa.Model):
         np.fill_diagonal(partnered, False)
         return partnered
 
+    def _restoring(self) -> np.ndarray:
+        """restoring[a, s]: what a takes in state s's country is s's (`combat.credit_sovereign`).
+
+        A state fighting beside s abroad, or any actor fighting for s, restores s's control; a
+        non-state actor that is only allied to s (a tie from fighting a common enemy) keeps what it
+        takes: its cause is its own, and the alliance does not hand its ground to the state.
+        """
+        n = self.n_actors
+        fights_for = self.fights_for[:, None] == np.arange(n)[None, :]
+        return self.partnered & ((self.kind == "state")[:, None] | fights_for)
+
     def _support(self, cols: np.ndarray | slice = slice(None)) -> np.ndarray:
         """(n, C) popular support of each actor in the regions `cols` (all by default; combat.support).
 
@@ -542,7 +553,7 @@ class RegionalModel(mesa.Model):
                                         self.holds_ground, self.partnered)
         change = combat.contest(control, strength, self.view.enemies, contested, speed, p.front_width)
         taken = combat.absorb_ungoverned(control, strength, absorbing, p.absorption)
-        change = combat.credit_sovereign(change + taken, self.sovereign[cols], self.partnered)
+        change = combat.credit_sovereign(change + taken, self.sovereign[cols], self._restoring())
         return attrition, change, taken
 
     def _held_income(self) -> np.ndarray:

@@ -262,6 +262,40 @@ def test_gains_in_a_partner_states_country_go_to_that_state():
     np.testing.assert_allclose(credited, [[0.1, 0.0], [0.0, 0.1], [0.05, 0.0], [-0.15, -0.1]])
 
 
+def _beside_the_state(partner_kind: str, fights_for_the_state: bool = False) -> np.ndarray:
+    # r0 - r1: state S holds half of r0 (its home) with 4 units; I, its enemy, the other half with
+    # 2; P (a non-state actor, or a state, at home in r1), tied to S and at war with I, brings 6
+    # into r0. Support 1, delta 1, speed 0.25, w = 2, no attrition.
+    raw = line_world(
+        ["r0", "r1"],
+        [actor("S", home=["r0"], capability=4, control={"r0": 0.5}),
+         actor("I", "non_state", capability=2, home=["r1"], control={"r0": 0.5}),
+         actor("P", partner_kind, capability=6, home=["r1"])],
+        relations=(("S", "I", -1.0), ("P", "I", -1.0)),
+        ties=(("P", "S", 0.8),),
+        attrition=0.0,
+    )
+    model = build(raw)
+    model.perceive()
+    if fights_for_the_state:
+        model.fights_for[2] = 0
+    model.planned = np.array([[4.0, 0.0], [2.0, 0.0], [6.0, 0.0]])
+    model.planned_strike = np.zeros((3, 2))
+    model.resolve()
+    return model.control[:3, 0]
+
+
+def test_an_allied_militia_keeps_what_it_takes_and_an_allied_state_restores_the_sovereign():
+    # I faces 4 + 6 = 10 against its 2 and loses L = 0.25 x 0.5 x tanh(8 / 2), split 4 : 6 by strength
+    lost = 0.25 * 0.5 * math.tanh(4.0)
+    # a non-state partner keeps its 0.6 L: an alliance from a common enemy does not hand its ground over
+    np.testing.assert_allclose(_beside_the_state("non_state"), [0.5 + 0.4 * lost, 0.5 - lost, 0.6 * lost])
+    # a state fighting beside S in S's country restores S's control: S gets the whole L
+    np.testing.assert_allclose(_beside_the_state("state"), [0.5 + lost, 0.5 - lost, 0.0])
+    # so does a militia fighting for S (expeditionary support, the PMF for Iraq)
+    np.testing.assert_allclose(_beside_the_state("non_state", fights_for_the_state=True), [0.5 + lost, 0.5 - lost, 0.0])
+
+
 def test_ground_held_with_no_force_in_it_drifts_to_ungoverned():
     control = np.array([[0.4, 0.4], [0.6, 0.6], [0.0, 0.0]])
     forceless = np.array([[True, False], [False, False]])
