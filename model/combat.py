@@ -282,18 +282,19 @@ def desertion(deployment: np.ndarray, held: np.ndarray, change: np.ndarray, supp
     return deployment * np.minimum(1.0, rate * beaten * (1.0 - support))
 
 
-def credit_sovereign(change: np.ndarray, sovereign: np.ndarray, partnered: np.ndarray) -> np.ndarray:
+def credit_sovereign(change: np.ndarray, sovereign: np.ndarray, restoring: np.ndarray) -> np.ndarray:
     """Move gains made in an allied state's country to that state (a copy of `change`).
 
-    A gain by actor a in region r whose sovereign s(r) is a's partner (`partnered[a, s]`, a
-    != s) is credited to s: forces fighting for a sovereign ally restore the ally's control
+    A gain by actor a in region r is credited to its sovereign s(r) where a restores s's control
+    (`restoring[a, s]`, a != s; `RegionalModel._restoring`: a state fighting beside s abroad, or
+    an actor fighting for s): forces fighting for a sovereign ally restore the ally's control
     rather than taking the ground for themselves. Losses stay with whoever held the ground.
     """
     out = change.copy()
     has = (sovereign >= 0).nonzero()[0]
     owner = sovereign[has]
     gains = np.where(change[:, has] > 0, change[:, has], 0.0)
-    moved = gains * partnered[:, owner]
+    moved = gains * restoring[:, owner]
     out[:, has] -= moved
     out[owner, has] += moved.sum(axis=0)
     return out
