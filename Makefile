@@ -42,7 +42,7 @@ run-point: $(STAMP)
 
 # The same flagship at the best point found with the air-support rule on (ODD §7.5; tried, not
 # adopted; experiments/configs/levant_strategies_air_support.toml): does any conclusion depend on
-# air power only wearing the enemy down? About 5 minutes on two cores.
+# air power only wearing the enemy down? 2.5 minutes on two idle cores.
 run-air-support: $(STAMP)
 	$(call flagship,levant_strategies_air_support)
 
