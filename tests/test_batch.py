@@ -217,24 +217,27 @@ def test_damaged_runs_are_detected_and_run_again(serial_out, tmp_path):
     assert json.loads((out / "manifest.json").read_text())["counts"] == {"ok": 8, "failed": 0, "pending": 0}
 
 
-def test_ctrl_c_during_a_finalizer_still_stops_the_batch():
-    from bopsim.experiments.batch.executors import ctrl_c_noted, stop_if_ctrl_c
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_signal_during_a_finalizer_still_stops_the_batch(sig):
+    from bopsim.experiments.batch.executors import stop_if_noted, stop_noted
+    from bopsim.experiments.cli import _sigterm_stops
 
     class Writer:
-        def __del__(self):  # as a Parquet writer closing when Ctrl-C arrives
-            os.kill(os.getpid(), signal.SIGINT)
+        def __del__(self):  # as a Parquet writer closing when the signal arrives
+            os.kill(os.getpid(), sig)
 
-    before = signal.getsignal(signal.SIGINT)
-    with ctrl_c_noted():
-        Writer()  # finalized at once; a KeyboardInterrupt raised in there would be printed and lost
-        with pytest.raises(KeyboardInterrupt):
-            stop_if_ctrl_c()
-        stop_if_ctrl_c()  # raised once
-    assert signal.getsignal(signal.SIGINT) is before
-    with pytest.raises(KeyboardInterrupt), ctrl_c_noted():
-        os.kill(os.getpid(), signal.SIGINT)  # noted
-        os.kill(os.getpid(), signal.SIGINT)  # a second press raises at once
-        time.sleep(1.0)  # not reached
+    with _sigterm_stops():  # as under the `bopsim` command: SIGTERM outside a batch raises at once
+        before = signal.getsignal(sig)
+        with stop_noted():
+            Writer()  # finalized at once; a KeyboardInterrupt raised in there would be printed and lost
+            with pytest.raises(KeyboardInterrupt):
+                stop_if_noted()
+            stop_if_noted()  # raised once
+        assert signal.getsignal(sig) is before
+        with pytest.raises(KeyboardInterrupt), stop_noted():
+            os.kill(os.getpid(), sig)  # noted
+            os.kill(os.getpid(), sig)  # a second one raises at once
+            time.sleep(1.0)  # not reached
 
 
 @pytest.mark.parametrize("executor", ["serial", "process"])

@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from bopsim.experiments.batch.config import LoadedExperiment
 from bopsim.experiments.batch.design import design_table, plan
-from bopsim.experiments.batch.executors import ctrl_c_noted, dask_client, run_tasks, stop_if_ctrl_c
+from bopsim.experiments.batch.executors import dask_client, run_tasks, stop_if_noted, stop_noted
 from bopsim.experiments.batch.overrides import OverrideError, apply, base_scenario
 from bopsim.experiments.batch.store import ResultStore
 from bopsim.model.classic import REGIONAL
@@ -61,13 +61,13 @@ def _execute(store: ResultStore, todo: list, experiment: LoadedExperiment, execu
     failures = 0
     bar = tqdm(total=len(todo), unit="run", desc=experiment.spec.name, disable=None if progress else True, smoothing=0.1)
     try:
-        with ctrl_c_noted():
+        with stop_noted():
             for result in run_tasks(todo, experiment.spec.outputs, executor, workers, client):
                 store.commit(result)
                 failures += not result.ok
                 bar.set_postfix(failed=failures, refresh=False)
                 bar.update()
-                stop_if_ctrl_c()
+                stop_if_noted()
     finally:
         bar.close()
     return failures

@@ -106,47 +106,56 @@ def _sigint_deferred():
         raise KeyboardInterrupt
 
 
-_CTRL_C = threading.Event()
-"""Set by the handler of `ctrl_c_noted` when Ctrl-C is pressed; `stop_if_ctrl_c` raises it."""
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+"""Ctrl-C and `kill`'s default signal: both stop a batch the same way (see `stop_noted`)."""
+
+_STOP = threading.Event()
+"""Set by the handler of `stop_noted` when a stop signal arrives; `stop_if_noted` raises it."""
 
 POLL_S = 0.25
-"""Seconds between checks for a noted Ctrl-C while the pool's runs are under way."""
+"""Seconds between checks for a noted stop while the pool's runs are under way."""
 
 
 @contextmanager
-def ctrl_c_noted():
-    """While the block runs, a first Ctrl-C is only noted, and raised where the batch calls
-    `stop_if_ctrl_c` (between runs) or when the block ends; a second Ctrl-C raises at once.
+def stop_noted():
+    """While the block runs, a first Ctrl-C or SIGTERM is only noted, and raised as
+    KeyboardInterrupt where the batch calls `stop_if_noted` (between runs) or when the block
+    ends; a second one gets the handler from before (Ctrl-C: raises at once).
 
-    Python raises KeyboardInterrupt at whatever line runs when the signal arrives. Inside a
-    finalizer (a Parquet writer's `__del__`, say) it is printed as "Exception ignored" and lost,
-    and the batch runs on to its end; raised between runs it stops the batch cleanly, after the
-    runs in flight. The second press is the way out of a run that takes long.
+    Python runs a signal's handler at whatever line runs when the signal arrives. A
+    KeyboardInterrupt raised inside a finalizer (a Parquet writer's `__del__`, say), or inside C
+    code that checks for signals and drops the error, is lost, and the batch runs on to its
+    end; a note survives both, and raised between runs it stops the batch cleanly, after the
+    runs in flight. The second Ctrl-C is the way out of a run that takes long.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    _CTRL_C.clear()
-    previous = signal.getsignal(signal.SIGINT)
-    if previous is None:  # a handler not set from Python: give the second press Python's own
-        previous = signal.default_int_handler
+    _STOP.clear()
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    if previous[signal.SIGINT] is None:  # a handler not set from Python: give the second press Python's own
+        previous[signal.SIGINT] = signal.default_int_handler
+    if previous[signal.SIGTERM] is None:
+        previous[signal.SIGTERM] = signal.SIG_DFL
 
     def note(signum, frame) -> None:
-        _CTRL_C.set()
-        signal.signal(signal.SIGINT, previous)
+        _STOP.set()
+        signal.signal(signum, previous[signum])
 
-    signal.signal(signal.SIGINT, note)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, note)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-    stop_if_ctrl_c()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    stop_if_noted()
 
 
-def stop_if_ctrl_c() -> None:
-    """Raise KeyboardInterrupt if Ctrl-C was noted (`ctrl_c_noted`); a no-op otherwise."""
-    if _CTRL_C.is_set():
-        _CTRL_C.clear()
+def stop_if_noted() -> None:
+    """Raise KeyboardInterrupt if a stop signal was noted (`stop_noted`); a no-op otherwise."""
+    if _STOP.is_set():
+        _STOP.clear()
         raise KeyboardInterrupt
 
 
@@ -231,7 +240,7 @@ def _until_broken(pool: ProcessPoolExecutor, queue: deque[RunTask], suspects: se
         for future in set(done) - set(broken):
             yield future.result()
             suspects.discard(running.pop(future).run_id)
-        stop_if_ctrl_c()
+        stop_if_noted()
         if broken:
             lost = list(running.values())
             if len(lost) == 1 and lost[0].run_id in suspects:
