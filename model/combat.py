@@ -206,23 +206,39 @@ def air_supported(strength: np.ndarray, strike_fire: np.ndarray, share: float, s
     return strength + share * support * flown
 
 
-def support(region_affinity: np.ndarray, sovereign: np.ndarray, standing: np.ndarray, sovereign_support: float) -> np.ndarray:
+def standing_support(capital_hops: np.ndarray, sovereign_support: float, capital_reach: float) -> np.ndarray:
+    """(R,) support that the standing of a region's state gives there, in [sovereign_support, 1].
+
+        s_state[r] = s_0 + (1 - s_0) x exp(-h[r] / lambda_c)
+    with h[r] the hops from the capital of r's state (`capital_hops`; very large where the state
+    has no capital in the scenario) and lambda_c = `capital_reach` (0: s_0 everywhere). A state's
+    authority is strongest at its seat and weakens with distance from it, as its power to
+    reward and coerce does (Boulding 1962, the loss-of-strength gradient; Herbst 2000 on state
+    power radiating from the capital; Buhaug, Gates & Lujala 2009: rebels fare better the farther
+    they fight from the capital).
+    """
+    if capital_reach <= 0:
+        return np.full(capital_hops.shape, sovereign_support)
+    return sovereign_support + (1.0 - sovereign_support) * np.exp(-capital_hops / capital_reach)
+
+
+def support(region_affinity: np.ndarray, sovereign: np.ndarray, standing: np.ndarray, state_support: np.ndarray) -> np.ndarray:
     """(n, R) popular support factor of each actor in each region, in [0, 1].
 
     s[a, r] is the larger of the identity affinity of the region's population to the actor,
-    exp(-(|id_a - id_r| / sigma)^2), and `sovereign_support` where the actor has the standing
-    of the region's state (`standing[a, s(r)]`: it is that state, or fights beside it). An
-    armed force fights at a disadvantage among a population hostile to its identity (Kalyvas
-    2006 on control and collaboration; the identity threat of the seed study) unless it
-    carries the state's standing: a militia cannot hold another community's ground without a
-    sovereign partner, and a government army among an alienated population fights at the
-    sovereign level only (the collapse of the Iraqi army in Sunni Nineveh, June 2014).
+    exp(-(|id_a - id_r| / sigma)^2), and `state_support[r]` (`standing_support`) where the
+    actor has the standing of the region's state (`standing[a, s(r)]`: it is that state, or
+    fights beside it). An armed force fights at a disadvantage among a population hostile to
+    its identity (Kalyvas 2006 on control and collaboration; the identity threat of the seed
+    study) unless it carries the state's standing: a militia cannot hold another community's
+    ground without a sovereign partner, and a government army among an alienated population
+    fights at the state's level only (the collapse of the Iraqi army in Sunni Nineveh, June 2014).
     """
     n, r = region_affinity.shape
     with_state = np.zeros((n, r), dtype=bool)
     has = sovereign >= 0
     with_state[:, has] = standing[:, sovereign[has]]
-    return np.maximum(region_affinity, np.where(with_state, sovereign_support, 0.0))
+    return np.maximum(region_affinity, np.where(with_state, state_support[None, :], 0.0))
 
 
 def contest(

@@ -18,7 +18,7 @@ from bopsim.model import combat
 from bopsim.model.actors import KINDS, Actor
 from bopsim.model.alliances import aid_transfers, blocs, fighting_together, relation_targets, tie_targets, update_ties
 from bopsim.model.calendar import add_months
-from bopsim.model.geography import UNREACHABLE, build_geography
+from bopsim.model.geography import UNREACHABLE, Geography, build_geography
 from bopsim.model.linalg import actor_product, nonzero_2d
 from bopsim.model.memo import LastResult, LastRows
 from bopsim.model.metrics import (
@@ -135,6 +135,9 @@ class RegionalModel(mesa.Model):
         self.upper = np.triu(np.ones((n, n), dtype=bool), 1)
         """(n, n) bool: the pairs a < b (each unordered pair once)."""
         self.sovereign = _sovereign(self.home, self.kind == "state")
+        self.state_support = combat.standing_support(_capital_hops(spec, self.geo, self.sovereign),
+                                                     self.params.sovereign_support, self.params.capital_reach)
+        """(R,) support the standing of each region's state gives there (combat.standing_support)."""
         self.state = np.zeros(n, dtype=bool)
         self.state[self.sovereign[self.sovereign >= 0]] = True
         # regions of a country that no actor has as home (a state the scenario does not model):
@@ -420,7 +423,7 @@ class RegionalModel(mesa.Model):
 
     def _support_everywhere(self) -> np.ndarray:
         standing = self.partnered | np.eye(self.n_actors, dtype=bool)
-        return combat.support(self.region_affinity, self.sovereign, standing, self.params.sovereign_support)
+        return combat.support(self.region_affinity, self.sovereign, standing, self.state_support)
 
     def adopt(self, a: int, plan: Plan) -> None:
         """Turn actor a's plan into its rows of next month's arrays; the uncommitted rest stays home.
@@ -845,6 +848,17 @@ def _sovereign(home: np.ndarray, is_state: np.ndarray) -> np.ndarray:
     """(R,) the state whose home each region is (the first listed if several), or -1."""
     sovereign_of = home & is_state[:, None]
     return np.where(sovereign_of.any(axis=0), np.argmax(sovereign_of, axis=0), -1)
+
+
+def _capital_hops(spec: ScenarioSpec, geo: Geography, sovereign: np.ndarray) -> np.ndarray:
+    """(R,) hops from the capital of each region's state to the region; UNREACHABLE where the
+    region has no state or its state no `capital`."""
+    hops = np.full(geo.size, UNREACHABLE, dtype=np.int32)
+    for i, a in enumerate(spec.actor):
+        if a.capital is not None:
+            own = sovereign == i
+            hops[own] = geo.distance_from(geo.among([a.capital]))[own]
+    return hops
 
 
 def _initial_control(spec: ScenarioSpec, home: np.ndarray, rix: dict[str, int], kind: np.ndarray) -> np.ndarray:

@@ -80,6 +80,7 @@ class Parameters(Strict):
     abandonment: Share = Field(0.1, description="share of ground held with no force in it (outside home) that becomes ungoverned per month")
     share_floor: Share = Field(0.001, description="control shares below this are not held (become ungoverned)")
     sovereign_support: Share = Field(0.5, description="support of a state in its own country, and of those fighting beside it, where identity gives less")
+    capital_reach: NonNegative = Field(0.0, le=limits.MAX_SCALE, description="lambda_c, hops: a state's standing falls from full support in its capital towards sovereign_support as exp(-hops/lambda_c) (0 = sovereign_support everywhere)")
     relation_rate: Share = Field(0.05, description="share of the gap to the relation target closed per month")
     common_enemy_lift: Finite = Field(0.3, ge=0, le=2, description="relation gained at full common-enemy overlap (cosine of threat profiles 1)")
     presence: NonNegative = Field(0.01, le=limits.MAX_CAPABILITY, description="forces (capability units) below this do not count as present")
@@ -133,6 +134,7 @@ class ActorSpec(Strict):
     enabled: bool = True
     home: list[str] = Field(default_factory=list)
     home_country: str = ""
+    capital: str | None = Field(None, description="a state's seat of government, a home region: its standing is strongest there (parameters.capital_reach)")
     basing: list[str] = Field(default_factory=list)
     capability: Capability = Field(description="military capability, capability units (1 = 1,000 fighter-equivalents)")
     income: Rate | None = Field(None, description="home-economy income, units per month; None = steady state")
@@ -619,10 +621,23 @@ def _check_actor(fail, a: ActorSpec, regions: set[str], countries: set[str], spe
         fail(f"{label}.home", "an external power has no home region in the theatre (use basing)")
     if a.kind != "external" and not (a.home or a.home_country):
         fail(f"{label}.home", "missing (a state or non-state actor needs home regions)")
+    if a.capital is not None:
+        _check_capital(fail, label, a, regions, spec)
     _check_strategy(fail, f"{label}.strategy", a.strategy, {x.id for x in spec.actor}, a.id)
     _check_places(fail, f"{label}.strategy", a.strategy, regions, countries)
     if not spec.abstract and "capability" not in a.sources:
         fail(f"{label}.sources.capability", "missing (a fact needs a source)")
+
+
+def _check_capital(fail, label: str, a: ActorSpec, regions: set[str], spec: ScenarioSpec) -> None:
+    """A capital is one of the state's home regions."""
+    if a.kind != "state":
+        fail(f"{label}.capital", f"only a state has a capital (this actor is {a.kind!r})")
+    if a.capital not in regions:
+        fail(f"{label}.capital", f"unknown region {a.capital!r}")
+    country = next(r.country for r in spec.region if r.id == a.capital)
+    if a.capital not in a.home and not (a.home_country and country == a.home_country):
+        fail(f"{label}.capital", f"{a.capital!r} is not one of its home regions")
 
 
 def _check_strategy(fail, label: str, strategy: list[BehaviourSpec], actors: set[str], owner: str) -> None:

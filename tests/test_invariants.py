@@ -111,6 +111,8 @@ def worlds(draw) -> dict:
         else:
             fields["home"] = draw(place)
             fields["mobilisation"] = draw(_floats(0, 2))
+            if kind == "state" and draw(st.booleans()):
+                fields["capital"] = draw(st.sampled_from(fields["home"]))
         if draw(st.integers(0, 4)) == 0:
             fields["enters"] = f"2014-{draw(st.integers(2, MONTHS)):02d}"
         elif kind == "non_state":
@@ -140,6 +142,7 @@ def worlds(draw) -> dict:
         "abandonment": draw(_floats(0, 1)),
         "redeployment": draw(_floats(0, 1)),
         "sovereign_support": draw(_floats(0, 1)),
+        "capital_reach": draw(_floats(0, 3)),
         "common_enemy_lift": draw(_floats(0, 2)),
         "relation_rate": draw(_floats(0, 1)),
         "threat_exponent": draw(_floats(0.3, 2)),

@@ -12,6 +12,7 @@ import pytest
 from worlds import actor, build, line_world, region, world
 
 from bopsim.model import combat
+from bopsim.model.geography import UNREACHABLE
 from bopsim.model.alliances import aid_transfers, blocs, relation_targets, tie_targets
 from bopsim.model.metrics import (
     BLOC_BALANCE_CAP,
@@ -353,10 +354,44 @@ def test_deserters_leave_the_force_and_the_capability_but_are_not_battle_deaths(
 def test_support_is_identity_affinity_or_the_sovereign_standing():
     affinity = np.array([[1.0, 0.1, 0.02], [0.02, 0.9, 0.1]])
     standing = np.array([[True, False], [True, True]])  # B (1) fights beside state A (0)
-    support = combat.support(affinity, np.array([0, 0, -1]), standing, 0.3)
+    support = combat.support(affinity, np.array([0, 0, -1]), standing, np.full(3, 0.3))
     # r0, r1 are A's country: A max(1, 0.3) and max(0.1, 0.3); B beside A: max(0.02, 0.3), max(0.9, 0.3)
     # r2 has no state: affinity only
     np.testing.assert_allclose(support, [[1.0, 0.3, 0.02], [0.3, 0.9, 0.1]])
+
+
+def test_a_states_standing_is_full_in_its_capital_and_falls_with_hops_from_it():
+    hops = np.array([0, 1, 2, UNREACHABLE])  # the capital, its neighbour, two hops, a region without a capital
+    level = combat.standing_support(hops, 0.25, 0.5)
+    # 0.25 + 0.75 exp(-h / 0.5): h 0 -> 1; h 1 -> 0.25 + 0.75 x 0.1353 = 0.3515; h 2 -> 0.25 + 0.75 x 0.0183 = 0.2637
+    np.testing.assert_allclose(level, [1.0, 0.3515, 0.2637, 0.25], atol=1e-4)
+    np.testing.assert_allclose(combat.standing_support(hops, 0.25, 0.0), 0.25)  # the rule off: the floor everywhere
+
+
+def test_the_capital_lets_the_government_hold_what_the_rebels_take_elsewhere():
+    # one state and a hostile rebel force of the same size, each holding half of two regions
+    # whose people share the rebels' identity: the rebels fight at support 1 there, the state
+    # at its standing only (sovereign_support 0.3; identity affinity exp(-(2 / 1)^2) = 0.018)
+    raw = line_world(["cap", "far"], [
+        {"id": "state", "kind": "state", "home": ["cap", "far"], "capability": 8, "identity": [-1.0, 0.0]},
+        {"id": "rebels", "kind": "non_state", "home": ["cap", "far"], "capability": 8, "identity": [1.0, 0.0],
+         "control": {"cap": 0.5, "far": 0.5}}],
+        relations=[("state", "rebels", -1.0)], sovereign_support=0.3, upkeep=0.0)
+    for r in raw["region"]:
+        r["identity"] = [1.0, 0.0]
+    plain = build(raw)
+    raw["actor"][0]["capital"] = "cap"
+    raw["parameters"]["capital_reach"] = 0.5
+    seated = build(raw)
+    # standing in cap: 0.3 + 0.7 x exp(0) = 1; in far (1 hop): 0.3 + 0.7 x exp(-1 / 0.5) = 0.3947
+    np.testing.assert_allclose(seated.state_support, [1.0, 0.3 + 0.7 * math.exp(-2.0)])
+    np.testing.assert_allclose(plain.state_support, [0.3, 0.3])
+    plain.step()
+    seated.step()
+    # without a capital the rebels (support 1 against 0.3) take ground in both regions; with one,
+    # the state holds its seat at equal support and loses less of the region beside it
+    assert plain.control[0, 0] < 0.5 and plain.control[0, 1] < 0.5
+    assert seated.control[0, 0] > plain.control[0, 0] and seated.control[0, 1] >= plain.control[0, 1]
 
 
 def test_credit_external_moves_strength_to_the_partners_present():
