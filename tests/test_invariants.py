@@ -119,6 +119,7 @@ def worlds(draw) -> dict:
             control = {}
             for r in draw(place):
                 share = draw(_floats(0, 1)) * (1.0 - claimed[r])
+                share = 0.0 if share < MIN_MAGNITUDE else share  # a file holds no share nearer to 0
                 claimed[r] += share
                 control[r] = share
             fields["control"] = control
