@@ -123,10 +123,10 @@ def stop_noted():
     ends; a second one gets the handler from before (Ctrl-C: raises at once).
 
     Python runs a signal's handler at whatever line runs when the signal arrives. A
-    KeyboardInterrupt raised inside a finalizer (a Parquet writer's `__del__`, say), or inside C
-    code that checks for signals and drops the error, is lost, and the batch runs on to its
-    end; a note survives both, and raised between runs it stops the batch cleanly, after the
-    runs in flight. The second Ctrl-C is the way out of a run that takes long.
+    KeyboardInterrupt raised inside a finalizer (a Parquet writer's `__del__`, say) is lost, and
+    the batch runs on to its end (a SIGTERM was once lost so, the line not found); a note is
+    not, and raised between runs it stops the batch cleanly, after the runs in flight. The
+    second Ctrl-C is the way out of a run that takes long.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
