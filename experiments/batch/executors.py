@@ -124,7 +124,7 @@ def stop_noted():
 
     Python runs a signal's handler at whatever line runs when the signal arrives. A
     KeyboardInterrupt raised inside a finalizer (a Parquet writer's `__del__`, say) is lost, and
-    the batch runs on to its end (CI once saw a SIGTERM lost; where it was raised was not found); a note is
+    the batch runs on to its end (CI once saw a SIGTERM lost; where, was not found); a note is
     not, and raised between runs it stops the batch cleanly, after the runs in flight. The
     second Ctrl-C is the way out of a run that takes long.
     """
