@@ -3,7 +3,9 @@
 A scenario names regions, borders, actors, relations, ties, scheduled events and model
 parameters. `extends = "base.toml"` merges the file over a base scenario: tables are merged
 key by key, and lists of regions, actors, events, relations and ties are merged by their key
-(id, or the actor pair), so a variant states only what differs. `enabled = false` drops an
+(id, or the actor pair), so a variant states only what differs; a variant that names its own
+`region_file` (or `border_file`) brings its own map, which replaces the base's regions (or
+borders) instead of merging with them. `enabled = false` drops an
 actor (with every relation, tie and event that names it) or an event.
 
 Every error a user can make is raised as `ScenarioError` with one line naming the file, the
@@ -120,6 +122,7 @@ class RegionSpec(Strict):
     lon: Finite | None = Field(None, ge=-180, le=180)
     lat: Finite | None = Field(None, ge=-90, le=90)
     source: str = ""
+    part_of: str = Field("", description="the region of the source data this region is part of (a governorate drawn as its districts), read by the pattern checks")
 
 
 class BorderSpec(Strict):
@@ -311,6 +314,7 @@ def _read_merged(path: Path, chain: tuple[Path, ...], root: Path) -> dict[str, A
         cycle = " -> ".join(p.name for p in (*chain, resolved))
         raise ScenarioError(f"{path}: extends: cycle {cycle}")
     raw = read_toml(path)
+    own_map = [target for key, target in (("region_file", "region"), ("border_file", "border")) if key in raw]
     _inline_region_files(path, raw, root)
     geometry = _named_file(path, raw, "geometry", root)
     if geometry is not None:
@@ -321,7 +325,7 @@ def _read_merged(path: Path, chain: tuple[Path, ...], root: Path) -> dict[str, A
         return raw
     base = _read_merged(base_path, (*chain, resolved), root)
     _check_disabled_exist(path, base, raw)
-    return merge(base, raw)
+    return merge({k: v for k, v in base.items() if k not in own_map}, raw)
 
 
 def _check_geojson(path: Path, geometry: Path) -> None:
@@ -366,7 +370,7 @@ def _inline_region_files(path: Path, raw: dict[str, Any], root: Path) -> None:
         raw[target] = merge_keyed(rows, raw.get(target, []), _KEYS[target])
 
 
-_REGION_TEXT = ("id", "name", "terrain", "country", "source")
+_REGION_TEXT = ("id", "name", "terrain", "country", "source", "part_of")
 _REGION_NUMBERS = ("area_km2", "population", "resources", "desert_share", "lon", "lat")
 
 
@@ -550,6 +554,8 @@ def _check_references(path: Path, spec: ScenarioSpec) -> None:
     for r in spec.region:
         if r.terrain not in terrains:
             fail(f"region[{r.id}].terrain", f"unknown terrain {r.terrain!r} (known: {', '.join(sorted(terrains))})")
+        if r.part_of in regions:
+            fail(f"region[{r.id}].part_of", f"{r.part_of!r} is a region of the scenario (a region drawn as parts is not on the map itself)")
     for b in spec.border:
         for end in (b.a, b.b):
             if end not in regions:

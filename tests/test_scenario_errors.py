@@ -71,6 +71,8 @@ CASES = [
     _case("unknown home region", _edit(_set("actor.north.home", ["r9"])), "actor[north].home: unknown region 'r9'"),
     _case("unknown capital", _edit(_set("actor.north.capital", "r9")), "actor[north].capital: unknown region 'r9'"),
     _case("capital abroad", _edit(_set("actor.north.capital", "r3")), "actor[north].capital: 'r3' is not one of its home regions"),
+    _case("part of a region on the map", _edit(_set("region.r2.part_of", "r1")),
+          "region[r2].part_of: 'r1' is a region of the scenario (a region drawn as parts is not on the map itself)"),
     _case("capital of a non-state actor", _edit(_set("actor.rebels.capital", "r3")),
           "actor[rebels].capital: only a state has a capital (this actor is 'non_state')"),
     _case("unknown border region", _edit(_append("border", {"a": "r1", "b": "r9"})), "border[r1-r9]: unknown region 'r9'"),
@@ -211,6 +213,17 @@ def test_a_variant_overrides_a_parameter_and_adds_an_actor(tmp_path):
     assert spec.parameters.attrition == 0.2
     assert spec.parameters.front_noise == 0.0, "other parameters come from the base"
     assert [a.id for a in spec.actor] == ["north", "rebels", "militia"]
+
+
+def test_a_variant_with_its_own_region_file_replaces_the_map(tmp_path):
+    # the base's r3 drawn as two parts, r3a and r3b: the rebels' control moves to them
+    (tmp_path / "fine.csv").write_text("id,area_km2,part_of\nr1,100,\nr2,100,\nr3a,40,r3\nr3b,60,r3\n", encoding="utf-8")
+    (tmp_path / "fine_borders.csv").write_text("region_a,region_b\nr1,r2\nr2,r3a\nr3a,r3b\n", encoding="utf-8")
+    spec = _variant(tmp_path, 'region_file = "fine.csv"\nborder_file = "fine_borders.csv"\n\n'
+                              '[[actor]]\nid = "rebels"\nhome = ["r3a"]\ncontrol = { r3a = 0.8, r3b = 0.5 }\n')
+    assert [r.id for r in spec.region] == ["r1", "r2", "r3a", "r3b"]
+    assert [r.part_of for r in spec.region] == ["", "", "r3", "r3"]
+    assert {frozenset((b.a, b.b)) for b in spec.border} == {frozenset(p) for p in (("r1", "r2"), ("r2", "r3a"), ("r3a", "r3b"))}
 
 
 def test_disabling_an_actor_drops_it_and_what_names_it(tmp_path):
