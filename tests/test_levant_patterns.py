@@ -99,6 +99,26 @@ def test_value_of_each_kind(tmp_path, run, kind, fields, expected):
     assert run_values(catalogue, run, GEO)["p"] == pytest.approx(expected)
 
 
+GEO_PARTS = Geography(area_km2=GEO.area_km2, country=GEO.country, parts={"g": ("a1", "a2")})
+"""The same map, a1 and a2 being the parts of a region g of the sources (a governorate drawn as its districts)."""
+
+
+@pytest.mark.parametrize(("kind", "fields", "expected"), [
+    # isis in g at 2015-01, by area: (0.5 x 100 + 0.1 x 300) / 400
+    ("region_share", 'regions = ["g"]\nactors = ["isis"]\ndate = "2015-01"', 0.2),
+    # (0.25 x 100 + 0 x 300) / 400 = 0.0625 at 2015-02, less 0.2 at 2015-01
+    ("share_change", 'regions = ["g"]\nactors = ["isis"]\nbefore = "2015-01"\nafter = "2015-02"', -0.1375),
+    # ypg in g: 0.9 x 300 / 400 = 0.675, 300 / 400 = 0.75, 0.6 x 300 / 400 = 0.45: smallest 0.45 (not
+    # the 0 of a1, a part on its own)
+    ("region_share_extreme", 'regions = ["g"]\nactors = ["sdf_ypg"]\nstart = "2015-01"\nend = "2015-03"\nstatistic = "min"', 0.45),
+    # a part of the map is still read on its own: a2 at 2015-01
+    ("region_share", 'regions = ["a2"]\nactors = ["isis", "sdf_ypg"]\ndate = "2015-01"', 1.0),
+])
+def test_a_region_drawn_as_parts_is_read_over_its_parts(tmp_path, run, kind, fields, expected):
+    catalogue = _catalogue(tmp_path, _pattern(kind, fields))
+    assert run_values(catalogue, run, GEO_PARTS)["p"] == pytest.approx(expected)
+
+
 @pytest.mark.parametrize(("kind", "fields"), [
     ("region_share", 'regions = ["a1"]\nactors = ["isis"]\ndate = "2016-06"'),  # after the run's last month
     ("share_change", 'regions = ["a1"]\nactors = ["isis"]\nbefore = "2014-06"\nafter = "2015-01"'),  # before its first
@@ -153,6 +173,12 @@ def test_catalogue_mistakes_are_one_line_errors(tmp_path, body, message):
         _catalogue(tmp_path, body)
     text = str(caught.value)
     assert text.startswith(str(tmp_path / "patterns.toml") + ": ") and message in text and "\n" not in text
+
+
+def test_the_catalogue_reads_aleppo_over_its_districts_on_the_finer_map():
+    spec = load(ROOT / "scenarios" / "levant_aleppo_districts_2014.toml")
+    check_against_scenario(CATALOGUE, spec)
+    assert set(Geography.of(spec).drawn_as("sy_aleppo")) == {r.id for r in spec.region if r.part_of == "sy_aleppo"}
 
 
 def test_catalogue_names_only_regions_and_actors_of_the_levant_scenario():

@@ -12,7 +12,8 @@ column of the run tables (so '2017-01' is the state at the end of 2016). Nothing
 may be named: 2017-2019 is held out for validation.
 
 Kinds and the value each one measures in a run (see `bopsim.experiments.patterns.evaluate`):
-- `region_share`: summed control share of `actors` in one region at `date`;
+- `region_share`: summed control share of `actors` in one region at `date` (a region the
+  scenario draws as parts, `part_of`: their shares weighted by area);
 - `region_share_extreme`: the `statistic` (min or max) of that share over the months
   `start`..`end` and over all listed `regions`;
 - `share_change`: share at `after` minus share at `before` (one region);
@@ -179,8 +180,9 @@ def load_catalogue(path: str | Path = CATALOGUE_FILE) -> Catalogue:
 
 
 def check_against_scenario(catalogue: Catalogue, spec, path: str | Path = CATALOGUE_FILE) -> None:
-    """UsageError if a pattern names a region, country or actor id the scenario lacks."""
-    regions = {r.id for r in spec.region}
+    """UsageError if a pattern names a region, country or actor id the scenario lacks (a region
+    the scenario draws as parts, `part_of`, counts as present)."""
+    regions = {r.id for r in spec.region} | {r.part_of for r in spec.region if r.part_of}
     countries = {r.country for r in spec.region}
     actors = {a.id for a in spec.actor}
     for name, actor_id in catalogue.actors.items():

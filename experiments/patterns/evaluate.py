@@ -10,7 +10,7 @@ completely) is NaN, never a guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,18 +22,29 @@ from bopsim.model.calendar import add_months
 
 @dataclass(frozen=True)
 class Geography:
-    """What the evaluator needs of a scenario: region areas (km2) and region countries (ISO3)."""
+    """What the evaluator needs of a scenario: region areas (km2), region countries (ISO3), and
+    the regions a region of the sources is drawn as (`part_of`: Aleppo governorate as its districts)."""
 
     area_km2: dict[str, float]
     country: dict[str, str]
+    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, spec) -> Geography:
+        parts: dict[str, list[str]] = {}
+        for r in spec.region:
+            if r.part_of:
+                parts.setdefault(r.part_of, []).append(r.id)
         return cls(area_km2={r.id: float(r.area_km2) for r in spec.region},
-                   country={r.id: r.country for r in spec.region})
+                   country={r.id: r.country for r in spec.region},
+                   parts={name: tuple(ids) for name, ids in parts.items()})
 
     def regions_of(self, country: str) -> list[str]:
         return [r for r, c in self.country.items() if c == country]
+
+    def drawn_as(self, region: str) -> tuple[str, ...]:
+        """The regions of the map that `region` (of the map, or of the sources) covers."""
+        return self.parts.get(region, (region,))
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,13 @@ class Run:
     def share(self, date: str, region: str, actors: tuple[str, ...]) -> float:
         """Summed control share of `actors` in `region` at `date` (0 for an actor holding nothing)."""
         return float(sum(self.shares.get((date, region, a), 0.0) for a in actors))
+
+    def held(self, date: str, regions: tuple[str, ...], actors: tuple[str, ...], geo: Geography) -> float:
+        """Share of `actors` over `regions` of the map at `date`, weighted by area:
+        sum_r s_r A_r / sum_r A_r (A_r in km2); the share itself for one region."""
+        if len(regions) == 1:
+            return self.share(date, regions[0], actors)
+        return sum(self.share(date, r, actors) * geo.area_km2[r] for r in regions) / sum(geo.area_km2[r] for r in regions)
 
     def actor_sum(self, date: str, actors: tuple[str, ...], column: str) -> float:
         """Sum of an actor-table column over `actors` at `date` (0 for an absent actor)."""
@@ -96,15 +114,13 @@ def value(pattern: Pattern, catalogue: Catalogue, run: Run, geo: Geography) -> f
             return np.nan
         return sum(run.actor_sum(month, actors, "strike_deaths") for month in months)
     if kind == "country_share":
-        regions = geo.regions_of(pattern.country)
-        held = sum(run.share(pattern.date, r, actors) * geo.area_km2[r] for r in regions)
-        return held / sum(geo.area_km2[r] for r in regions)
-    region = pattern.regions[0]
+        return run.held(pattern.date, tuple(geo.regions_of(pattern.country)), actors, geo)
+    region = geo.drawn_as(pattern.regions[0])
     if kind == "region_share":
-        return run.share(pattern.date, region, actors)
+        return run.held(pattern.date, region, actors, geo)
     if kind == "share_change":
-        return run.share(pattern.after, region, actors) - run.share(pattern.before, region, actors)
-    shares = [run.share(m, r, actors) for m in months for r in pattern.regions]
+        return run.held(pattern.after, region, actors, geo) - run.held(pattern.before, region, actors, geo)
+    shares = [run.held(m, geo.drawn_as(r), actors, geo) for m in months for r in pattern.regions]
     return max(shares) if pattern.statistic == "max" else min(shares)
 
 
