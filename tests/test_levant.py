@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from bopsim.experiments.batch.overrides import value_at
@@ -14,6 +17,8 @@ from bopsim.model.scenario import load
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BASE = SCENARIOS / "levant_2014.toml"
 VARIANTS = sorted(SCENARIOS.glob("levant_2014_*.toml"))
+DISTRICTS = SCENARIOS / "levant_aleppo_districts_2014.toml"
+DATA = SCENARIOS / "data"
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +43,34 @@ def test_base_has_the_brief_shape(base):
     assert baghdad.area_km2 == 4555  # the published area, not the 659 km2 polygon
 
 
-@pytest.mark.parametrize("path", [BASE, *VARIANTS], ids=lambda p: p.stem)
+def test_the_finer_map_draws_aleppo_as_its_districts(base):
+    fine = load(DISTRICTS)
+    districts = pd.read_csv(DATA / "aleppo_districts.csv")
+    split = [r for r in fine.region if r.id in set(districts["id"])]
+    # the variant's own map replaces the base's: Aleppo's six regions instead of the governorate
+    assert len(fine.region) == 72 and len(split) == 6 and not any(r.id == "sy_aleppo" for r in fine.region)
+    assert {r.part_of for r in split} == {"sy_aleppo"} and {r.id for r in fine.region} - {r.id for r in split} < {r.id for r in base.region}
+    # the governorate's published area (en.wikipedia 'Aleppo Governorate') and its population of
+    # end-2011 (4,868,000) shared out by the 2004 census: six roundings of at most 0.5 each
+    assert sum(r.area_km2 for r in split) == pytest.approx(18_482)
+    assert abs(sum(r.population for r in split) - 4_868_000) <= 3
+    drawn = {f["properties"]["id"] for f in json.loads(Path(fine.geometry).read_text(encoding="utf-8"))["features"]}
+    assert drawn == {r.id for r in fine.region}
+    borders = {frozenset((b.a, b.b)) for b in fine.border}
+    assert frozenset(("sy_kobani", "tr_sanliurfa")) in borders and frozenset(("sy_afrin", "tr_hatay")) in borders
+
+
+def test_the_map_files_are_what_their_derivation_makes(tmp_path):
+    spec = importlib.util.spec_from_file_location("derive_levant_regions", DATA / "derive_levant_regions.py")
+    derive = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(derive)
+    derive.main(tmp_path)
+    for name in ("levant_regions.csv", "levant_regions_aleppo_districts.csv", "levant_adjacency_aleppo_districts.csv",
+                 "levant_regions_aleppo_districts.geojson"):
+        assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), f"{name}: run scenarios/data/derive_levant_regions.py"
+
+
+@pytest.mark.parametrize("path", [BASE, *VARIANTS, DISTRICTS], ids=lambda p: p.stem)
 def test_scenario_loads_and_runs(path):
     model = RegionalModel(load(path), rng=1)
     model.run_for(3)
