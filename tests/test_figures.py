@@ -118,7 +118,7 @@ def test_phase_cells_are_means_over_replications(built):
 def test_map_starts_from_the_scenarios_control(built):
     out, _ = built
     regions = _data(out, "fig1_levant_map")
-    assert regions["date"].nunique() == 4 and regions.groupby("date").size().eq(67).all()
+    assert regions["date"].nunique() == 4 and regions.groupby("date").size().eq(72).all()
     start = regions[regions["date"] == "2014-01"].set_index("region")
     # levant_2014.toml: ISIS holds 0.6 of Raqqa in January 2014, Iran all of its provinces
     assert (start.loc["sy_raqqa", "holder"], start.loc["sy_raqqa", "share"]) == ("isis", pytest.approx(0.6))

@@ -17,7 +17,6 @@ from bopsim.model.scenario import load
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BASE = SCENARIOS / "levant_2014.toml"
 VARIANTS = sorted(SCENARIOS.glob("levant_2014_*.toml"))
-DISTRICTS = SCENARIOS / "levant_aleppo_districts_2014.toml"
 DATA = SCENARIOS / "data"
 
 
@@ -35,7 +34,7 @@ def test_five_variants_exist():
 
 def test_base_has_the_brief_shape(base):
     assert (base.start, base.steps) == ("2014-01", 72)
-    assert len(base.region) == 67 and Path(base.geometry).is_file()
+    assert len(base.region) == 72 and Path(base.geometry).is_file()
     kinds = {a.id: a.kind for a in base.actor}
     assert {k for k, v in kinds.items() if v == "external"} == {"us", "russia"}
     assert all("capability" in a.sources for a in base.actor)
@@ -43,20 +42,18 @@ def test_base_has_the_brief_shape(base):
     assert baghdad.area_km2 == 4555  # the published area, not the 659 km2 polygon
 
 
-def test_the_finer_map_draws_aleppo_as_its_districts(base):
-    fine = load(DISTRICTS)
+def test_the_map_draws_aleppo_as_its_districts(base):
     districts = pd.read_csv(DATA / "aleppo_districts.csv")
-    split = [r for r in fine.region if r.id in set(districts["id"])]
-    # the variant's own map replaces the base's: Aleppo's six regions instead of the governorate
-    assert len(fine.region) == 72 and len(split) == 6 and not any(r.id == "sy_aleppo" for r in fine.region)
-    assert {r.part_of for r in split} == {"sy_aleppo"} and {r.id for r in fine.region} - {r.id for r in split} < {r.id for r in base.region}
+    split = [r for r in base.region if r.id in set(districts["id"])]
+    assert len(split) == 6 and not any(r.id == "sy_aleppo" for r in base.region)
+    assert {r.part_of for r in split} == {"sy_aleppo"}
     # the governorate's published area (en.wikipedia 'Aleppo Governorate') and its population of
     # end-2011 (4,868,000) shared out by the 2004 census: six roundings of at most 0.5 each
     assert sum(r.area_km2 for r in split) == pytest.approx(18_482)
     assert abs(sum(r.population for r in split) - 4_868_000) <= 3
-    drawn = {f["properties"]["id"] for f in json.loads(Path(fine.geometry).read_text(encoding="utf-8"))["features"]}
-    assert drawn == {r.id for r in fine.region}
-    borders = {frozenset((b.a, b.b)) for b in fine.border}
+    drawn = {f["properties"]["id"] for f in json.loads(Path(base.geometry).read_text(encoding="utf-8"))["features"]}
+    assert drawn == {r.id for r in base.region}
+    borders = {frozenset((b.a, b.b)) for b in base.border}
     assert frozenset(("sy_kobani", "tr_sanliurfa")) in borders and frozenset(("sy_afrin", "tr_hatay")) in borders
 
 
@@ -70,7 +67,7 @@ def test_the_map_files_are_what_their_derivation_makes(tmp_path):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), f"{name}: run scenarios/data/derive_levant_regions.py"
 
 
-@pytest.mark.parametrize("path", [BASE, *VARIANTS, DISTRICTS], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [BASE, *VARIANTS], ids=lambda p: p.stem)
 def test_scenario_loads_and_runs(path):
     model = RegionalModel(load(path), rng=1)
     model.run_for(3)
