@@ -476,7 +476,7 @@ SYRIA_WEIGHT = ("ISIS's weight in Syria is off: a hair too little of Deir ez-Zor
 REGIME_REBELS = ("the balance between the government and the opposition is off by place and year: the government keeps "
                  "too much of Syria in January 2015 and of Idlib in September 2015, the opposition takes all of Daraa by "
                  "late 2015, and eastern Aleppo does not change hands (group C)")
-KURDS_SYRIA = ("ISIS never besieges Kobani, so there is nothing to retake, and the YPG holds too much of Syria's "
+KURDS_SYRIA = ("ISIS takes none of the YPG's cantons, so there is no Kobani to retake, and the YPG holds too much of Syria's "
                "north-east in mid-2015 while Tall Abyad and Shaddadi do not change hands on time (group D)")
 ISIS_PEAK = ("ISIS holds too much ground at its peak and in January 2016, and has too many fighters in early 2016 "
              "(group G)")
