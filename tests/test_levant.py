@@ -17,6 +17,8 @@ from bopsim.model.scenario import load
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BASE = SCENARIOS / "levant_2014.toml"
 VARIANTS = sorted(SCENARIOS.glob("levant_2014_*.toml"))
+GOVERNORATES = SCENARIOS / "levant_governorates_2014.toml"
+"""The coarser map, Aleppo as one region, at today's point: a robustness check of the map's resolution."""
 DATA = SCENARIOS / "data"
 
 
@@ -67,7 +69,14 @@ def test_the_map_files_are_what_their_derivation_makes(tmp_path):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), f"{name}: run scenarios/data/derive_levant_regions.py"
 
 
-@pytest.mark.parametrize("path", [BASE, *VARIANTS], ids=lambda p: p.stem)
+def test_the_governorate_map_replaces_the_districts_by_aleppo(base):
+    coarse = load(GOVERNORATES)
+    assert len(coarse.region) == 67 and {r.id for r in coarse.region} - {r.id for r in base.region} == {"sy_aleppo"}
+    assert not any(r.part_of for r in coarse.region)
+    assert [a.id for a in coarse.actor] == [a.id for a in base.actor] and coarse.parameters == base.parameters
+
+
+@pytest.mark.parametrize("path", [BASE, *VARIANTS, GOVERNORATES], ids=lambda p: p.stem)
 def test_scenario_loads_and_runs(path):
     model = RegionalModel(load(path), rng=1)
     model.run_for(3)
