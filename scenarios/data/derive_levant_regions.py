@@ -168,14 +168,17 @@ def borders(source: list[dict[str, str]], parent_id: str, drawn: dict, shapes: d
 def main(out: Path = HERE) -> None:
     """Write the region table and the district map's three files into the folder `out` (this
     script's folder by default)."""
-    from shapely.geometry import mapping, shape
-    from shapely.ops import unary_union
-
     identity = {row["id"]: row for row in read_rows("region_identity.csv")}
     rows = [derive_row(source, identity[source["id"]]) for source in read_rows("regions_source.csv")]
     write_rows(out / "levant_regions.csv", COLUMNS, rows)
+    write_district_map(rows, read_rows("aleppo_districts.csv"), out)
 
-    districts = read_rows("aleppo_districts.csv")
+
+def write_district_map(rows: list[dict[str, str]], districts: list[dict[str, str]], out: Path) -> None:
+    """The map with the governorate of `districts` drawn as them: its rows, borders and polygons."""
+    from shapely.geometry import shape
+    from shapely.ops import unary_union
+
     parent_id = districts[0]["governorate"]
     geometry = json.loads((HERE / "levant_regions.geojson").read_text(encoding="utf-8"))
     shapes = {f["properties"]["id"]: shape(f["geometry"]) for f in geometry["features"]}
@@ -191,13 +194,20 @@ def main(out: Path = HERE) -> None:
     write_rows(out / f"levant_regions_{DISTRICTS}.csv", DISTRICT_COLUMNS, split)
     write_rows(out / f"levant_adjacency_{DISTRICTS}.csv", BORDER_COLUMNS,
                borders(read_rows("levant_adjacency.csv"), parent_id, drawn, shapes))
-    names = {d["id"]: d["name"] for d in districts}
+    write_geometry(out / f"levant_regions_{DISTRICTS}.geojson", geometry, parent_id, districts, drawn)
+
+
+def write_geometry(path: Path, geometry: dict, parent_id: str, districts: list[dict[str, str]], drawn: dict) -> None:
+    """The source's polygons with the governorate's replaced by the drawn regions' (simplified to
+    0.005 degrees, coordinates to 4 decimals, about 10 m)."""
+    from shapely.geometry import mapping
+
     country = next(f["properties"]["country_iso3"] for f in geometry["features"] if f["properties"]["id"] == parent_id)
     features = [f for f in geometry["features"] if f["properties"]["id"] != parent_id]
-    features += [{"type": "Feature", "properties": {"id": k, "name": names[k], "country_iso3": country},
-                  "geometry": mapping(drawn[k].simplify(0.005))} for k in names]
+    features += [{"type": "Feature", "properties": {"id": d["id"], "name": d["name"], "country_iso3": country},
+                  "geometry": mapping(drawn[d["id"]].simplify(0.005))} for d in districts]
     text = re.sub(r"(\d+\.\d{4})\d+", r"\1", json.dumps({**geometry, "features": features}))
-    (out / f"levant_regions_{DISTRICTS}.geojson").write_text(text, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
