@@ -82,6 +82,7 @@ class Parameters(Strict):
     abandonment: Share = Field(0.1, description="share of ground held with no force in it (outside home) that becomes ungoverned per month")
     share_floor: Share = Field(0.001, description="control shares below this are not held (become ungoverned)")
     sovereign_support: Share = Field(0.5, description="support of a state in its own country, and of those fighting beside it, where identity gives less")
+    campaign_economy: Share = Field(0.0, description="epsilon: a campaign's objective value is divided by (the strength superiority needs there)^epsilon, floored at `presence` (0 = the prize and the odds only)")
     capital_reach: NonNegative = Field(0.0, le=limits.MAX_SCALE, description="lambda_c, hops: a state's standing falls from full support in its capital towards sovereign_support as exp(-hops/lambda_c) (0 = sovereign_support everywhere)")
     relation_rate: Share = Field(0.05, description="share of the gap to the relation target closed per month")
     common_enemy_lift: Finite = Field(0.3, ge=0, le=2, description="relation gained at full common-enemy overlap (cosine of threat profiles 1)")

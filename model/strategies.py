@@ -360,15 +360,23 @@ class Offensive(Behaviour):
         Value: population x takeable share x support x exp(-hops from home / lambda) x S / (S + E):
         the people on ground the campaign could take, the loss of strength with distance from
         the home base (Boulding 1962) at the decay the model uses for threat, and the odds of the
-        campaign's strength S (mass x support + allies there) against all enemies' strength E.
+        campaign's strength S (mass x support + allies there) against all enemies' strength E;
+        divided by N^epsilon, N the strength superiority needs there (`ratio` x the weakest
+        holder's, at least `presence`) and epsilon the model's `campaign_economy` (0: not
+        divided): a prize that needs less force is worth more (economy of force, the line of
+        least resistance: Liddell Hart 1954).
         """
         mass = self.params.share * view.capability[a] / self.params.fronts
         strength = mass * view.support[a] + allied_strength(view, a)
         all_enemies = enemy_strength(view, a)
-        feasible = contestable & (strength >= self.params.ratio * weakest_holder_strength(view, a, all_enemies))
+        needed = self.params.ratio * weakest_holder_strength(view, a, all_enemies)
+        feasible = contestable & (strength >= needed)
         reach = view.proximity[a]
         odds = _per_total(strength, strength + all_enemies)
         value = view.geo.population * takeable_share(view, held_by_enemies) * view.support[a] * reach * odds
+        economy = view.params.campaign_economy
+        if economy > 0:
+            value = value / np.maximum(needed, view.params.presence) ** economy
         candidates = (feasible & (value > 0)).nonzero()[0]
         order = candidates[(-value[candidates]).argsort(kind="stable")]
         return order[: self.params.fronts]

@@ -394,6 +394,19 @@ def test_an_offensive_weighs_the_odds_against_all_the_enemies_there():
     assert model.planned[0, w1] == 0.0
 
 
+@pytest.mark.parametrize(("economy", "objective"), [(0.0, "w1"), (0.5, "w1"), (1.0, "e1")])
+def test_an_offensive_weighs_its_prizes_by_the_force_superiority_needs(economy, objective):
+    raw = _campaign_world(1.5, duration=1)
+    raw.setdefault("parameters", {})["campaign_economy"] = economy
+    model, w1, e1 = _first_month(raw)
+    # the state's garrison stands 1.0 in w1 and 0.5 in e1 (by people); superiority needs 1.5 x
+    # those, 1.5 and 0.75. Prize x odds: 2 million x 8 / 9 = 1.78 million in w1, 1 million x 8 / 8.5
+    # = 0.94 million in e1. Divided by the need^epsilon: epsilon 0.5 -> 1.78 / 1.22 = 1.45 against
+    # 0.94 / 0.87 = 1.09 (w1); epsilon 1 -> 1.78 / 1.5 = 1.19 against 0.94 / 0.75 = 1.25 (e1)
+    assert model.planned[0, model.geo.index[objective]] == pytest.approx(8.0)
+    assert model.planned[0, w1 if objective == "e1" else e1] == 0.0
+
+
 def test_an_offensive_counts_only_the_ground_it_could_take():
     raw = _campaign_world(1.5, duration=1)
     raw["actor"].append({"id": "neutral", "kind": "non_state", "home": ["w1"], "capability": 1,
