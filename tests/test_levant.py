@@ -36,7 +36,7 @@ def test_five_variants_exist():
 
 def test_base_has_the_brief_shape(base):
     assert (base.start, base.steps) == ("2014-01", 72)
-    assert len(base.region) == 72 and Path(base.geometry).is_file()
+    assert len(base.region) == 73 and Path(base.geometry).is_file()
     kinds = {a.id: a.kind for a in base.actor}
     assert {k for k, v in kinds.items() if v == "external"} == {"us", "russia"}
     assert all("capability" in a.sources for a in base.actor)
@@ -59,19 +59,37 @@ def test_the_map_draws_aleppo_as_its_districts(base):
     assert frozenset(("sy_kobani", "tr_sanliurfa")) in borders and frozenset(("sy_afrin", "tr_hatay")) in borders
 
 
+def test_the_map_draws_homs_as_the_desert_and_the_west(base):
+    split = {r.id: r for r in base.region if r.part_of == "sy_homs"}
+    assert set(split) == {"sy_tadmur", "sy_homs_west"} and not any(r.id == "sy_homs" for r in base.region)
+    # Tadmur District's published 30,823.49 km2 (en.wikipedia 'Tadmur District'); the west the rest of 40,940
+    assert split["sy_tadmur"].area_km2 == pytest.approx(30_823.49)
+    assert sum(r.area_km2 for r in split.values()) == pytest.approx(40_940)
+    # end-2011 population 1,803,000 shared by the 2004 census: Tadmur 76,942 of 1,521,412 (5.06%)
+    assert split["sy_tadmur"].population == round(1_803_000 * 76_942 / 1_521_412)
+    assert sum(r.population for r in split.values()) == pytest.approx(1_803_000, abs=1)
+    # the governorate's desert area (0.23 of it) placed in Tadmur: 0.23 x 40,940 / 30,823.49 = 0.305
+    assert (split["sy_tadmur"].desert_share, split["sy_homs_west"].desert_share) == (0.31, 0.0)
+    borders = {frozenset((b.a, b.b)) for b in base.border}
+    assert {frozenset(("sy_tadmur", "iq_anbar")), frozenset(("sy_tadmur", "sy_deir_ez_zor")),
+            frozenset(("sy_homs_west", "lb_lebanon")), frozenset(("sy_homs_west", "sy_tartus")),
+            frozenset(("sy_tadmur", "sy_homs_west"))} <= borders
+    assert frozenset(("sy_tadmur", "lb_lebanon")) not in borders
+
+
 def test_the_map_files_are_what_their_derivation_makes(tmp_path):
     spec = importlib.util.spec_from_file_location("derive_levant_regions", DATA / "derive_levant_regions.py")
     derive = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(derive)
     derive.main(tmp_path)
-    for name in ("levant_regions.csv", "levant_regions_aleppo_districts.csv", "levant_adjacency_aleppo_districts.csv",
-                 "levant_regions_aleppo_districts.geojson"):
+    for name in ("levant_regions.csv", "levant_regions_districts.csv", "levant_adjacency_districts.csv",
+                 "levant_regions_districts.geojson"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), f"{name}: run scenarios/data/derive_levant_regions.py"
 
 
-def test_the_governorate_map_replaces_the_districts_by_aleppo(base):
+def test_the_governorate_map_replaces_the_districts_by_aleppo_and_homs(base):
     coarse = load(GOVERNORATES)
-    assert len(coarse.region) == 67 and {r.id for r in coarse.region} - {r.id for r in base.region} == {"sy_aleppo"}
+    assert len(coarse.region) == 67 and {r.id for r in coarse.region} - {r.id for r in base.region} == {"sy_aleppo", "sy_homs"}
     assert not any(r.part_of for r in coarse.region)
     assert [a.id for a in coarse.actor] == [a.id for a in base.actor] and coarse.parameters == base.parameters
 
