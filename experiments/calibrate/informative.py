@@ -14,8 +14,9 @@ factors (columns of noise, whose deltas are what finite-sample noise alone gives
 them is the floor, reported as the dummy's row) or its rank correlation is significant at 5% after
 Bonferroni's correction for the number of factors: the patterns can say something about it. One
 noise column is not enough: on the 800-point Levant screen ten of them gave deltas of 0.047 to
-0.089, and a single one drawn at 0.031 marked 26 of 34 factors (docs/calibration.md). The rest leave the loss as they found it and are held at the scenario's
-values in the calibration (docs/calibration.md, "Bayesian calibration").
+0.089, and a single one drawn at 0.031 marked 26 of 34 factors (docs/calibration.md). The rest
+leave the loss as they found it and are held at the scenario's values in the calibration
+(docs/calibration.md, "Bayesian calibration").
 """
 
 from __future__ import annotations
