@@ -23,7 +23,7 @@ from bopsim.model.calendar import add_months
 @dataclass(frozen=True)
 class Geography:
     """What the evaluator needs of a scenario: region areas (km2), region countries (ISO3), and
-    the regions a region of the sources is drawn as (`part_of`: Aleppo governorate as its districts)."""
+    the regions a region of the sources is drawn as (`part_of`: Aleppo and Homs governorates as their districts)."""
 
     area_km2: dict[str, float]
     country: dict[str, str]
