@@ -73,6 +73,38 @@ def test_priors_are_read_with_their_reasons(tmp_path):
     assert 5.0 <= prior.at_normal(-40.0) < prior.at_normal(40.0) <= 40.0
 
 
+
+def test_a_prior_from_zero_gives_zero_where_a_file_would_refuse_a_tiny_number(tmp_path):
+    prior = load_calibration(_calibration_file(tmp_path)).spec.prior[0].model_copy(update={"low": 0.0, "high": 1.0})
+    # Phi(-7) = 1.3e-12 would be 1.3e-12, nearer to 0 than a scenario file takes (1e-9): it is 0;
+    # Phi(-5) = 2.9e-7 stays as it is
+    assert prior.at_normal(-7.0) == 0.0
+    assert prior.at_normal(-5.0) == pytest.approx(2.867e-7, rel=1e-3)
+    assert list(prior.at_normal(np.array([-7.0, 0.0]))) == [0.0, 0.5]
+
+
+@pytest.mark.parametrize("df", [math.inf, 5.0])
+def test_the_proposal_draws_from_the_density_it_reports(df):
+    from bopsim.experiments.calibrate.transition import FittedProposal
+
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame(rng.normal(size=(400, 2)) * [1.0, 0.5] + [2.0, -1.0], columns=["a", "b"])
+    proposal = FittedProposal(scaling=1.2, df=df)
+    proposal.X = X
+    proposal.fit(X, np.full(400, 1 / 400))
+    # shape = 1.2 x the sample covariance; the t's covariance is df / (df - 2) times its shape
+    inflation = 1.0 if math.isinf(df) else df / (df - 2)
+    np.random.seed(0)
+    draws = pd.DataFrame([proposal.rvs_single() for _ in range(4000)])
+    assert np.cov(draws.to_numpy(), rowvar=False) == pytest.approx(1.2 * inflation * np.cov(X.to_numpy(), rowvar=False), rel=0.15, abs=0.02)
+    # the density integrates to 1 (Riemann sum on a grid 8 sd wide) and matches scipy's at the mean
+    a, b = np.meshgrid(np.linspace(-6, 10, 321), np.linspace(-5, 3, 161))
+    grid = pd.DataFrame({"a": a.ravel(), "b": b.ravel()})
+    assert proposal.pdf(grid).sum() * 0.05 * 0.05 == pytest.approx(1.0, abs=0.01)
+    assert proposal.pdf(pd.Series({"a": proposal.mean[0], "b": proposal.mean[1]})) == pytest.approx(
+        float(proposal.density.pdf(proposal.mean)))
+
+
 @pytest.mark.parametrize(("prior", "message"), [
     ('path = "actor.b.capability"\nlow = 40.0\nhigh = 5.0\nreason = "x"', r"prior\.0: low \(40.0\) must be below high"),
     ('path = "actor.b.capability"\nlow = 0.0\nhigh = 5.0\ndistribution = "loguniform"\nreason = "x"', "loguniform prior needs low > 0"),

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bopsim.experiments.batch.config import _read, validated
 from bopsim.experiments.calibrate.forecast import Forecast
+from bopsim.model import limits
 from bopsim.model.errors import UsageError
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
@@ -54,9 +55,12 @@ class Prior(Strict):
 
     def value(self, u):
         """The prior's quantile at `u` in [0, 1] (a number or an array): low + u (high − low), or
-        its log-uniform counterpart. Example: 0.5 on a log-uniform 1..100 gives 10."""
+        its log-uniform counterpart. Example: 0.5 on a log-uniform 1..100 gives 10. A quantile
+        nearer to 0 than `limits.MIN_MAGNITUDE` is 0, as a scenario file takes it (a range from 0
+        reaches such values at u < 1e-9, which a heavy-tailed proposal does draw)."""
         if self.distribution == "uniform":
-            return self.low + u * (self.high - self.low)
+            value = self.low + u * (self.high - self.low)
+            return np.where(np.abs(value) < limits.MIN_MAGNITUDE, 0.0, value)[()]
         return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
 
     def at_normal(self, z):
@@ -76,6 +80,8 @@ class ABCSettings(Strict):
     transition_scaling: float = Field(1.2, gt=0, le=10, description=(
         "the Gaussian proposal's covariance: the last population's weighted covariance times this "
         "(experiments/calibrate/transition.py)"))
+    transition_df: float = Field(5.0, ge=3, description=(
+        "degrees of freedom of the proposal's Student t (inf: the Gaussian; experiments/calibrate/transition.py)"))
 
 
 class CalibrationSpec(Strict):

@@ -40,7 +40,7 @@ import pyabc
 from bopsim.experiments.calibrate.config import LoadedCalibration, Prior
 from bopsim.experiments.calibrate.distance import Scales, distance
 from bopsim.experiments.calibrate.sampler import Mapper, SeededSampler
-from bopsim.experiments.calibrate.transition import FittedGaussian
+from bopsim.experiments.calibrate.transition import FittedProposal
 from bopsim.model.errors import UsageError
 
 DATABASE = "abc.db"
@@ -130,7 +130,7 @@ def calibrate(calibration: LoadedCalibration, out: Path | None = None, executor:
     with mapper(executor, workers, scheduler) as map_:
         abc = pyabc.ABCSMC(model, prior(calibration), pyabc.FunctionDistance(RangeDistance(scales)),
                            population_size=spec.abc.population,
-                           transitions=FittedGaussian(spec.abc.transition_scaling),
+                           transitions=FittedProposal(spec.abc.transition_scaling, spec.abc.transition_df),
                            eps=pyabc.QuantileEpsilon(alpha=spec.abc.epsilon_quantile),
                            sampler=SeededSampler(map_, spec.root_seed, progress))
         done = _stored_generations(out)
