@@ -281,6 +281,14 @@ def test_the_posterior_figure_is_drawn_on_the_prior_range(serial_run, tmp_path):
     assert [f.name for f in files] == ["posterior.pdf", "posterior.png"] and all(f.stat().st_size > 1000 for f in files)
 
 
+def test_the_posterior_figure_labels_ticks_in_plain_numbers():
+    from bopsim.experiments.calibrate.figure import _plain
+
+    # two significant digits, no exponent: deaths per unit at the 10% quantile of 250-2,000 log-uniform
+    # is 250 x 8^0.1 = 308.5 -> "310" (it was "3.1e+02"), at 90% 1,621 -> "1600"
+    assert [_plain(v) for v in (308.5, 1621.3, 0.0672, 15.0)] == ["310", "1600", "0.067", "15"]
+
+
 @pytest.mark.slow
 def test_the_levant_calibration_runs_end_to_end_in_a_quick_setting(tmp_path, capsys):
     config = Path(__file__).resolve().parents[1] / "experiments" / "configs" / "levant_calibration.toml"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FixedLocator, FormatStrFormatter, NullFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
 from bopsim.experiments.calibrate.config import Prior
 from bopsim.experiments.figures.style import TWO_COLUMN, new_figure, save, styled
@@ -69,8 +69,13 @@ def _range(ax, prior: Prior, axis: str) -> None:
     (ax.set_xscale if axis == "x" else ax.set_yscale)("log" if log else "linear")
     (ax.set_xlim if axis == "x" else ax.set_ylim)(prior.low, prior.high)
     target.set_major_locator(FixedLocator(prior.value(np.array([0.1, 0.5, 0.9]))))
-    target.set_major_formatter(FormatStrFormatter("%.2g"))
+    target.set_major_formatter(FuncFormatter(_plain))
     target.set_minor_formatter(NullFormatter())
+
+
+def _plain(value: float, _position=None) -> str:
+    """A tick label: two significant digits without an exponent (1,621 -> "1600", 0.0672 -> "0.067")."""
+    return f"{float(f'{value:.2g}'):g}"
 
 
 def _short(path: str) -> str:
