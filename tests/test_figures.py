@@ -140,7 +140,7 @@ def test_sensitivity_has_morris_indices_for_every_factor(built):
     table = _data(out, "fig6_sensitivity")
     assert set(table["index"]) == {"mu_star", "sigma"}
     screen = tomllib.loads((ROOT / "experiments" / "configs" / "levant_pattern_screen.toml").read_text())["factor"]
-    assert table.groupby("outcome")["factor"].nunique().eq(len(screen) + 2).all()  # the screen's 34 and Iran's two levers
+    assert table.groupby("outcome")["factor"].nunique().eq(len(screen) + 2).all()  # the screen's factors and Iran's two levers
     assert (table.loc[table["index"] == "mu_star", "value"] >= 0).all()
     # the bars of the calibration's free parameters are told apart: exactly its priors
     calibration = tomllib.loads((ROOT / "experiments" / "configs" / "levant_calibration.toml").read_text())
