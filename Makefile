@@ -59,7 +59,7 @@ screen: $(STAMP)
 # The Bayesian calibration of the Levant scenario redone from scratch (docs/calibration.md, "Bayesian
 # calibration"): ABC-SMC over the free parameters, then 200 posterior-predictive runs to the end
 # of 2019 (the check on every 2014-2016 pattern and the 2017-2019 forecast) and the figure of
-# marginals and pairs, all into scenarios/levant_2014.posterior/ (about 6 minutes on two cores, 19-23 when
+# marginals and pairs, all into scenarios/levant_2014.posterior/ (about 15 minutes on two cores, more when
 # they are shared with other jobs).
 # The stored database is removed first: the model's code is not part of its fingerprint.
 POSTERIOR := scenarios/levant_2014.posterior
