@@ -78,7 +78,7 @@ class ABCSettings(Strict):
     min_epsilon: Finite = Field(0.0, ge=0, description="stop once the threshold is at or below this")
     min_acceptance_rate: float = Field(0.005, ge=0, lt=1, description="stop once acceptance falls below this")
     transition_scaling: float = Field(1.2, gt=0, le=10, description=(
-        "the Gaussian proposal's covariance: the last population's weighted covariance times this "
+        "the proposal's shape matrix: the last population's weighted covariance times this "
         "(experiments/calibrate/transition.py)"))
     transition_df: float = Field(5.0, ge=3, description=(
         "degrees of freedom of the proposal's Student t (inf: the Gaussian; experiments/calibrate/transition.py)"))
