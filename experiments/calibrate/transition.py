@@ -46,7 +46,8 @@ class FittedProposal(Transition):
     """Multivariate Student t with `df` degrees of freedom, centred on the last population's weighted
     mean, with shape matrix `scaling` x its weighted covariance (df = inf: the Gaussian)."""
 
-    def __init__(self, scaling: float = 1.2, df: float = np.inf):
+    def __init__(self, scaling: float, df: float) -> None:
+        """`scaling` and `df` as the calibration file's `transition_scaling` and `transition_df` (config.ABCSettings)."""
         self.scaling = scaling
         self.df = df
 
